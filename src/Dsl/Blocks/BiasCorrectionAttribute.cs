@@ -1,0 +1,13 @@
+using System;
+
+namespace OptimDsl
+{
+    /// <summary>
+    /// Adam's bias correction: the first moment is divided by <c>1 - beta1^t</c> and the second moment by
+    /// <c>1 - beta2^t</c>, with <c>t</c> the per-parameter step count.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class BiasCorrectionAttribute : Attribute
+    {
+    }
+}

@@ -1,0 +1,44 @@
+using System.Linq;
+using OptimDsl.Generator.Planning;
+
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary><c>add_param_group</c>: fills unset options from the defaults, validates, and creates each parameter's state eagerly.</summary>
+    internal static class AddParamGroupEmitter
+    {
+        public static void Emit(CodeWriter w, OptimizerPlan plan)
+        {
+            w.Line("/// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>");
+            w.Line("/// <param name=\"param_group\">The group (must be a <see cref=\"ParamGroup\"/> of this optimizer).</param>");
+            using (w.Block("public override void add_param_group(" + Names.BaseParamGroup + " param_group)"))
+            {
+                w.Line("if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));");
+                w.Line("var defaults = (Options)_defaults;");
+                w.Line("param_group.Options ??= new Options();");
+                w.Line("if (param_group.Options is not Options options)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException(\"The parameter group's options must be \" + typeof(Options).FullName + \".\", nameof(param_group));");
+                w.Line("}");
+                w.Line();
+                w.Line("options.LearningRate ??= defaults.LearningRate;");
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr"))
+                {
+                    w.Line("options." + h.Name + " ??= defaults." + h.Name + ";");
+                }
+
+                w.Line("options.InitialLearningRate = options.LearningRate!.Value;");
+                w.Line("Validate(options);");
+                w.Line("_parameter_groups.Add(param_group);");
+                w.Line();
+                using (w.Block("foreach (" + Names.Parameter + " parameter in param_group.Parameters)"))
+                {
+                    w.Line("var state = new State(parameter, _state.Count);");
+                    w.Line("state.Initialize(options);");
+                    w.Line("_state[parameter.Handle] = state;");
+                }
+            }
+
+            w.Line();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using OptimDsl.Generator.Planning;
+
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary>Constructors over parameters, named parameters and param groups, plus argument validation.</summary>
+    internal static class ConstructorEmitter
+    {
+        public static void Emit(CodeWriter w, OptimizerPlan plan)
+        {
+            string name = plan.Type.Name;
+            IReadOnlyList<HyperParameter> hyper = plan.HyperParameters;
+            string declared = string.Join(", ", hyper.Select(h => h.ClrType + " " + h.Name + " = " + h.DefaultLiteral));
+            string forwarded = string.Join(", ", hyper.Select(h => h.Name));
+
+            EmitDocs(w, hyper, "Creates the optimizer for one group of parameters.", "parameters", "Parameters to optimize.");
+            w.Line("public " + name + "(" + Names.IEnumerable + "<" + Names.Parameter + "> parameters, " + declared + ")");
+            w.Line("    : this(new ParamGroup[] { new ParamGroup(parameters) }, " + forwarded + ")");
+            w.Line("{");
+            w.Line("}");
+            w.Line();
+
+            EmitDocs(w, hyper, "Creates the optimizer for named parameters (as returned by <c>named_parameters()</c>).", "parameters", "Named parameters to optimize.");
+            w.Line("public " + name + "(" + Names.IEnumerable + "<(string name, " + Names.Parameter + " parameter)> parameters, " + declared + ")");
+            w.Line("    : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), " + forwarded + ")");
+            w.Line("{");
+            w.Line("}");
+            w.Line();
+
+            EmitDocs(w, hyper, "Creates the optimizer for several parameter groups; options a group leaves unset take the values given here.", "parameters", "Parameter groups.");
+            using (w.Block("public " + name + "(" + Names.IEnumerable + "<ParamGroup> parameters, " + declared + ")"))
+            {
+                w.Line("if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));");
+                w.Line("var defaults = new Options");
+                w.Line("{");
+                w.Indent();
+                w.Line("LearningRate = lr,");
+                w.Line("InitialLearningRate = lr,");
+                foreach (HyperParameter h in hyper.Where(h => h.Name != "lr"))
+                {
+                    w.Line(h.Name + " = " + h.Name + ",");
+                }
+
+                w.Outdent();
+                w.Line("};");
+                w.Line("Validate(defaults);");
+                w.Line("_defaults = defaults;");
+                w.Line("_parameter_groups = new " + Names.List + "<" + Names.BaseParamGroup + ">();");
+                using (w.Block("foreach (ParamGroup group in parameters)"))
+                {
+                    w.Line("add_param_group(group);");
+                }
+            }
+
+            w.Line();
+            EmitValidate(w, plan);
+        }
+
+        private static void EmitDocs(CodeWriter w, IReadOnlyList<HyperParameter> hyper, string summary, string first, string firstDoc)
+        {
+            w.Line("/// <summary>" + summary + "</summary>");
+            w.Line("/// <param name=\"" + first + "\">" + firstDoc + "</param>");
+            foreach (HyperParameter h in hyper)
+            {
+                w.Line("/// <param name=\"" + h.Name + "\">" + Xml(h.Documentation) + " (default: " + Xml(h.DefaultLiteral) + ").</param>");
+            }
+
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">An argument is outside its allowed range; the message names it.</exception>");
+        }
+
+        private static void EmitValidate(CodeWriter w, OptimizerPlan plan)
+        {
+            w.Line("/// <summary>Checks every resolved option of a group against its allowed range.</summary>");
+            using (w.Block("private static void Validate(Options options)"))
+            {
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.HasRange))
+                {
+                    string value = h.Name == "lr" ? "options.LearningRate!.Value" : "options." + h.Name + "!.Value";
+                    w.Line(Names.Arguments + ".CheckRange(" + value + ", \"" + h.Name + "\", "
+                        + Bound(h.Min) + ", " + Bool(h.MinInclusive) + ", " + Bound(h.Max) + ", " + Bool(h.MaxInclusive) + ");");
+                }
+
+                if (plan.Blocks.Momentum is { Input: Model.MomentInput.Gradient })
+                {
+                    w.Line(Names.Arguments + ".CheckNesterov(options.nesterov!.Value, options.momentum!.Value, options.dampening!.Value);");
+                }
+            }
+
+            w.Line();
+        }
+
+        private static string Bound(double? value) => value is null ? "null" : HyperParameters.Literal(value.Value);
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    }
+}

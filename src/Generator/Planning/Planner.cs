@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Linq;
+using OptimDsl.Generator.Model;
+
+namespace OptimDsl.Generator.Planning
+{
+    /// <summary>Stage 3 (plan): lowers a valid declaration to an <see cref="OptimizerPlan"/>. Pure.</summary>
+    internal static class Planner
+    {
+        public static OptimizerPlan Plan(OptimizerDeclaration declaration)
+        {
+            BlockSet b = declaration.Blocks;
+            List<HyperParameter> hyper = HyperParameters.For(declaration);
+            return new OptimizerPlan(
+                declaration.Type,
+                b,
+                hyper.ToEquatableArray(),
+                StateOf(b).ToEquatableArray(),
+                StepsOf(b).ToEquatableArray(),
+                ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
+                ImplementsMomentum: b.Momentum is not null,
+                FormatTag: FormatTagOf(declaration, hyper));
+        }
+
+        private static IEnumerable<StateTensor> StateOf(BlockSet b)
+        {
+            const string zeros = "global::TorchSharp.torch.zeros_like(_parameter)";
+            if (b.Momentum is { Input: MomentInput.Gradient })
+            {
+                yield return new StateTensor("momentum_buffer", "Heavy-ball momentum buffer (created from the first input).", zeros, Lazy: true);
+            }
+
+            if (b.Momentum is { Input: MomentInput.Preconditioned })
+            {
+                yield return new StateTensor("momentum_buffer", "Momentum buffer of the preconditioned update.", zeros, Condition: "options.momentum!.Value > 0");
+            }
+
+            if (b.FirstMoment is not null)
+            {
+                yield return new StateTensor("exp_avg", "Exponential moving average of the first moment.", zeros);
+            }
+
+            if (b.SecondMoment is { } second)
+            {
+                yield return new StateTensor("exp_avg_sq", "Exponential moving average of squares.", zeros);
+                if (second.Centered)
+                {
+                    yield return new StateTensor("grad_avg", "Moving average of the input (centered variant).", zeros, Condition: "options.centered!.Value");
+                }
+            }
+
+            if (b.AmsGrad is not null)
+            {
+                yield return new StateTensor("max_exp_avg_sq", "Running maximum of the second moment (AMSGrad).", zeros, Condition: "options.amsgrad!.Value");
+            }
+
+            if (b.Accumulator is not null)
+            {
+                yield return new StateTensor("sum", "Running sum of squares.", "global::TorchSharp.torch.full_like(_parameter, options.initial_accumulator_value!.Value)");
+            }
+        }
+
+        private static IEnumerable<StepOp> StepsOf(BlockSet b)
+        {
+            bool decoupled = b.WeightDecay is { Mode: WeightDecayMode.Decoupled };
+            bool l2 = b.WeightDecay is { Mode: WeightDecayMode.L2 };
+            bool gradientBuffer = b.CriticalBuffer is { Source: CriticalSource.Gradient };
+            bool l2After = l2 && gradientBuffer && b.WeightDecay!.Order == WeightDecayOrder.AfterCriticalBuffer;
+
+            if (decoupled)
+            {
+                yield return StepOp.DecoupledWeightDecay;
+            }
+
+            yield return StepOp.ReadGradient;
+            if (l2 && !l2After)
+            {
+                yield return StepOp.L2BeforeBuffer;
+            }
+
+            if (b.CriticalBuffer is { FirstStep: CriticalFirstStep.NoOp })
+            {
+                yield return StepOp.CriticalSeedOnlyFirstStep;
+            }
+
+            if (gradientBuffer)
+            {
+                yield return StepOp.CriticalOnGradient;
+            }
+
+            if (l2After)
+            {
+                yield return StepOp.L2AfterBuffer;
+            }
+
+            if (b.Momentum is { Input: MomentInput.Gradient })
+            {
+                yield return StepOp.HeavyBallOnGradient;
+            }
+
+            if (b.FirstMoment is { Input: MomentInput.Gradient })
+            {
+                yield return StepOp.FirstMomentOnGradient;
+            }
+
+            if (b.CriticalBuffer is { Source: CriticalSource.Momentum })
+            {
+                yield return StepOp.CriticalOnMomentum;
+            }
+
+            if (b.SecondMoment is not null)
+            {
+                yield return StepOp.SecondMomentEma;
+            }
+
+            if (b.Accumulator is not null)
+            {
+                yield return StepOp.Accumulate;
+            }
+
+            if (b.AmsGrad is not null)
+            {
+                yield return StepOp.AmsGradMax;
+            }
+
+            if (b.SecondMoment is not null || b.Accumulator is not null)
+            {
+                yield return StepOp.Denominator;
+            }
+
+            yield return StepOp.StepSize;
+            yield return StepOp.ApplyUpdate;
+            if (b.CriticalBuffer is not null)
+            {
+                yield return StepOp.DecayPriorities;
+            }
+        }
+
+        // The tag written into checkpoints: a change of blocks or arguments changes it, so a checkpoint of another
+        // layout is rejected with a clear message instead of being misread.
+        private static string FormatTagOf(OptimizerDeclaration declaration, List<HyperParameter> hyper)
+        {
+            string layout = string.Join(",", hyper.Select(h => h.Name + ":" + h.Kind))
+                + "|" + string.Join(",", StateOf(declaration.Blocks).Select(s => s.Name))
+                + "|" + (declaration.Blocks.CriticalBuffer is null ? "-" : "critical");
+            return "OptimDsl/" + declaration.Type.Name + "/v1/" + StableHash(layout);
+        }
+
+        private static string StableHash(string text)
+        {
+            unchecked
+            {
+                uint hash = 2166136261;
+                foreach (char c in text)
+                {
+                    hash = (hash ^ c) * 16777619;
+                }
+
+                return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+}

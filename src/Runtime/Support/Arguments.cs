@@ -1,0 +1,60 @@
+using System;
+using System.Globalization;
+
+namespace OptimDsl.Runtime
+{
+    /// <summary>Argument checks used by generated optimizers: each failure names the argument and its allowed range.</summary>
+    public static class Arguments
+    {
+        /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="value"/> lies in the given interval.</summary>
+        /// <param name="value">The value.</param>
+        /// <param name="name">The argument's name (PyTorch's).</param>
+        /// <param name="min">Lower bound, or null.</param>
+        /// <param name="minInclusive">Whether the lower bound is allowed.</param>
+        /// <param name="max">Upper bound, or null.</param>
+        /// <param name="maxInclusive">Whether the upper bound is allowed.</param>
+        public static void CheckRange(double value, string name, double? min, bool minInclusive, double? max, bool maxInclusive)
+        {
+            bool ok = !double.IsNaN(value)
+                && (min is null || (minInclusive ? value >= min : value > min))
+                && (max is null || (maxInclusive ? value <= max : value < max));
+            if (!ok)
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "Invalid {0}: {1}; allowed range is {2}.", name, value, Describe(min, minInclusive, max, maxInclusive)),
+                    name);
+            }
+        }
+
+        /// <summary>Integer overload of <see cref="CheckRange(double, string, double?, bool, double?, bool)"/>.</summary>
+        /// <param name="value">The value.</param>
+        /// <param name="name">The argument's name.</param>
+        /// <param name="min">Lower bound, or null.</param>
+        /// <param name="minInclusive">Whether the lower bound is allowed.</param>
+        /// <param name="max">Upper bound, or null.</param>
+        /// <param name="maxInclusive">Whether the upper bound is allowed.</param>
+        public static void CheckRange(int value, string name, double? min, bool minInclusive, double? max, bool maxInclusive) =>
+            CheckRange((double)value, name, min, minInclusive, max, maxInclusive);
+
+        /// <summary>PyTorch's rule: Nesterov momentum requires a positive momentum and zero dampening.</summary>
+        /// <param name="nesterov">The nesterov flag.</param>
+        /// <param name="momentum">The momentum.</param>
+        /// <param name="dampening">The dampening.</param>
+        public static void CheckNesterov(bool nesterov, double momentum, double dampening)
+        {
+            if (nesterov && (momentum <= 0 || dampening != 0))
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "Invalid nesterov: true requires momentum > 0 and dampening = 0 (got momentum {0}, dampening {1}).", momentum, dampening),
+                    "nesterov");
+            }
+        }
+
+        private static string Describe(double? min, bool minInclusive, double? max, bool maxInclusive)
+        {
+            string lo = min is null ? "(-∞" : (minInclusive ? "[" : "(") + min.Value.ToString("R", CultureInfo.InvariantCulture);
+            string hi = max is null ? "∞)" : max.Value.ToString("R", CultureInfo.InvariantCulture) + (maxInclusive ? "]" : ")");
+            return lo + ", " + hi;
+        }
+    }
+}
