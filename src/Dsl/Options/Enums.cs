@@ -40,3 +40,13 @@ namespace OptimDsl
         InsideSqrt = 1,
     }
 }
+
+namespace OptimDsl
+{
+    /// <summary>Covers of SM3's accumulators.</summary>
+    public enum Sm3Cover
+    {
+        /// <summary>One accumulator per dimension (co-dimension-one slices: rows, columns, ...).</summary>
+        CoDimensionOneSlices = 0,
+    }
+}

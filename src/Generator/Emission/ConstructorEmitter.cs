@@ -32,11 +32,17 @@ namespace OptimDsl.Generator.Emission
             using (w.Block("public " + name + "(" + Names.IEnumerable + "<ParamGroup> parameters, " + declared + ")"))
             {
                 w.Line("if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));");
+                bool nullableLr = hyper[0].Kind == HyperKind.NullableDouble;
+                if (nullableLr)
+                {
+                    w.Line(Names.Arguments + ".CheckAdafactor(lr, relative_step, warmup_init);");
+                }
+
                 w.Line("var defaults = new Options");
                 w.Line("{");
                 w.Indent();
-                w.Line("LearningRate = lr,");
-                w.Line("InitialLearningRate = lr,");
+                w.Line(nullableLr ? "LearningRate = lr ?? 0.0," : "LearningRate = lr,");
+                w.Line(nullableLr ? "InitialLearningRate = lr ?? 0.0," : "InitialLearningRate = lr,");
                 foreach (HyperParameter h in hyper.Where(h => h.Name != "lr"))
                 {
                     w.Line(h.Name + " = " + h.Name + ",");
@@ -76,9 +82,20 @@ namespace OptimDsl.Generator.Emission
             {
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.HasRange))
                 {
-                    string value = h.Name == "lr" ? "options.LearningRate!.Value" : "options." + h.Name + "!.Value";
-                    w.Line(Names.Arguments + ".CheckRange(" + value + ", \"" + h.Name + "\", "
-                        + Bound(h.Min) + ", " + Bool(h.MinInclusive) + ", " + Bound(h.Max) + ", " + Bool(h.MaxInclusive) + ");");
+                    string check = Names.Arguments + ".CheckRange({0}, \"" + h.Name + "\", "
+                        + Bound(h.Min) + ", " + Bool(h.MinInclusive) + ", " + Bound(h.Max) + ", " + Bool(h.MaxInclusive) + ");";
+                    if (h.Name == "lr")
+                    {
+                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "options.LearningRate!.Value"));
+                    }
+                    else if (h.Kind == HyperKind.NullableDouble)
+                    {
+                        w.Line("if (options." + h.Name + " is double " + h.Name + "Value) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, check, h.Name + "Value"));
+                    }
+                    else
+                    {
+                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "options." + h.Name + "!.Value"));
+                    }
                 }
 
                 if (plan.Blocks.Momentum is { Input: Model.MomentInput.Gradient })

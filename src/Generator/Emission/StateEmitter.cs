@@ -10,6 +10,7 @@ namespace OptimDsl.Generator.Emission
         public static void Emit(CodeWriter w, OptimizerPlan plan)
         {
             var tensors = plan.State.ToList();
+            var objects = plan.Objects.ToList();
             CriticalBufferBlock? critical = plan.Blocks.CriticalBuffer;
             string T = Names.StateTensors;
 
@@ -25,6 +26,13 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line("/// <summary>" + s.Documentation + "</summary>");
                     w.Line(s.IsOptional ? "public " + Names.Tensor + "? " + s.Name + ";" : "public " + Names.Tensor + " " + s.Name + " = null!;");
+                    w.Line();
+                }
+
+                foreach (StateObject o in objects)
+                {
+                    w.Line("/// <summary>" + o.Documentation + "</summary>");
+                    w.Line("public " + o.TypeName + " " + o.Name + " = null!;");
                     w.Line();
                 }
 
@@ -53,6 +61,11 @@ namespace OptimDsl.Generator.Emission
                         w.Line(s.Condition is null ? s.Name + " = " + create + ";" : s.Name + " = " + s.Condition + " ? " + create + " : null;");
                     }
 
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + " = " + o.Creation + ";");
+                    }
+
                     if (critical is not null)
                     {
                         string active = critical.KappaUse == KappaUse.Weight ? "options.kappa!.Value != 0" : "options.kappa!.Value > 0";
@@ -74,6 +87,11 @@ namespace OptimDsl.Generator.Emission
                         w.Line(s.IsOptional ? T + ".SaveOptional(writer, " + s.Name + ");" : T + ".Save(writer, " + s.Name + ");");
                     }
 
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + ".Save(writer);");
+                    }
+
                     if (critical is not null)
                     {
                         w.Line("writer.Write(critical is not null);");
@@ -90,6 +108,11 @@ namespace OptimDsl.Generator.Emission
                     foreach (StateTensor s in tensors)
                     {
                         w.Line(s.IsOptional ? T + ".LoadOptional(reader, ref " + s.Name + ", _parameter);" : T + ".Load(reader, " + s.Name + ");");
+                    }
+
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + ".Load(reader);");
                     }
 
                     if (critical is not null)
@@ -121,6 +144,11 @@ namespace OptimDsl.Generator.Emission
                             : s.Name + ".copy_(other." + s.Name + ");");
                     }
 
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + ".CopyFrom(other." + o.Name + ");");
+                    }
+
                     if (critical is not null)
                     {
                         using (w.Block("if (other.critical is null)"))
@@ -147,6 +175,11 @@ namespace OptimDsl.Generator.Emission
                         w.Line("if (!" + T + ".Close(" + s.Name + ", rhs." + s.Name + ")) return false;");
                     }
 
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line("if (!" + o.Name + ".ApproximatelyEquals(rhs." + o.Name + ")) return false;");
+                    }
+
                     if (critical is not null)
                     {
                         w.Line("if ((critical is null) != (rhs.critical is null)) return false;");
@@ -165,6 +198,11 @@ namespace OptimDsl.Generator.Emission
                         w.Line(s.IsOptional ? T + ".MoveOptional(ref " + s.Name + ", device);" : s.Name + " = " + T + ".Move(" + s.Name + ", device);");
                     }
 
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + ".to(device);");
+                    }
+
                     if (critical is not null)
                     {
                         w.Line("critical?.to(device);");
@@ -179,6 +217,12 @@ namespace OptimDsl.Generator.Emission
                     {
                         w.Line(s.Name + "?.Dispose();");
                         w.Line(s.Name + " = null!;");
+                    }
+
+                    foreach (StateObject o in objects)
+                    {
+                        w.Line(o.Name + "?.Dispose();");
+                        w.Line(o.Name + " = null!;");
                     }
 
                     if (critical is not null)

@@ -54,7 +54,9 @@ namespace OptimDsl.Generator.Emission
             w.Line("double lr = options.LearningRate!.Value;");
             foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr" && h.Kind != HyperKind.NullableScalarType && h.Name != "topC" && h.Name != "seed"))
             {
-                w.Line("var " + h.Name + " = options." + h.Name + "!.Value;");
+                w.Line(h.Kind == HyperKind.NullableDouble
+                    ? "double? " + h.Name + " = options." + h.Name + ";"
+                    : "var " + h.Name + " = options." + h.Name + "!.Value;");
             }
 
             w.Line(Names.Parameter + "[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);");
@@ -155,6 +157,13 @@ namespace OptimDsl.Generator.Emission
                 case StepOp.Accumulate:
                     w.Line("state.sum.addcmul_(d, d, value: one);");
                     break;
+                case StepOp.Sm3SecondMoment:
+                    string input = b.CriticalBuffer is { FeedsSecondMoment: true } ? "numerator" : "d";
+                    w.Line(Names.Tensor + " nu = state.sm3.Update(" + input + ", beta);");
+                    break;
+                case StepOp.AdafactorUpdate:
+                    EmitAdafactor(w);
+                    break;
                 case StepOp.AmsGradMax:
                     w.Line("if (amsgrad) state.max_exp_avg_sq!.copy_(" + Names.Torch + ".maximum(state.max_exp_avg_sq, state.exp_avg_sq));");
                     break;
@@ -222,6 +231,7 @@ namespace OptimDsl.Generator.Emission
         private static void EmitDenominator(CodeWriter w, BlockSet b)
         {
             string v = b.Accumulator is not null ? "state.sum"
+                : b.SM3 is not null ? "nu"
                 : b.AmsGrad is not null ? "(amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq)"
                 : "state.exp_avg_sq";
             bool inside = b.Epsilon is { Placement: EpsilonPlacement.InsideSqrt };
@@ -249,6 +259,24 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
+        // HuggingFace's Adafactor step, in its order; the relative learning rate stays on the device (no host read).
+        private static void EmitAdafactor(CodeWriter w)
+        {
+            const string ada = "global::OptimDsl.Runtime.Adafactor";
+            w.Line(Names.Tensor + " learningRate = " + ada + ".LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);");
+            w.Line(Names.Tensor + " update = state.factored.Precondition(d, " + ada + ".Beta2(state.step, decay_rate), eps1);");
+            w.Line(ada + ".ClipByRms(update, clip_threshold);");
+            w.Line("update.mul_(learningRate);");
+            using (w.Block("if (beta1 is double firstMomentBeta)"))
+            {
+                w.Line("state.exp_avg!.mul_(firstMomentBeta).add_(update, alpha: 1 - firstMomentBeta);");
+                w.Line("update = state.exp_avg;");
+            }
+
+            w.Line("if (weight_decay != 0) param.add_(param.mul(learningRate), alpha: -weight_decay);");
+            w.Line("param.sub_(update);");
+        }
+
         private static void EmitStepSize(CodeWriter w, BlockSet b)
         {
             string expr = "lr";
@@ -267,7 +295,7 @@ namespace OptimDsl.Generator.Emission
 
         private static void EmitApply(CodeWriter w, BlockSet b)
         {
-            bool hasDenominator = b.SecondMoment is not null || b.Accumulator is not null;
+            bool hasDenominator = b.HasDenominator;
             string numerator = b.FirstMoment is { Input: MomentInput.Gradient } ? "numerator" : "d";
             if (b.Momentum is { Input: MomentInput.Preconditioned })
             {

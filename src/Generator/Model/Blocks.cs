@@ -30,6 +30,18 @@ namespace OptimDsl.Generator.Model
 
     internal sealed record LrDecayBlock(double Default, LocationInfo? Location) : Block("LrDecay", Location);
 
+    internal sealed record SM3Block(double Beta, LocationInfo? Location) : Block("SM3", Location);
+
+    internal sealed record AdafactorBlock(
+        double Eps1,
+        double Eps2,
+        double ClipThreshold,
+        double DecayRate,
+        bool ScaleParameter,
+        bool RelativeStep,
+        bool WarmupInit,
+        LocationInfo? Location) : Block("Adafactor", Location);
+
     internal sealed record CriticalBufferBlock(
         int TopC,
         double Decay,

@@ -22,7 +22,13 @@ namespace OptimDsl.Generator.Model
         BiasCorrectionBlock? BiasCorrection = null,
         EpsilonBlock? Epsilon = null,
         LrDecayBlock? LrDecay = null,
-        CriticalBufferBlock? CriticalBuffer = null);
+        CriticalBufferBlock? CriticalBuffer = null,
+        SM3Block? SM3 = null,
+        AdafactorBlock? Adafactor = null)
+    {
+        /// <summary>Whether some block divides the update by a second-moment denominator.</summary>
+        public bool HasDenominator => SecondMoment is not null || Accumulator is not null || SM3 is not null;
+    }
 
     /// <summary>A value (or nothing) plus the diagnostics found while producing it.</summary>
     internal sealed record Result<T>(T? Value, EquatableArray<DiagnosticInfo> Diagnostics)

@@ -121,6 +121,14 @@ namespace OptimDsl.Generator.Parsing
                     },
                     "LrDecayAttribute" => set with { LrDecay = new LrDecayBlock(read.Double("Default", 0.0), at) },
                     "CriticalBufferAttribute" => set with { CriticalBuffer = ReadCriticalBuffer(read, at) },
+                    "SM3Attribute" => set with { SM3 = new SM3Block(read.Double("Beta", 0.0), at) },
+                    "AdafactorAttribute" => set with
+                    {
+                        Adafactor = new AdafactorBlock(
+                            read.Double("Eps1", 1e-30), read.Double("Eps2", 1e-3), read.Double("ClipThreshold", 1.0),
+                            read.Double("DecayRate", -0.8), read.Bool("ScaleParameter", true), read.Bool("RelativeStep", true),
+                            read.Bool("WarmupInit", false), at),
+                    },
                     _ => set,
                 };
             }

@@ -4,6 +4,7 @@ namespace OptimDsl.Generator.Planning
     internal enum HyperKind
     {
         Double,
+        NullableDouble,
         Bool,
         Int,
         ULong,
@@ -28,6 +29,7 @@ namespace OptimDsl.Generator.Planning
         public string ClrType => Kind switch
         {
             HyperKind.Double => "double",
+            HyperKind.NullableDouble => "double?",
             HyperKind.Bool => "bool",
             HyperKind.Int => "int",
             HyperKind.ULong => "ulong",
@@ -36,7 +38,7 @@ namespace OptimDsl.Generator.Planning
         };
 
         /// <summary>True for values that may legitimately be absent (then the Options field is not wrapped in Nullable twice).</summary>
-        public bool IsNullableValue => Kind == HyperKind.NullableScalarType;
+        public bool IsNullableValue => Kind is HyperKind.NullableScalarType or HyperKind.NullableDouble;
 
         public bool HasRange => Min is not null || Max is not null;
     }

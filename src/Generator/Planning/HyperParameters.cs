@@ -12,8 +12,23 @@ namespace OptimDsl.Generator.Planning
             BlockSet b = declaration.Blocks;
             var list = new List<HyperParameter>
             {
-                new("lr", HyperKind.Double, Literal(declaration.Lr), "Learning rate", Min: 0),
+                b.Adafactor is null
+                    ? new("lr", HyperKind.Double, Literal(declaration.Lr), "Learning rate", Min: 0)
+                    : new("lr", HyperKind.NullableDouble, "null", "Learning rate; null with relative_step (the step size is then min(1e-2, 1/sqrt(t)))", Min: 0),
             };
+
+            if (b.Adafactor is { } ada)
+            {
+                list.Add(new("eps1", HyperKind.Double, Literal(ada.Eps1), "Regularization added to squared gradients", Min: 0));
+                list.Add(new("eps2", HyperKind.Double, Literal(ada.Eps2), "Floor of the parameter scale", Min: 0));
+                list.Add(new("clip_threshold", HyperKind.Double, Literal(ada.ClipThreshold), "Threshold of the update clipping by RMS", Min: 0, MinInclusive: false));
+                list.Add(new("decay_rate", HyperKind.Double, Literal(ada.DecayRate), "Exponent c of the second-moment coefficient 1 - t^c", Max: 0));
+                list.Add(new("beta1", HyperKind.NullableDouble, "null", "Coefficient of the first moment of the scaled update (null: no first moment)", Min: 0, Max: 1));
+                list.Add(new("weight_decay", HyperKind.Double, "0.0", "Weight decay, scaled by the relative learning rate", Min: 0));
+                list.Add(new("scale_parameter", HyperKind.Bool, Bool(ada.ScaleParameter), "Scale the step by the parameter's RMS (at least eps2)"));
+                list.Add(new("relative_step", HyperKind.Bool, Bool(ada.RelativeStep), "Use the time-dependent relative step size instead of lr"));
+                list.Add(new("warmup_init", HyperKind.Bool, Bool(ada.WarmupInit), "Warm the relative step size up as 1e-6 * t"));
+            }
 
             if (b.LrDecay is { } lrDecay)
             {
@@ -42,6 +57,11 @@ namespace OptimDsl.Generator.Planning
                 {
                     list.Add(new("centered", HyperKind.Bool, "false", "Normalize by an estimate of the gradient's variance"));
                 }
+            }
+
+            if (b.SM3 is { } sm3)
+            {
+                list.Add(new("beta", HyperKind.Double, Literal(sm3.Beta), "SM3 accumulator coefficient (0: accumulate squares; > 0: moving average)", Min: 0, Max: 1));
             }
 
             if (b.Accumulator is { } acc)

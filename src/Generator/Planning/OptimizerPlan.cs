@@ -11,6 +11,7 @@ namespace OptimDsl.Generator.Planning
         BlockSet Blocks,
         EquatableArray<HyperParameter> HyperParameters,
         EquatableArray<StateTensor> State,
+        EquatableArray<StateObject> Objects,
         EquatableArray<StepOp> Steps,
         bool ImplementsBetas,
         bool ImplementsMomentum,

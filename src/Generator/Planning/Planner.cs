@@ -16,6 +16,7 @@ namespace OptimDsl.Generator.Planning
                 b,
                 hyper.ToEquatableArray(),
                 StateOf(b).ToEquatableArray(),
+                ObjectsOf(b).ToEquatableArray(),
                 StepsOf(b).ToEquatableArray(),
                 ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
                 ImplementsMomentum: b.Momentum is not null,
@@ -54,9 +55,29 @@ namespace OptimDsl.Generator.Planning
                 yield return new StateTensor("max_exp_avg_sq", "Running maximum of the second moment (AMSGrad).", zeros, Condition: "options.amsgrad!.Value");
             }
 
+            if (b.Adafactor is not null)
+            {
+                yield return new StateTensor("exp_avg", "First moment of the scaled update (only with beta1).", zeros, Condition: "options.beta1 is not null");
+            }
+
             if (b.Accumulator is not null)
             {
                 yield return new StateTensor("sum", "Running sum of squares.", "global::TorchSharp.torch.full_like(_parameter, options.initial_accumulator_value!.Value)");
+            }
+        }
+
+        private static IEnumerable<StateObject> ObjectsOf(BlockSet b)
+        {
+            if (b.SM3 is not null)
+            {
+                yield return new StateObject("sm3", "global::OptimDsl.Runtime.Sm3Accumulators", "new global::OptimDsl.Runtime.Sm3Accumulators(_parameter)",
+                    "SM3 accumulators, one per dimension (a full one for rank ≤ 1).");
+            }
+
+            if (b.Adafactor is not null)
+            {
+                yield return new StateObject("factored", "global::OptimDsl.Runtime.FactoredSecondMoment", "new global::OptimDsl.Runtime.FactoredSecondMoment(_parameter)",
+                    "Adafactor's row and column second-moment factors (a full one for rank < 2).");
             }
         }
 
@@ -118,18 +139,31 @@ namespace OptimDsl.Generator.Planning
                 yield return StepOp.Accumulate;
             }
 
+            if (b.SM3 is not null)
+            {
+                yield return StepOp.Sm3SecondMoment;
+            }
+
+            if (b.Adafactor is not null)
+            {
+                yield return StepOp.AdafactorUpdate;
+            }
+
             if (b.AmsGrad is not null)
             {
                 yield return StepOp.AmsGradMax;
             }
 
-            if (b.SecondMoment is not null || b.Accumulator is not null)
+            if (b.HasDenominator)
             {
                 yield return StepOp.Denominator;
             }
 
-            yield return StepOp.StepSize;
-            yield return StepOp.ApplyUpdate;
+            if (b.Adafactor is null)
+            {
+                yield return StepOp.StepSize;
+                yield return StepOp.ApplyUpdate;
+            }
             if (b.CriticalBuffer is not null)
             {
                 yield return StepOp.DecayPriorities;
@@ -142,6 +176,7 @@ namespace OptimDsl.Generator.Planning
         {
             string layout = string.Join(",", hyper.Select(h => h.Name + ":" + h.Kind))
                 + "|" + string.Join(",", StateOf(declaration.Blocks).Select(s => s.Name))
+                + "|" + string.Join(",", ObjectsOf(declaration.Blocks).Select(o => o.Name))
                 + "|" + (declaration.Blocks.CriticalBuffer is null ? "-" : "critical");
             return "OptimDsl/" + declaration.Type.Name + "/v1/" + StableHash(layout);
         }

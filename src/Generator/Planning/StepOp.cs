@@ -17,6 +17,8 @@ namespace OptimDsl.Generator.Planning
         CriticalOnMomentum,
         SecondMomentEma,
         Accumulate,
+        Sm3SecondMoment,
+        AdafactorUpdate,
         AmsGradMax,
         Denominator,
         StepSize,

@@ -87,16 +87,28 @@ namespace OptimDsl.Generator.Validation
             if (b.Epsilon is { } eps)
             {
                 CheckRange(d, eps.Location, "Epsilon.Default", eps.Default, 0, true, null, false);
-                if (b.SecondMoment is null && b.Accumulator is null)
+                if (!b.HasDenominator)
                 {
                     d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, eps.Location, "[Epsilon]",
-                        "there is no denominator without [SecondMoment] or [Accumulator]"));
+                        "there is no denominator without [SecondMoment], [Accumulator] or [SM3]"));
                 }
             }
 
             if (b.LrDecay is { } lrDecay)
             {
                 CheckRange(d, lrDecay.Location, "LrDecay.Default", lrDecay.Default, 0, true, null, false);
+            }
+
+            if (b.SM3 is { } sm3)
+            {
+                CheckRange(d, sm3.Location, "SM3.Beta", sm3.Beta, 0, true, 1, false);
+                Conflict(d, sm3, b.SecondMoment, "an optimizer has one second-moment estimate");
+                Conflict(d, sm3, b.Accumulator, "an optimizer has one second-moment estimate");
+            }
+
+            if (b.Adafactor is { } ada)
+            {
+                ValidateAdafactor(d, ada, b);
             }
 
             if (b.CriticalBuffer is { } c)
@@ -138,10 +150,10 @@ namespace OptimDsl.Generator.Validation
                     "FirstMoment", "critical momenta store the first moment of the gradient"));
             }
 
-            if (c.FeedsSecondMoment && (c.Source != CriticalSource.Momentum || b.SecondMoment is null))
+            if (c.FeedsSecondMoment && (c.Source != CriticalSource.Momentum || (b.SecondMoment is null && b.SM3 is null)))
             {
                 d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRequiredBlock, c.Location, "CriticalBuffer(FeedsSecondMoment = true)",
-                    "SecondMoment", "the aggregated momentum can only feed a second moment when Source = Momentum and [SecondMoment] is present"));
+                    "SecondMoment", "the aggregated momentum can only feed a second moment when Source = Momentum and [SecondMoment] or [SM3] is present"));
             }
 
             if (c.SeedWithGradient && c.Source != CriticalSource.Momentum)
@@ -154,6 +166,40 @@ namespace OptimDsl.Generator.Validation
             {
                 d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, c.Location, "CriticalBuffer(RandomReplacement = true)",
                     "CriticalBuffer(Structure = Heap)", "random replacement is defined for the slot buffer only"));
+            }
+        }
+
+        private static void ValidateAdafactor(List<DiagnosticInfo> d, AdafactorBlock ada, BlockSet b)
+        {
+            CheckRange(d, ada.Location, "Adafactor.Eps1", ada.Eps1, 0, true, null, false);
+            CheckRange(d, ada.Location, "Adafactor.Eps2", ada.Eps2, 0, true, null, false);
+            CheckRange(d, ada.Location, "Adafactor.ClipThreshold", ada.ClipThreshold, 0, false, null, false);
+            CheckRange(d, ada.Location, "Adafactor.DecayRate", ada.DecayRate, null, false, 0, true);
+            if (ada.WarmupInit && !ada.RelativeStep)
+            {
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, ada.Location, "Adafactor.WarmupInit", "true",
+                    "warm-up initialisation requires RelativeStep = true"));
+            }
+
+            const string why = "Adafactor brings its own moments, step size and weight decay";
+            Conflict(d, b.SecondMoment, ada, why);
+            Conflict(d, b.Accumulator, ada, why);
+            Conflict(d, b.SM3, ada, why);
+            Conflict(d, b.Momentum, ada, why);
+            Conflict(d, b.FirstMoment, ada, why);
+            Conflict(d, b.AmsGrad, ada, why);
+            Conflict(d, b.BiasCorrection, ada, why);
+            Conflict(d, b.Epsilon, ada, why);
+            Conflict(d, b.LrDecay, ada, why);
+            Conflict(d, b.WeightDecay, ada, why);
+        }
+
+        // Reports at `block` that it cannot go with `other` (when both are present).
+        private static void Conflict(List<DiagnosticInfo> d, Block? block, Block? other, string why)
+        {
+            if (block is not null && other is not null)
+            {
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, block.Location, block.AttributeName, other.AttributeName, why));
             }
         }
 

@@ -50,6 +50,28 @@ namespace OptimDsl.Runtime
             }
         }
 
+        /// <summary>HuggingFace Adafactor's argument rules: <c>lr</c> excludes <c>relative_step</c>, <c>warmup_init</c> requires it.</summary>
+        /// <param name="lr">The explicit learning rate, or null.</param>
+        /// <param name="relativeStep">relative_step.</param>
+        /// <param name="warmupInit">warmup_init.</param>
+        public static void CheckAdafactor(double? lr, bool relativeStep, bool warmupInit)
+        {
+            if (lr is not null && relativeStep)
+            {
+                throw new ArgumentException("Invalid lr: an explicit lr cannot be combined with relative_step = true (pass relative_step: false, or leave lr null).", "lr");
+            }
+
+            if (lr is null && !relativeStep)
+            {
+                throw new ArgumentException("Invalid lr: null requires relative_step = true (give lr a value, or set relative_step: true).", "lr");
+            }
+
+            if (warmupInit && !relativeStep)
+            {
+                throw new ArgumentException("Invalid warmup_init: true requires relative_step = true.", "warmup_init");
+            }
+        }
+
         private static string Describe(double? min, bool minInclusive, double? max, bool maxInclusive)
         {
             string lo = min is null ? "(-∞" : (minInclusive ? "[" : "(") + min.Value.ToString("R", CultureInfo.InvariantCulture);

@@ -1,0 +1,384 @@
+using System;
+using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// The per-parameter buffer of Critical Gradients (CG, ICLR 2022) and Critical Momenta (CM, TMLR 2024): up to
+/// <see cref="Capacity"/> stored tensors with priorities, in one of the two published structures
+/// (<see cref="CriticalBufferStructure.Heap"/> = CGOptimizer <c>optim.py</c>'s <c>PriorityDict</c>,
+/// <see cref="CriticalBufferStructure.Slots"/> = the <c>TensorList</c> of <c>optim_eff.py</c> and CMOptimizer).
+/// </summary>
+/// <remarks>
+/// Call order inside one optimizer step: <see cref="DropOlderThan"/> (only with a max age), <see cref="Aggregate"/>
+/// (skipped on the very first step, when <see cref="HasEverReceived"/> is false), <see cref="Offer(Tensor, double)"/> or
+/// <see cref="Offer(Tensor, Tensor, double)"/>, <see cref="DecayPriorities"/>. Persistent tensors are detached from any
+/// dispose scope; temporaries created by the methods belong to the caller's dispose scope. Values are allocated on
+/// the device of the <c>like</c> tensor.
+/// </remarks>
+public sealed class CriticalBuffer : IDisposable
+{
+    private const string Magic = "OptimDsl.CriticalBuffer";
+    private const int FormatVersion = 1;
+
+    private readonly long[] _shape;
+    private CriticalStore _store;
+    private bool _disposed;
+
+    /// <summary>Creates an empty buffer for a parameter shaped like <paramref name="like"/>.</summary>
+    /// <param name="like">The parameter: shape, device and (unless <paramref name="dtype"/> is given) storage dtype.</param>
+    /// <param name="capacity">The capacity <c>topC</c> (at least 1).</param>
+    /// <param name="structure">Which published buffer semantics to reproduce.</param>
+    /// <param name="dtype">Storage dtype of the values (e.g. bfloat16 to halve the memory); null = <c>like.dtype</c>.
+    /// Aggregations and the slot buffer's running sum are computed in the parameter's dtype.</param>
+    /// <param name="seed">Seed of the host-side generator used by random replacement (<c>criticalTest</c>).</param>
+    public CriticalBuffer(Tensor like, int capacity, CriticalBufferStructure structure, ScalarType? dtype = null, ulong seed = 0)
+    {
+        if (like is null)
+        {
+            throw new ArgumentNullException(nameof(like));
+        }
+
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity topC must be at least 1.");
+        }
+
+        _shape = (long[])like.shape.Clone();
+        Capacity = capacity;
+        Structure = structure;
+        var valueDtype = dtype ?? like.dtype;
+        _store = structure switch
+        {
+            CriticalBufferStructure.Heap => new HeapCriticalBuffer(capacity, _shape, like.dtype, valueDtype, like.device),
+            CriticalBufferStructure.Slots => new SlotCriticalBuffer(capacity, _shape, like.dtype, valueDtype, like.device, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(structure), structure, "Unknown buffer structure."),
+        };
+    }
+
+    /// <summary>The capacity <c>topC</c>.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The buffer structure (admission and eviction semantics).</summary>
+    public CriticalBufferStructure Structure { get; }
+
+    /// <summary>False until the first <c>Offer</c>/<c>Seed</c> (a host flag: no device synchronisation).</summary>
+    public bool HasEverReceived { get; private set; }
+
+    /// <summary>Number of <c>Offer</c>/<c>Seed</c> calls so far, admitted or not (a host counter).</summary>
+    public long StepsSeen { get; private set; }
+
+    /// <summary>The storage, <c>[Capacity, *like.shape]</c>, in the storage dtype; entries not in use are zero.
+    /// Heap: slot order is not heap order (see <see cref="SlotsForTesting"/>).</summary>
+    public Tensor Values => _store.Values;
+
+    /// <summary>
+    /// Aggregates <paramref name="x"/> with the buffer contents as they are now (call it BEFORE <c>Offer</c> in the same
+    /// step). Returns a NEW tensor in x's dtype and device; x is never modified. With B the stored entries:
+    /// <see cref="AggregationRule.Sum"/> = <c>x + kappa·mean(B)</c>; <see cref="AggregationRule.Mid"/> =
+    /// <c>0.5·(x + kappa·mean(B))</c>; <see cref="AggregationRule.Mean"/> = <c>(x + kappa·sum(B)) / (|B| + 1)</c>;
+    /// <see cref="AggregationRule.BufferMeanOnly"/> = <c>mean(B)</c> (kappa unused).
+    /// An empty buffer (before the first offer, or everything dropped by <see cref="DropOlderThan"/>) contributes nothing:
+    /// every rule, <see cref="AggregationRule.BufferMeanOnly"/> and <see cref="AggregationRule.Mid"/> included, returns a copy of x.
+    /// The operation order follows the reference code (Heap: sum in heap-list order, then divide; Slots: running sum / count).
+    /// </summary>
+    /// <param name="x">The current quantity (gradient or momentum).</param>
+    /// <param name="rule">The aggregation rule.</param>
+    /// <param name="kappa">Weight of the buffer term (the generated code passes 1.0 for <see cref="KappaUse.Switch"/>).</param>
+    public Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
+    {
+        ThrowIfDisposed();
+        CheckShape(x);
+        using (no_grad())
+        {
+            return _store.Aggregate(x, rule, kappa);
+        }
+    }
+
+    /// <summary>
+    /// Offers a copy of <paramref name="x"/> with a host priority (the Heap structure's native form). Heap: a full buffer admits
+    /// it only if <c>priority &gt; list[0]</c> (possibly a stale minimum, as in the reference); a buffer with room always
+    /// appends, and NaN/negative priorities are then filtered out. Slots: the priority is written into a device scalar
+    /// (a fill, not a host read) and <see cref="Offer(Tensor, Tensor, double)"/> is used.
+    /// </summary>
+    /// <param name="x">The quantity to store (copied, cast to the storage dtype).</param>
+    /// <param name="priority">Its priority (e.g. from <see cref="CriticalPriority.OnHost"/>).</param>
+    public void Offer(Tensor x, double priority)
+    {
+        ThrowIfDisposed();
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        using (no_grad())
+        {
+            _store.Offer(x, priority, StepsSeen);
+        }
+    }
+
+    /// <summary>
+    /// Offers a copy of <paramref name="x"/> with a one-element device priority (the Slots structure's native form). Slots:
+    /// no host synchronisation; while the buffer has room the next slot is written, once full the slot of
+    /// <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With probability
+    /// <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made only when the buffer is full)
+    /// the priority test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten
+    /// (CMOptimizer's <c>critical_test</c>). Heap: reads the priority on the host (one synchronisation) and behaves as
+    /// <see cref="Offer(Tensor, double)"/>; a positive <paramref name="criticalTest"/> is not supported there.
+    /// </summary>
+    /// <param name="x">The quantity to store (copied, cast to the storage dtype).</param>
+    /// <param name="priority">A 0-dim (or one-element) tensor, e.g. from <see cref="CriticalPriority.OnDevice"/>.
+    /// Slots keep their keys in the dtype of the first priority offered.</param>
+    /// <param name="criticalTest">Probability of random replacement (0 = always the priority test).</param>
+    public void Offer(Tensor x, Tensor priority, double criticalTest = 0.0)
+    {
+        ThrowIfDisposed();
+        if (priority is null)
+        {
+            throw new ArgumentNullException(nameof(priority));
+        }
+
+        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
+        {
+            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
+        }
+
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        using (no_grad())
+        {
+            _store.Offer(x, priority, criticalTest, StepsSeen);
+        }
+    }
+
+    /// <summary>Alias of <see cref="Offer(Tensor, double)"/> for the first (seeding) step; an empty buffer always admits.</summary>
+    /// <param name="x">The quantity to store.</param>
+    /// <param name="priority">Its priority.</param>
+    public void Seed(Tensor x, double priority) => Offer(x, priority);
+
+    /// <summary>Alias of <see cref="Offer(Tensor, Tensor, double)"/> for the first (seeding) step; an empty buffer always admits.</summary>
+    /// <param name="x">The quantity to store.</param>
+    /// <param name="priority">Its priority (one-element device tensor).</param>
+    public void Seed(Tensor x, Tensor priority) => Offer(x, priority);
+
+    /// <summary>Multiplies every stored priority by <paramref name="decay"/> (once per step after the offer, the insertion step included).</summary>
+    /// <param name="decay">The decay factor λ.</param>
+    public void DecayPriorities(double decay)
+    {
+        ThrowIfDisposed();
+        using (no_grad())
+        {
+            _store.Decay(decay);
+        }
+    }
+
+    /// <summary>
+    /// Drops the entries stored for more than <paramref name="maxAge"/> steps (no-op when <paramref name="maxAge"/> &lt;= 0).
+    /// Call it at the START of a step, before <see cref="Aggregate"/>. An entry inserted by the offer of step s has age 1
+    /// at the start of step s+1, so with <c>maxAge = D</c> no entry older than D steps is ever aggregated.
+    /// Heap: the remaining list is re-heapified after a removal. Slots: the first call that can drop something switches the
+    /// buffer to a device-side occupancy mask and count (still no host synchronisation); dropped slots become the first
+    /// free slots for later offers. Dropped entries are zeroed.
+    /// </summary>
+    /// <param name="maxAge">Maximum age in steps (0 = unlimited).</param>
+    public void DropOlderThan(int maxAge)
+    {
+        ThrowIfDisposed();
+        using (no_grad())
+        {
+            _store.DropOlderThan(maxAge, StepsSeen);
+        }
+    }
+
+    /// <summary>Host copy of the priorities of the occupied entries in storage order (Heap: heap-list order; Slots: slot order). May synchronise; for tests.</summary>
+    public double[] PrioritiesForTesting()
+    {
+        ThrowIfDisposed();
+        return _store.Priorities();
+    }
+
+    /// <summary>Slot index (row of <see cref="Values"/>) of each occupied entry, in the order of <see cref="PrioritiesForTesting"/>. May synchronise; for tests.</summary>
+    public int[] SlotsForTesting()
+    {
+        ThrowIfDisposed();
+        return _store.Slots();
+    }
+
+    /// <summary>Number of stored entries. May synchronise; for tests.</summary>
+    public int CountForTesting()
+    {
+        ThrowIfDisposed();
+        return _store.Count();
+    }
+
+    /// <summary>Writes the complete state (values, priorities, counts, heap order, running sum, last minimum slot, ages, RNG state, flags) bit-exactly.</summary>
+    /// <param name="writer">Destination.</param>
+    public void Save(BinaryWriter writer)
+    {
+        ThrowIfDisposed();
+        if (writer is null)
+        {
+            throw new ArgumentNullException(nameof(writer));
+        }
+
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write((int)Structure);
+        writer.Write(Capacity);
+        writer.Write(_shape.Length);
+        foreach (var d in _shape)
+        {
+            writer.Write(d);
+        }
+
+        writer.Write(HasEverReceived);
+        writer.Write(StepsSeen);
+        _store.Save(writer);
+    }
+
+    /// <summary>
+    /// Restores a state written by <see cref="Save"/> into this buffer (same structure, capacity and entry shape; tensors are
+    /// placed on this buffer's device; the saved storage dtype wins).
+    /// </summary>
+    /// <param name="reader">Source.</param>
+    /// <exception cref="InvalidDataException">The data is not a critical buffer state or does not fit this buffer.</exception>
+    public void Load(BinaryReader reader)
+    {
+        ThrowIfDisposed();
+        if (reader is null)
+        {
+            throw new ArgumentNullException(nameof(reader));
+        }
+
+        if (reader.ReadString() != Magic)
+        {
+            throw new InvalidDataException("Not a critical buffer state.");
+        }
+
+        int version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException("Unsupported critical buffer state version " + version + ".");
+        }
+
+        var structure = (CriticalBufferStructure)reader.ReadInt32();
+        int capacity = reader.ReadInt32();
+        int ndim = reader.ReadInt32();
+        if (ndim < 0 || ndim > 64)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: bad rank " + ndim + ".");
+        }
+
+        var shape = new long[ndim];
+        for (int i = 0; i < ndim; i++)
+        {
+            shape[i] = reader.ReadInt64();
+        }
+
+        if (structure != Structure || capacity != Capacity || !CriticalTensorIO.ShapeEquals(shape, _shape))
+        {
+            throw new InvalidDataException(
+                "The saved critical buffer (" + structure + ", topC=" + capacity + ", shape [" + string.Join(",", shape) + "]) does not fit this one ("
+                + Structure + ", topC=" + Capacity + ", shape [" + string.Join(",", _shape) + "]).");
+        }
+
+        bool hasEverReceived = reader.ReadBoolean();
+        long stepsSeen = reader.ReadInt64();
+        using (no_grad())
+        {
+            _store.Load(reader);
+        }
+
+        HasEverReceived = hasEverReceived;
+        StepsSeen = stepsSeen;
+    }
+
+    /// <summary>Makes this buffer a deep copy of <paramref name="source"/> (tensors copied onto this buffer's device).</summary>
+    /// <param name="source">A buffer with the same structure, capacity and entry shape.</param>
+    public void CopyFrom(CriticalBuffer source)
+    {
+        ThrowIfDisposed();
+        if (source is null)
+        {
+            throw new ArgumentNullException(nameof(source));
+        }
+
+        source.ThrowIfDisposed();
+        if (ReferenceEquals(source, this))
+        {
+            return;
+        }
+
+        if (source.Structure != Structure || source.Capacity != Capacity || !CriticalTensorIO.ShapeEquals(source._shape, _shape))
+        {
+            throw new ArgumentException("The source critical buffer has a different structure, capacity or entry shape.", nameof(source));
+        }
+
+        using (no_grad())
+        {
+            _store.CopyFrom(source._store);
+        }
+
+        HasEverReceived = source.HasEverReceived;
+        StepsSeen = source.StepsSeen;
+    }
+
+    /// <summary>Moves every stored tensor to <paramref name="device"/>.</summary>
+    /// <param name="device">Target device.</param>
+    public void to(Device device)
+    {
+        ThrowIfDisposed();
+        using (no_grad())
+        {
+            _store.MoveTo(device);
+        }
+    }
+
+    /// <summary>Same structure, capacity, shape and host state; tensors equal up to <c>allclose</c> (may synchronise).</summary>
+    /// <param name="other">The buffer to compare with.</param>
+    public bool ApproximatelyEquals(CriticalBuffer other)
+    {
+        ThrowIfDisposed();
+        return other is not null
+            && !other._disposed
+            && other.Structure == Structure
+            && other.Capacity == Capacity
+            && CriticalTensorIO.ShapeEquals(other._shape, _shape)
+            && other.HasEverReceived == HasEverReceived
+            && other.StepsSeen == StepsSeen
+            && _store.ApproximatelyEquals(other._store);
+    }
+
+    /// <summary>Releases the stored tensors.</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _store.Dispose();
+        }
+    }
+
+    private void CheckShape(Tensor x)
+    {
+        if (x is null)
+        {
+            throw new ArgumentNullException(nameof(x));
+        }
+
+        if (!CriticalTensorIO.ShapeEquals(x.shape, _shape))
+        {
+            throw new ArgumentException(
+                "The offered tensor has shape [" + string.Join(",", x.shape) + "], the buffer stores [" + string.Join(",", _shape) + "].", nameof(x));
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(CriticalBuffer));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// Priorities of the critical buffers, computed like the reference code: with <c>synced</c> every parameter of the group gets
+/// <c>0.0 + Σ sqrt(sum(square(g)))</c> over the parameters that have a gradient, summed in parameter order in the gradients'
+/// dtype (a sum of per-tensor norms, NOT the global norm); otherwise each parameter gets <c>g.norm()</c> of its own gradient.
+/// </summary>
+public static class CriticalPriority
+{
+    /// <summary>
+    /// Host priorities for the gradients of one parameter group, in order (for <see cref="CriticalBufferStructure.Heap"/>).
+    /// Entries for parameters without a gradient (null) are NaN. Exactly one host read for the whole group
+    /// (none when no parameter has a gradient).
+    /// </summary>
+    /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
+    /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
+    public static double[] OnHost(IReadOnlyList<Tensor?> grads, bool synced)
+    {
+        if (grads is null)
+        {
+            throw new ArgumentNullException(nameof(grads));
+        }
+
+        var result = new double[grads.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = double.NaN;
+        }
+
+        using var scope = NewDisposeScope();
+        var onDevice = OnDevice(grads, synced);
+        if (synced)
+        {
+            Tensor? total = null;
+            foreach (var t in onDevice)
+            {
+                total ??= t;
+            }
+
+            if (total is null)
+            {
+                return result;
+            }
+
+            double value = total.to(ScalarType.Float64).cpu().item<double>();
+            for (int i = 0; i < result.Length; i++)
+            {
+                if (onDevice[i] is not null)
+                {
+                    result[i] = value;
+                }
+            }
+
+            return result;
+        }
+
+        var norms = new List<Tensor>();
+        Device? device = null;
+        foreach (var t in onDevice)
+        {
+            if (t is not null)
+            {
+                device ??= t.device;
+                norms.Add(t.to(ScalarType.Float64, device!).reshape(1));
+            }
+        }
+
+        if (norms.Count == 0)
+        {
+            return result;
+        }
+
+        var host = cat(norms, 0).cpu().data<double>().ToArray();
+        int k = 0;
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (onDevice[i] is not null)
+            {
+                result[i] = host[k++];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Device priorities (0-dim tensors in the gradients' dtype) for the gradients of one parameter group, in order
+    /// (for <see cref="CriticalBufferStructure.Slots"/>). No host read at all. With <paramref name="synced"/> every
+    /// parameter that has a gradient gets the same tensor; parameters without a gradient get null. The tensors belong to
+    /// the caller's dispose scope.
+    /// </summary>
+    /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
+    /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
+    public static Tensor?[] OnDevice(IReadOnlyList<Tensor?> grads, bool synced)
+    {
+        if (grads is null)
+        {
+            throw new ArgumentNullException(nameof(grads));
+        }
+
+        var result = new Tensor?[grads.Count];
+        if (!synced)
+        {
+            for (int i = 0; i < result.Length; i++)
+            {
+                // optim.py / optim_eff.py / CMOptimizer: d_p.norm()
+                result[i] = grads[i]?.norm();
+            }
+
+            return result;
+        }
+
+        // d_p_norm = 0.0; d_p_norm += torch.sqrt(torch.sum(torch.square(d_p)))   (0.0 + t == t exactly)
+        Tensor? total = null;
+        foreach (var g in grads)
+        {
+            if (g is null)
+            {
+                continue;
+            }
+
+            var n = g.square().sum().sqrt();
+            total = total is null ? n : total.add(n);
+        }
+
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = grads[i] is null ? null : total;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// The storage behind a <see cref="CriticalBuffer"/>: one implementation per <see cref="CriticalBufferStructure"/>.
+/// The facade owns the host counters (<see cref="CriticalBuffer.StepsSeen"/>, <see cref="CriticalBuffer.HasEverReceived"/>)
+/// and passes the step number of each offer in; everything else lives here.
+/// </summary>
+internal abstract class CriticalStore : IDisposable
+{
+    protected CriticalStore(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device)
+    {
+        Capacity = capacity;
+        Shape = (long[])shape.Clone();
+        SumDtype = sumDtype;
+        ValueDtype = valueDtype;
+        Device = device;
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Shape of one entry (the parameter's shape).</summary>
+    public long[] Shape { get; }
+
+    /// <summary>The parameter's dtype: running sums and aggregations are kept in it.</summary>
+    public ScalarType SumDtype { get; protected set; }
+
+    /// <summary>Storage dtype of the values.</summary>
+    public ScalarType ValueDtype { get; protected set; }
+
+    public Device Device { get; protected set; }
+
+    public abstract Tensor Values { get; }
+
+    public abstract Tensor Aggregate(Tensor x, AggregationRule rule, double kappa);
+
+    public abstract void Offer(Tensor x, double priority, long step);
+
+    public abstract void Offer(Tensor x, Tensor priority, double criticalTest, long step);
+
+    public abstract void Decay(double decay);
+
+    public abstract void DropOlderThan(int maxAge, long stepsSeen);
+
+    public abstract double[] Priorities();
+
+    public abstract int[] Slots();
+
+    public abstract int Count();
+
+    public abstract void Save(BinaryWriter writer);
+
+    public abstract void Load(BinaryReader reader);
+
+    public abstract void CopyFrom(CriticalStore source);
+
+    public abstract void MoveTo(Device device);
+
+    public abstract bool ApproximatelyEquals(CriticalStore other);
+
+    public abstract void Dispose();
+
+    /// <summary><c>[capacity, *shape]</c>.</summary>
+    protected long[] StorageShape()
+    {
+        var result = new long[Shape.Length + 1];
+        result[0] = Capacity;
+        Array.Copy(Shape, 0, result, 1, Shape.Length);
+        return result;
+    }
+
+    /// <summary>Replaces <paramref name="field"/> by a detached copy of <paramref name="value"/> on <paramref name="device"/>, disposing the old tensor.</summary>
+    protected static void Replace(ref Tensor field, Tensor value, Device device)
+    {
+        var copy = value.to(device, copy: true).DetachFromDisposeScope();
+        field.Dispose();
+        field = copy;
+    }
+
+    /// <summary>Nullable variant of <see cref="Replace(ref Tensor, Tensor, Device)"/>.</summary>
+    protected static void ReplaceNullable(ref Tensor? field, Tensor? value, Device device)
+    {
+        var copy = value is null ? null : value.to(device, copy: true).DetachFromDisposeScope();
+        field?.Dispose();
+        field = copy;
+    }
+
+    /// <summary>Moves a persistent tensor to <paramref name="device"/> (no-op when it is already there).</summary>
+    protected static Tensor Move(Tensor field, Device device)
+    {
+        var moved = field.to(device);
+        if (ReferenceEquals(moved, field))
+        {
+            return field;
+        }
+
+        moved.DetachFromDisposeScope();
+        field.Dispose();
+        return moved;
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// Host reads and bit-exact (de)serialisation of the critical buffers' tensors. Every method here synchronises with the
+/// device: they are only used by <c>Save</c>, <c>Load</c>, <c>ApproximatelyEquals</c> and the <c>*ForTesting</c> helpers,
+/// never by <c>Aggregate</c>/<c>Offer</c>/<c>DecayPriorities</c>/<c>DropOlderThan</c> of the slot buffer.
+/// </summary>
+internal static class CriticalTensorIO
+{
+    private const int TensorMagic = 0x43425431; // "CBT1"
+
+    /// <summary>Writes dtype, shape and the raw bytes of <paramref name="tensor"/> (null allowed).</summary>
+    public static void WriteTensor(BinaryWriter writer, Tensor? tensor)
+    {
+        writer.Write(TensorMagic);
+        writer.Write(tensor is not null);
+        if (tensor is null)
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        WriteDtype(writer, tensor.dtype);
+        writer.Write(tensor.shape.Length);
+        foreach (var d in tensor.shape)
+        {
+            writer.Write(d);
+        }
+
+        var host = tensor.cpu().contiguous();
+        ReadOnlySpan<byte> bytes = host.bytes;
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    /// <summary>Reads a tensor written by <see cref="WriteTensor"/>, placed on <paramref name="device"/> and detached from any dispose scope.</summary>
+    public static Tensor? ReadTensor(BinaryReader reader, Device device)
+    {
+        if (reader.ReadInt32() != TensorMagic)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: tensor marker not found.");
+        }
+
+        if (!reader.ReadBoolean())
+        {
+            return null;
+        }
+
+        var dtype = ReadDtype(reader);
+        int ndim = reader.ReadInt32();
+        if (ndim < 0 || ndim > 64)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: bad tensor rank " + ndim + ".");
+        }
+
+        var shape = new long[ndim];
+        for (int i = 0; i < ndim; i++)
+        {
+            shape[i] = reader.ReadInt64();
+        }
+
+        int length = reader.ReadInt32();
+        byte[] bytes = reader.ReadBytes(length);
+        if (bytes.Length != length)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: truncated tensor data.");
+        }
+
+        Tensor result;
+        using (var scope = NewDisposeScope())
+        {
+            var host = empty(shape, dtype: dtype);
+            if ((long)host.bytes.Length != length)
+            {
+                throw new InvalidDataException("Corrupt critical buffer state: tensor byte count does not match its shape and dtype.");
+            }
+
+            host.bytes = bytes;
+            result = host.to(device, copy: true);
+            result.MoveToOuterDisposeScope();
+        }
+
+        return result.DetachFromDisposeScope();
+    }
+
+    /// <summary>Host copy of a floating tensor, as doubles (one read).</summary>
+    public static double[] ReadDoubles(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>Host copy of an integer or boolean tensor, as longs (one read).</summary>
+    public static long[] ReadLongs(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        return tensor.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+    }
+
+    public static void WriteDtype(BinaryWriter writer, ScalarType dtype) => writer.Write((int)dtype);
+
+    public static ScalarType ReadDtype(BinaryReader reader)
+    {
+        int value = reader.ReadInt32();
+        if (value < sbyte.MinValue || value > sbyte.MaxValue || !Enum.IsDefined(typeof(ScalarType), (sbyte)value))
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: unknown dtype " + value + ".");
+        }
+
+        return (ScalarType)value;
+    }
+
+    /// <summary>Host value of a 0-dim integer count tensor (one read).</summary>
+    public static int ReadCount(Tensor count) => checked((int)ReadLongs(count)[0]);
+
+    /// <summary>Same dtype and shape, and (floating) <c>allclose</c> or (otherwise) <c>equal</c>.</summary>
+    public static bool Close(Tensor? a, Tensor? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.dtype != b.dtype || !ShapeEquals(a.shape, b.shape))
+        {
+            return false;
+        }
+
+        using var scope = NewDisposeScope();
+        var bh = b.to(a.device);
+        return a.is_floating_point()
+            ? a.to(ScalarType.Float64).allclose(bh.to(ScalarType.Float64), rtol: 1e-5, atol: 1e-8, equal_nan: true)
+            : a.eq(bh).all().item<bool>();
+    }
+
+    public static bool ShapeEquals(long[] a, long[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool Close(double a, double b) =>
+        a.Equals(b) || Math.Abs(a - b) <= 1e-8 + 1e-5 * Math.Abs(b);
+}

@@ -1,0 +1,545 @@
+using System;
+using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// The <c>TensorList</c> of CGOptimizer <c>optim_eff.py</c> / CMOptimizer: fixed slots, a running sum, and every admission
+/// decision taken on the device. THIS FILE MUST NOT READ TENSORS ON THE HOST in the step path (Aggregate, Offer,
+/// Decay, DropOlderThan): no <c>item</c>, <c>data</c>, scalar conversions or boolean tests of tensors. A test greps it.
+/// Host reads needed by Save/Load/the testing helpers go through <see cref="CriticalTensorIO"/>.
+/// <list type="bullet">
+/// <item>slots 0..C-1 are filled in order; a full buffer computes <c>smallest = argmin(keys)</c> (first index on ties),
+/// admits iff <c>priority &gt; keys[smallest]</c> and overwrites that slot;</item>
+/// <item>the running sum is updated like the reference (<c>sum += -old; sum += new</c>) and left bit-identical when the
+/// offer is rejected; mean = sum / count;</item>
+/// <item>random replacement (CMOptimizer <c>critical_test</c>): when full, a host-side SplitMix64 draw <c>u</c>; if
+/// <c>u &lt; criticalTest</c> the priority test is skipped and the slot found by the LAST minimum search (initially 0) is
+/// overwritten;</item>
+/// <item>the count is a host integer until <see cref="DropOlderThan"/> first has something to drop; from then on the
+/// occupancy mask and the count live on the device (first free slot = preferred target; full = argmin over all keys).</item>
+/// </list>
+/// </summary>
+internal sealed class SlotCriticalBuffer : CriticalStore
+{
+    private const int StateMagic = 0x534C4F54; // "SLOT"
+
+    private Tensor _values;       // [C, *shape], ValueDtype
+    private Tensor _sum;          // [*shape], SumDtype (the parameter's dtype)
+    private Tensor? _keys;        // [C], dtype of the first priority tensor (allocated by the first offer)
+    private Tensor _smallest;     // 0-dim int64: slot of the last minimum search
+    private Tensor _insertStep;   // [C] int64: step number of the offer that wrote each slot
+    private Tensor _slotIds;      // [C] int64: 0..C-1 (derived, not saved)
+    private int _count;           // host count (host mode)
+    private bool _deviceMode;     // occupancy and count on the device
+    private Tensor? _occupied;    // [C] bool (device mode)
+    private Tensor? _deviceCount; // 0-dim int64 (device mode)
+    private long _droppedThrough; // every entry offered at a step <= this has been dropped
+    private SplitMix64 _rng;
+
+    public SlotCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, ulong seed)
+        : base(capacity, shape, sumDtype, valueDtype, device)
+    {
+        _values = zeros(StorageShape(), dtype: valueDtype, device: device).DetachFromDisposeScope();
+        _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
+        _smallest = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        _insertStep = zeros(new long[] { capacity }, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        _slotIds = arange(capacity, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        _rng = new SplitMix64(seed);
+    }
+
+    public override Tensor Values => _values;
+
+    public override Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
+    {
+        if (!_deviceMode)
+        {
+            if (_count == 0)
+            {
+                return x.clone();
+            }
+
+            var s = _sum.dtype == x.dtype ? _sum : _sum.to(x.dtype);
+            switch (rule)
+            {
+                case AggregationRule.Sum:
+                    return x.add(s.div(_count).mul_(kappa));
+                case AggregationRule.Mid:
+                    return x.add(s.div(_count).mul_(kappa)).mul_(0.5);
+                case AggregationRule.Mean:
+                    return x.add(s.mul(kappa)).div_(_count + 1);
+                case AggregationRule.BufferMeanOnly:
+                    return s.div(_count);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+            }
+        }
+
+        // Device mode: the count is a device tensor; an empty buffer (everything dropped by age) yields x.
+        var sd = _sum.dtype == x.dtype ? _sum : _sum.to(x.dtype);
+        var count = _deviceCount!.to(x.dtype);
+        var safeCount = count.clamp_min(1);
+        Tensor result;
+        switch (rule)
+        {
+            case AggregationRule.Sum:
+                result = x.add(sd.div(safeCount).mul_(kappa));
+                break;
+            case AggregationRule.Mid:
+                result = x.add(sd.div(safeCount).mul_(kappa)).mul_(0.5);
+                break;
+            case AggregationRule.Mean:
+                result = x.add(sd.mul(kappa)).div_(count.add(1));
+                break;
+            case AggregationRule.BufferMeanOnly:
+                result = sd.div(safeCount);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+        }
+
+        return where(_deviceCount!.gt(0), result, x);
+    }
+
+    public override void Offer(Tensor x, double priority, long step)
+    {
+        var dtype = _keys is not null ? _keys.dtype : SumDtype;
+        // A fill kernel, not a host-to-device copy.
+        var p = full(Array.Empty<long>(), priority, dtype: dtype, device: Device);
+        Offer(x, p, 0.0, step);
+    }
+
+    public override void Offer(Tensor x, Tensor priority, double criticalTest, long step)
+    {
+        if (!CriticalTensorIO.ShapeEquals(x.shape, Shape))
+        {
+            throw new ArgumentException("The offered tensor's shape does not match the buffer's.", nameof(x));
+        }
+
+        if (priority.numel() != 1)
+        {
+            throw new ArgumentException("The priority must be a one-element tensor.", nameof(priority));
+        }
+
+        var keys = EnsureKeys(priority.dtype);
+        var pk = priority.reshape(1);
+        if (pk.dtype != keys.dtype || pk.device != keys.device)
+        {
+            pk = pk.to(keys.dtype, keys.device);
+        }
+
+        if (!_deviceMode)
+        {
+            if (_count < Capacity)
+            {
+                // Not full: write slot `count` (host-known index), always admitted.
+                int slot = _count;
+                _values[slot].copy_(x);
+                keys.narrow(0, slot, 1).copy_(pk);
+                _insertStep.narrow(0, slot, 1).fill_(step);
+                var stored = _values[slot];
+                _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype));
+                _count++;
+                return;
+            }
+
+            // Full (the reference draws only here).
+            double u = _rng.NextDouble();
+            if (u < criticalTest)
+            {
+                // CMOptimizer: skip the priority test, overwrite the (stale) slot of the last minimum search.
+                ReplaceAt(_smallest.reshape(1), pk, x, step, admit: null, wasOccupied: null);
+                return;
+            }
+
+            var idx = keys.argmin();
+            _smallest.copy_(idx);
+            var idx1 = idx.reshape(1);
+            var admit = pk.gt(keys.index_select(0, idx1)).reshape(Array.Empty<long>());
+            ReplaceAt(idx1, pk, x, step, admit, wasOccupied: null);
+            return;
+        }
+
+        // Device mode: fullness is a device quantity, so the draw happens on every offer and is used only when full.
+        var full = _deviceCount!.eq(Capacity);
+        bool random = _rng.NextDouble() < criticalTest;
+        var firstFree = _occupied!.logical_not().to(ScalarType.Int64).argmax();
+        Tensor fullTarget;
+        Tensor admitWhenFull;
+        if (random)
+        {
+            fullTarget = _smallest;
+            admitWhenFull = ones(Array.Empty<long>(), dtype: ScalarType.Bool, device: Device);
+        }
+        else
+        {
+            // A full buffer has every slot occupied, so the plain argmin is the argmin over occupied slots.
+            var idx = keys.argmin();
+            _smallest.copy_(where(full, idx, _smallest));
+            fullTarget = idx;
+            admitWhenFull = pk.gt(keys.index_select(0, idx.reshape(1))).reshape(Array.Empty<long>());
+        }
+
+        var target = where(full, fullTarget, firstFree).reshape(1);
+        var admitted = full.logical_not().logical_or(admitWhenFull);
+        var wasOccupied = _occupied!.index_select(0, target).reshape(Array.Empty<long>());
+        ReplaceAt(target, pk, x, step, admitted, wasOccupied);
+    }
+
+    /// <summary>
+    /// Writes x into slot <paramref name="target1"/> (a 1-element int64 tensor) if <paramref name="admit"/> (0-dim bool;
+    /// null = always), keeping the running sum exactly as the reference: <c>sum += -old</c> (only if the slot was
+    /// occupied; null = it was), then <c>sum += new</c>. A rejected offer leaves every bit unchanged.
+    /// </summary>
+    private void ReplaceAt(Tensor target1, Tensor pk1, Tensor x, long step, Tensor? admit, Tensor? wasOccupied)
+    {
+        var keys = _keys!;
+        var old = _values.index_select(0, target1);                 // [1, *shape]
+        var newValue = x.to(ValueDtype).unsqueeze(0);               // [1, *shape]
+        var oldS = old.squeeze(0);
+        if (oldS.dtype != _sum.dtype)
+        {
+            oldS = oldS.to(_sum.dtype);
+        }
+
+        var newS = newValue.squeeze(0);
+        if (newS.dtype != _sum.dtype)
+        {
+            newS = newS.to(_sum.dtype);
+        }
+
+        var mask = _slotIds.eq(target1);
+        if (admit is null)
+        {
+            if (wasOccupied is null)
+            {
+                _sum.sub_(oldS).add_(newS);
+            }
+            else
+            {
+                _sum.copy_(where(wasOccupied, _sum.sub(oldS), _sum).add_(newS));
+            }
+
+            _values.index_copy_(0, target1, newValue);
+            keys.index_copy_(0, target1, pk1);
+        }
+        else
+        {
+            var updated = wasOccupied is null ? _sum.sub(oldS).add_(newS) : where(wasOccupied, _sum.sub(oldS), _sum).add_(newS);
+            _sum.copy_(where(admit, updated, _sum));
+            _values.index_copy_(0, target1, where(admit, newValue, old));
+            keys.index_copy_(0, target1, where(admit, pk1, keys.index_select(0, target1)));
+            mask = mask.logical_and(admit);
+        }
+
+        _insertStep.masked_fill_(mask, step);
+        if (_deviceMode)
+        {
+            _occupied!.copy_(_occupied.logical_or(mask));
+            _deviceCount!.copy_(_occupied.sum());
+        }
+    }
+
+    public override void Decay(double decay) => _keys?.mul_(decay);
+
+    public override void DropOlderThan(int maxAge, long stepsSeen)
+    {
+        if (maxAge <= 0)
+        {
+            return;
+        }
+
+        // Age of an entry offered at step s, at the start of step t+1 (stepsSeen = t): t - s + 1. Drop age > maxAge.
+        long threshold = stepsSeen - maxAge;
+        if (threshold <= _droppedThrough)
+        {
+            return; // host-known: nothing can have expired since the last call
+        }
+
+        EnsureDeviceMode();
+        if (threshold - _droppedThrough <= 2)
+        {
+            // Usual case (called every step with the same maxAge): the entries offered at one or two steps expire.
+            // Occupied slots have distinct insert steps, so each step matches at most one slot: O(numel) work.
+            for (long s = _droppedThrough + 1; s <= threshold; s++)
+            {
+                var match = _insertStep.eq(s).logical_and(_occupied!);
+                RemoveWhere(match.to(ScalarType.Int64).argmax().reshape(1), match.any());
+            }
+        }
+        else
+        {
+            var expired = _insertStep.le(threshold).logical_and(_occupied!);
+            for (int i = 0; i < Capacity; i++)
+            {
+                RemoveWhere(_slotIds.narrow(0, i, 1), expired[i]);
+            }
+        }
+
+        _droppedThrough = threshold;
+    }
+
+    /// <summary>Empties slot <paramref name="slot1"/> (1-element int64) if <paramref name="found"/> (0-dim bool).</summary>
+    private void RemoveWhere(Tensor slot1, Tensor found)
+    {
+        var keys = _keys!;
+        var old = _values.index_select(0, slot1);
+        var oldS = old.squeeze(0);
+        if (oldS.dtype != _sum.dtype)
+        {
+            oldS = oldS.to(_sum.dtype);
+        }
+
+        _sum.copy_(where(found, _sum.sub(oldS), _sum));
+        _values.index_copy_(0, slot1, where(found, zeros_like(old), old));
+        var oldKey = keys.index_select(0, slot1);
+        keys.index_copy_(0, slot1, where(found, zeros_like(oldKey), oldKey));
+        var mask = _slotIds.eq(slot1).logical_and(found);
+        _occupied!.copy_(_occupied.logical_and(mask.logical_not()));
+        _deviceCount!.copy_(_occupied.sum());
+    }
+
+    private void EnsureDeviceMode()
+    {
+        if (_deviceMode)
+        {
+            return;
+        }
+
+        _occupied = _slotIds.lt(_count).DetachFromDisposeScope();
+        _deviceCount = full(Array.Empty<long>(), _count, dtype: ScalarType.Int64, device: Device).DetachFromDisposeScope();
+        _deviceMode = true;
+    }
+
+    private Tensor EnsureKeys(ScalarType dtype)
+    {
+        if (_keys is null)
+        {
+            _keys = zeros(new long[] { Capacity }, dtype: dtype, device: Device).DetachFromDisposeScope();
+        }
+
+        return _keys;
+    }
+
+    // ---------------- host reads: testing, saving, comparing ----------------
+
+    public override double[] Priorities()
+    {
+        if (_keys is null)
+        {
+            return Array.Empty<double>();
+        }
+
+        var keys = CriticalTensorIO.ReadDoubles(_keys);
+        var slots = Slots();
+        var result = new double[slots.Length];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            result[i] = keys[slots[i]];
+        }
+
+        return result;
+    }
+
+    public override int[] Slots()
+    {
+        if (!_deviceMode)
+        {
+            var r = new int[_count];
+            for (int i = 0; i < r.Length; i++)
+            {
+                r[i] = i;
+            }
+
+            return r;
+        }
+
+        var occupied = CriticalTensorIO.ReadLongs(_occupied!);
+        int n = 0;
+        foreach (var o in occupied)
+        {
+            n += o != 0 ? 1 : 0;
+        }
+
+        var result = new int[n];
+        n = 0;
+        for (int i = 0; i < occupied.Length; i++)
+        {
+            if (occupied[i] != 0)
+            {
+                result[n++] = i;
+            }
+        }
+
+        return result;
+    }
+
+    public override int Count() => _deviceMode ? CriticalTensorIO.ReadCount(_deviceCount!) : _count;
+
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(StateMagic);
+        CriticalTensorIO.WriteDtype(writer, SumDtype);
+        CriticalTensorIO.WriteDtype(writer, ValueDtype);
+        writer.Write(_count);
+        writer.Write(_deviceMode);
+        writer.Write(_droppedThrough);
+        writer.Write(_rng.State);
+        CriticalTensorIO.WriteTensor(writer, _values);
+        CriticalTensorIO.WriteTensor(writer, _sum);
+        CriticalTensorIO.WriteTensor(writer, _keys);
+        CriticalTensorIO.WriteTensor(writer, _smallest);
+        CriticalTensorIO.WriteTensor(writer, _insertStep);
+        CriticalTensorIO.WriteTensor(writer, _deviceMode ? _occupied : null);
+        CriticalTensorIO.WriteTensor(writer, _deviceMode ? _deviceCount : null);
+    }
+
+    public override void Load(BinaryReader reader)
+    {
+        if (reader.ReadInt32() != StateMagic)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: slot marker not found.");
+        }
+
+        var sumDtype = CriticalTensorIO.ReadDtype(reader);
+        var valueDtype = CriticalTensorIO.ReadDtype(reader);
+        int count = reader.ReadInt32();
+        bool deviceMode = reader.ReadBoolean();
+        long droppedThrough = reader.ReadInt64();
+        ulong rng = reader.ReadUInt64();
+        if (count < 0 || count > Capacity)
+        {
+            throw new InvalidDataException("Corrupt critical buffer state: count " + count + " exceeds the capacity " + Capacity + ".");
+        }
+
+        var read = new Tensor?[7];
+        try
+        {
+            for (int i = 0; i < read.Length; i++)
+            {
+                read[i] = CriticalTensorIO.ReadTensor(reader, Device);
+            }
+
+            var storage = StorageShape();
+            var vector = new long[] { Capacity };
+            bool ok = read[0] is { } v && v.dtype == valueDtype && CriticalTensorIO.ShapeEquals(v.shape, storage)
+                && read[1] is { } s && s.dtype == sumDtype && CriticalTensorIO.ShapeEquals(s.shape, Shape)
+                && (read[2] is null || CriticalTensorIO.ShapeEquals(read[2]!.shape, vector))
+                && read[3] is { } sm && sm.dtype == ScalarType.Int64 && sm.shape.Length == 0
+                && read[4] is { } st && st.dtype == ScalarType.Int64 && CriticalTensorIO.ShapeEquals(st.shape, vector)
+                && (deviceMode
+                    ? read[5] is { } oc && oc.dtype == ScalarType.Bool && CriticalTensorIO.ShapeEquals(oc.shape, vector)
+                      && read[6] is { } dc && dc.dtype == ScalarType.Int64 && dc.shape.Length == 0
+                    : read[5] is null && read[6] is null);
+            if (!ok)
+            {
+                throw new InvalidDataException("Corrupt critical buffer state: a slot tensor has the wrong shape or dtype.");
+            }
+        }
+        catch
+        {
+            foreach (var t in read)
+            {
+                t?.Dispose();
+            }
+
+            throw;
+        }
+
+        DisposeState();
+        _values = read[0]!;
+        _sum = read[1]!;
+        _keys = read[2];
+        _smallest = read[3]!;
+        _insertStep = read[4]!;
+        _occupied = read[5];
+        _deviceCount = read[6];
+        _count = count;
+        _deviceMode = deviceMode;
+        _droppedThrough = droppedThrough;
+        _rng = new SplitMix64(rng);
+        SumDtype = sumDtype;
+        ValueDtype = valueDtype;
+    }
+
+    public override void CopyFrom(CriticalStore source)
+    {
+        var s = (SlotCriticalBuffer)source;
+        Replace(ref _values, s._values, Device);
+        Replace(ref _sum, s._sum, Device);
+        ReplaceNullable(ref _keys, s._keys, Device);
+        Replace(ref _smallest, s._smallest, Device);
+        Replace(ref _insertStep, s._insertStep, Device);
+        ReplaceNullable(ref _occupied, s._occupied, Device);
+        ReplaceNullable(ref _deviceCount, s._deviceCount, Device);
+        _count = s._count;
+        _deviceMode = s._deviceMode;
+        _droppedThrough = s._droppedThrough;
+        _rng = s._rng;
+        SumDtype = s.SumDtype;
+        ValueDtype = s.ValueDtype;
+    }
+
+    public override void MoveTo(Device device)
+    {
+        _values = Move(_values, device);
+        _sum = Move(_sum, device);
+        _smallest = Move(_smallest, device);
+        _insertStep = Move(_insertStep, device);
+        _slotIds = Move(_slotIds, device);
+        if (_keys is not null)
+        {
+            _keys = Move(_keys, device);
+        }
+
+        if (_occupied is not null)
+        {
+            _occupied = Move(_occupied, device);
+        }
+
+        if (_deviceCount is not null)
+        {
+            _deviceCount = Move(_deviceCount, device);
+        }
+
+        Device = device;
+    }
+
+    public override bool ApproximatelyEquals(CriticalStore other)
+    {
+        if (other is not SlotCriticalBuffer o
+            || o.SumDtype != SumDtype || o.ValueDtype != ValueDtype
+            || o._deviceMode != _deviceMode || o._droppedThrough != _droppedThrough || o._rng.State != _rng.State
+            || (!_deviceMode && o._count != _count))
+        {
+            return false;
+        }
+
+        return CriticalTensorIO.Close(_values, o._values)
+            && CriticalTensorIO.Close(_sum, o._sum)
+            && CriticalTensorIO.Close(_keys, o._keys)
+            && CriticalTensorIO.Close(_smallest, o._smallest)
+            && CriticalTensorIO.Close(_insertStep, o._insertStep)
+            && CriticalTensorIO.Close(_occupied, o._occupied)
+            && CriticalTensorIO.Close(_deviceCount, o._deviceCount);
+    }
+
+    public override void Dispose()
+    {
+        DisposeState();
+        _slotIds.Dispose();
+    }
+
+    private void DisposeState()
+    {
+        _values.Dispose();
+        _sum.Dispose();
+        _keys?.Dispose();
+        _smallest.Dispose();
+        _insertStep.Dispose();
+        _occupied?.Dispose();
+        _deviceCount?.Dispose();
+    }
+}

@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime
+{
+    /// <summary>
+    /// Shared plumbing of <see cref="Sm3Accumulators"/> and <see cref="FactoredSecondMoment"/>: allocation of persistent
+    /// state, layout tags, exact (byte-level) save/load, copies, device moves and comparisons. Nothing here runs in the
+    /// optimizer's step path except <see cref="IsReducedPrecision"/>, <see cref="RejectSparse"/> and
+    /// <see cref="ShapeEquals"/> (host metadata only, no tensor reads).
+    /// </summary>
+    internal static class FactoredStateIO
+    {
+        /// <summary>float16 / bfloat16: the reference code does its math in float32 for these.</summary>
+        internal static bool IsReducedPrecision(ScalarType dtype) => dtype == ScalarType.Float16 || dtype == ScalarType.BFloat16;
+
+        /// <summary>A persistent zero tensor (detached from any dispose scope, no autograd history).</summary>
+        internal static Tensor PersistentZeros(long[] shape, ScalarType dtype, Device device)
+        {
+            using (no_grad())
+            {
+                return zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope();
+            }
+        }
+
+        internal static void RejectSparse(Tensor grad, string owner)
+        {
+            if (grad.is_sparse)
+            {
+                throw new NotSupportedException(owner + " does not support sparse gradients; pass a dense gradient (e.g. grad.to_dense()).");
+            }
+        }
+
+        internal static bool ShapeEquals(long[] a, long[] b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        internal static string ShapeText(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+        internal static long Bytes(Tensor? t) => t is null ? 0 : t.numel() * t.ElementSize;
+
+        /// <summary>Writes the tensor's dtype, shape and raw bytes (TorchSharp's format; exact round trip).</summary>
+        internal static void Save(BinaryWriter writer, Tensor tensor) => tensor.Save(writer);
+
+        /// <summary>Reads what <see cref="Save"/> wrote into an existing tensor (same dtype and shape, any device).</summary>
+        internal static void Load(BinaryReader reader, Tensor tensor)
+        {
+            using (no_grad())
+            {
+                try
+                {
+                    TensorExtensionMethods.Load(tensor, reader, false);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidDataException("The checkpoint's state tensor does not match this parameter (" + e.Message + ")", e);
+                }
+            }
+        }
+
+        internal static void ExpectTag(BinaryReader reader, string expected)
+        {
+            string found;
+            try
+            {
+                found = reader.ReadString();
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException)
+            {
+                throw new InvalidDataException("Expected the state layout '" + expected + "' but the stream ended.", e);
+            }
+
+            if (found != expected)
+            {
+                throw new InvalidDataException("Expected the state layout '" + expected + "' but found '" + found + "'.");
+            }
+        }
+
+        /// <summary>Copies values (any device to any device) without autograd.</summary>
+        internal static void CopyValues(Tensor destination, Tensor source, string owner)
+        {
+            if (!ShapeEquals(destination.shape, source.shape))
+            {
+                throw new ArgumentException(owner + ": cannot copy state of shape " + ShapeText(source.shape) + " into " + ShapeText(destination.shape) + ".");
+            }
+
+            using (no_grad())
+            {
+                destination.copy_(source);
+            }
+        }
+
+        /// <summary>Moves a persistent tensor to a device; the old storage is disposed when a copy was made.</summary>
+        internal static Tensor Move(Tensor tensor, Device device)
+        {
+            Tensor moved;
+            using (no_grad())
+            {
+                moved = tensor.to(device);
+            }
+
+            if (!ReferenceEquals(moved, tensor) && moved.Handle != tensor.Handle)
+            {
+                moved.DetachFromDisposeScope();
+                tensor.Dispose();
+            }
+
+            return moved;
+        }
+
+        /// <summary>Same shape and element-wise close (torch.allclose defaults); compared on the first tensor's device.</summary>
+        internal static bool Close(Tensor? a, Tensor? b)
+        {
+            if (a is null || b is null)
+            {
+                return a is null && b is null;
+            }
+
+            if (!ShapeEquals(a.shape, b.shape))
+            {
+                return false;
+            }
+
+            using (NewDisposeScope())
+            using (no_grad())
+            {
+                Tensor other = b.device_type == a.device_type && b.device_index == a.device_index && b.dtype == a.dtype ? b : b.to(a.dtype, a.device);
+                return a.allclose(other);
+            }
+        }
+    }
+}
