@@ -121,7 +121,9 @@ public sealed class CriticalBuffer : IDisposable
     /// Offers a copy of <paramref name="x"/> with a one-element device priority (the Slots structure's native form). Slots:
     /// no host synchronisation; while the buffer has room the next slot is written, once full the slot of
     /// <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With probability
-    /// <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made only when the buffer is full)
+    /// <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made only when the buffer is full, as in
+    /// the reference; once <see cref="DropOlderThan"/> has moved the occupancy to the device, fullness is not known on the host,
+    /// so every offer draws and the draw is used only if the buffer is full)
     /// the priority test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten
     /// (CMOptimizer's <c>critical_test</c>). Heap: reads the priority on the host (one synchronisation) and behaves as
     /// <see cref="Offer(Tensor, double)"/>; a positive <paramref name="criticalTest"/> is not supported there.
