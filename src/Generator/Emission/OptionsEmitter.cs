@@ -67,6 +67,7 @@ namespace OptimDsl.Generator.Emission
             HyperKind.Int => "reader.ReadInt32()",
             HyperKind.ULong => "reader.ReadUInt64()",
             HyperKind.Aggregation => "(global::OptimDsl.AggregationRule)reader.ReadInt32()",
+            HyperKind.NullableDouble => "reader.ReadBoolean() ? reader.ReadDouble() : null",
             _ => Names.StateTensors + ".ReadScalarType(reader)",
         };
 
@@ -74,6 +75,7 @@ namespace OptimDsl.Generator.Emission
         {
             HyperKind.Aggregation => "writer.Write((int)" + h.Name + "!.Value);",
             HyperKind.NullableScalarType => Names.StateTensors + ".WriteScalarType(writer, " + h.Name + ");",
+            HyperKind.NullableDouble => "writer.Write(" + h.Name + ".HasValue); if (" + h.Name + ".HasValue) writer.Write(" + h.Name + ".Value);",
             _ => "writer.Write(" + h.Name + "!.Value);",
         };
     }

@@ -24,14 +24,14 @@ namespace OptimDsl.Generator.Emission
                 w.Line();
                 foreach (StateTensor s in tensors)
                 {
-                    w.Line("/// <summary>" + s.Documentation + "</summary>");
+                    w.Line("/// <summary>" + ConstructorEmitter.Xml(s.Documentation) + "</summary>");
                     w.Line(s.IsOptional ? "public " + Names.Tensor + "? " + s.Name + ";" : "public " + Names.Tensor + " " + s.Name + " = null!;");
                     w.Line();
                 }
 
                 foreach (StateObject o in objects)
                 {
-                    w.Line("/// <summary>" + o.Documentation + "</summary>");
+                    w.Line("/// <summary>" + ConstructorEmitter.Xml(o.Documentation) + "</summary>");
                     w.Line("public " + o.TypeName + " " + o.Name + " = null!;");
                     w.Line();
                 }

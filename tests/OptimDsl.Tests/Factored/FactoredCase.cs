@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Tests.Factored
+{
+    /// <summary>
+    /// One recorded run of a reference optimizer (format: ../shared/refvectors/README.md). A private copy of the reader so
+    /// that the Factored tests compile on their own.
+    /// </summary>
+    public sealed class FactoredCase
+    {
+        [JsonPropertyName("name")] public string Name { get; set; } = "";
+        [JsonPropertyName("reference")] public string Reference { get; set; } = "";
+        [JsonPropertyName("config")] public Dictionary<string, JsonElement> Config { get; set; } = new();
+        [JsonPropertyName("dtype")] public string DType { get; set; } = "float64";
+        [JsonPropertyName("steps")] public int Steps { get; set; }
+        [JsonPropertyName("shapes")] public long[][] Shapes { get; set; } = [];
+        [JsonPropertyName("init")] public double[][] Init { get; set; } = [];
+        [JsonPropertyName("grads")] public double[][][] Grads { get; set; } = [];
+        [JsonPropertyName("expected")] public double[][][] Expected { get; set; } = [];
+
+        [JsonIgnore] public string File { get; set; } = "";
+
+        public static FactoredCase Read(string path)
+        {
+            FactoredCase c = JsonSerializer.Deserialize<FactoredCase>(System.IO.File.ReadAllText(path))
+                ?? throw new InvalidDataException("Empty case file " + path);
+            c.File = Path.GetFileName(path);
+            return c;
+        }
+
+        /// <summary>
+        /// File names (in <see cref="Directory"/>) of every case whose <c>reference</c> is <paramref name="reference"/>; files
+        /// that are not case objects (index.json) are skipped.
+        /// </summary>
+        public static IEnumerable<object[]> FilesFor(string reference)
+        {
+            string dir = Directory;
+            if (!System.IO.Directory.Exists(dir))
+            {
+                yield break;
+            }
+
+            foreach (string path in System.IO.Directory.EnumerateFiles(dir, "*.json").OrderBy(p => p, StringComparer.Ordinal))
+            {
+                string? found = null;
+                try
+                {
+                    using JsonDocument doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("reference", out JsonElement r) && r.ValueKind == JsonValueKind.String)
+                    {
+                        found = r.GetString();
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+
+                if (found == reference)
+                {
+                    yield return new object[] { Path.GetFileName(path) };
+                }
+            }
+        }
+
+        public static FactoredCase Load(string fileName) => Read(Path.Combine(Directory, fileName));
+
+        /// <summary>OPTIMDSL_REFVECTORS if set, else ../shared/refvectors beside the repository (found from the output folder or this source file).</summary>
+        public static string Directory =>
+            Environment.GetEnvironmentVariable("OPTIMDSL_REFVECTORS") is { Length: > 0 } overridden
+                ? Path.GetFullPath(overridden)
+                : Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "refvectors"));
+
+        public static string RepoRoot([CallerFilePath] string sourceFile = "")
+        {
+            foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
+            {
+                for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    if (System.IO.File.Exists(Path.Combine(dir.FullName, "OptimDsl.sln")))
+                    {
+                        return dir.FullName;
+                    }
+                }
+            }
+
+            throw new InvalidOperationException("OptimDsl.sln not found above " + AppContext.BaseDirectory + " or " + sourceFile);
+        }
+
+        public double Number(string key, double fallback) =>
+            Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : fallback;
+
+        public double? NullableNumber(string key, double? fallback) =>
+            !Config.TryGetValue(key, out JsonElement e) ? fallback : e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
+
+        public bool Flag(string key, bool fallback) =>
+            Config.TryGetValue(key, out JsonElement e) && (e.ValueKind == JsonValueKind.True || e.ValueKind == JsonValueKind.False) ? e.GetBoolean() : fallback;
+
+        public double[] Pair(string key, double first, double second)
+        {
+            if (Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Array)
+            {
+                double[] v = e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Null ? double.NaN : x.GetDouble()).ToArray();
+                return v;
+            }
+
+            return new[] { first, second };
+        }
+
+        public ScalarType ScalarType => DType switch
+        {
+            "float64" => ScalarType.Float64,
+            "float32" => ScalarType.Float32,
+            _ => throw new NotSupportedException("dtype " + DType),
+        };
+
+        public Tensor Tensor(double[] values, int param, ScalarType? dtype = null) =>
+            tensor(values, dtype: ScalarType.Float64).reshape(Shapes[param]).to(dtype ?? ScalarType);
+    }
+
+    /// <summary>Element-wise comparison with a relative tolerance and an absolute floor.</summary>
+    public static class Compare
+    {
+        public const double Relative = 1e-9;
+        public const double AbsoluteFloor = 1e-12;
+
+        /// <summary>Null when every |a−e| ≤ max(rel·|e|, floor), else a description of the worst element.</summary>
+        public static string? Mismatch(double[] actual, double[] expected, double rel = Relative, double floor = AbsoluteFloor)
+        {
+            if (actual.Length != expected.Length)
+            {
+                return $"length {actual.Length} != {expected.Length}";
+            }
+
+            string? worst = null;
+            double worstRatio = 1;
+            for (int k = 0; k < actual.Length; k++)
+            {
+                double err = Math.Abs(actual[k] - expected[k]);
+                double allowed = Math.Max(rel * Math.Abs(expected[k]), floor);
+                double ratio = double.IsNaN(err) ? double.PositiveInfinity : err / allowed;
+                if (ratio > worstRatio)
+                {
+                    worstRatio = ratio;
+                    worst = $"element {k}: actual {actual[k]:R}, expected {expected[k]:R}, |diff| {err:E3} > {allowed:E3}";
+                }
+            }
+
+            return worst;
+        }
+
+        /// <summary>Largest |a−e| / max(|e|, floor/rel) (a relative error with the floor applied).</summary>
+        public static double MaxRelative(double[] actual, double[] expected, double rel = Relative, double floor = AbsoluteFloor)
+        {
+            double worst = 0;
+            for (int k = 0; k < actual.Length; k++)
+            {
+                double err = Math.Abs(actual[k] - expected[k]);
+                worst = Math.Max(worst, err / Math.Max(Math.Abs(expected[k]), floor / rel));
+            }
+
+            return worst;
+        }
+
+        public static double[] Values(Tensor t)
+        {
+            using Tensor c = t.detach().to(ScalarType.Float64).cpu().contiguous();
+            return c.data<double>().ToArray();
+        }
+    }
+}
