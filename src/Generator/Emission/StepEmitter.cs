@@ -262,7 +262,7 @@ namespace OptimDsl.Generator.Emission
         // HuggingFace's Adafactor step, in its order; the relative learning rate stays on the device (no host read).
         private static void EmitAdafactor(CodeWriter w)
         {
-            const string ada = "global::OptimDsl.Runtime.Adafactor";
+            const string ada = "global::OptimDsl.Runtime.AdafactorMath";
             w.Line(Names.Tensor + " learningRate = " + ada + ".LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);");
             w.Line(Names.Tensor + " update = state.factored.Precondition(d, " + ada + ".Beta2(state.step, decay_rate), eps1);");
             w.Line(ada + ".ClipByRms(update, clip_threshold);");
@@ -315,9 +315,16 @@ namespace OptimDsl.Generator.Emission
             }
             else if (b.FirstMoment is { Input: MomentInput.Preconditioned })
             {
+                string beta = b.FirstMoment.Name;
                 w.Line(Names.Tensor + " update = " + (hasDenominator ? numerator + ".div(denom)" : numerator) + ";");
-                w.Line("state.exp_avg.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);");
-                w.Line("param.add_(state.exp_avg, alpha: negativeStepSize);");
+                using (w.Block("if (" + beta + " != 0 || state.exp_avg is not null)"))
+                {
+                    w.Line("state.exp_avg ??= " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                    w.Line("state.exp_avg.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);");
+                    w.Line("update = state.exp_avg;");
+                }
+
+                w.Line("param.add_(update, alpha: negativeStepSize);");
             }
             else
             {

@@ -36,9 +36,15 @@ namespace OptimDsl.Generator.Planning
                 yield return new StateTensor("momentum_buffer", "Momentum buffer of the preconditioned update.", zeros, Condition: "options.momentum!.Value > 0");
             }
 
-            if (b.FirstMoment is not null)
+            if (b.FirstMoment is { Input: MomentInput.Gradient })
             {
                 yield return new StateTensor("exp_avg", "Exponential moving average of the first moment.", zeros);
+            }
+
+            if (b.FirstMoment is { Input: MomentInput.Preconditioned })
+            {
+                // Created by the first step with a non-zero coefficient: with coefficient 0 the average is the update itself.
+                yield return new StateTensor("exp_avg", "Exponential moving average of the preconditioned update (created once its coefficient is non-zero).", zeros, Lazy: true);
             }
 
             if (b.SecondMoment is { } second)

@@ -75,6 +75,12 @@ public sealed class CriticalBuffer : IDisposable
     public Tensor Values => _store.Values;
 
     /// <summary>
+    /// Bytes of device memory this buffer holds: <c>C × numel × element size</c> of the stored values, plus (slot
+    /// structure) the running sum and O(C) priorities and bookkeeping.
+    /// </summary>
+    public long StateBytes => _store.StateBytes;
+
+    /// <summary>
     /// Aggregates <paramref name="x"/> with the buffer contents as they are now (call it BEFORE <c>Offer</c> in the same
     /// step). Returns a NEW tensor in x's dtype and device; x is never modified. With B the stored entries:
     /// <see cref="AggregationRule.Sum"/> = <c>x + kappa·mean(B)</c>; <see cref="AggregationRule.Mid"/> =

@@ -36,6 +36,12 @@ internal abstract class CriticalStore : IDisposable
 
     public abstract Tensor Values { get; }
 
+    /// <summary>Bytes of device memory held by the store (values, running sum, priorities, bookkeeping tensors).</summary>
+    public abstract long StateBytes { get; }
+
+    /// <summary>numel × element size of a tensor (0 for null).</summary>
+    protected static long BytesOf(Tensor? t) => t is null ? 0 : t.numel() * t.element_size();
+
     public abstract Tensor Aggregate(Tensor x, AggregationRule rule, double kappa);
 
     public abstract void Offer(Tensor x, double priority, long step);

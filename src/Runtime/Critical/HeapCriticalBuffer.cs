@@ -33,6 +33,9 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     private List<Entry> _heap = new List<Entry>();
     private Tensor _values;
 
+    /// <summary>The values tensor; priorities and heap order live on the host.</summary>
+    public override long StateBytes => BytesOf(_values);
+
     public HeapCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device)
         : base(capacity, shape, sumDtype, valueDtype, device)
     {

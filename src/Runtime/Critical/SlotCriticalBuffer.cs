@@ -39,6 +39,10 @@ internal sealed class SlotCriticalBuffer : CriticalStore
     private long _droppedThrough; // every entry offered at a step <= this has been dropped
     private SplitMix64 _rng;
 
+    public override long StateBytes =>
+        BytesOf(_values) + BytesOf(_sum) + BytesOf(_keys) + BytesOf(_smallest) + BytesOf(_insertStep) + BytesOf(_slotIds)
+        + BytesOf(_occupied) + BytesOf(_deviceCount);
+
     public SlotCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, ulong seed)
         : base(capacity, shape, sumDtype, valueDtype, device)
     {

@@ -95,7 +95,7 @@ namespace OptimDsl.Runtime
         /// A float16/bfloat16 gradient is upcast to float32 first (as HF does).
         /// </summary>
         /// <param name="grad">The dense gradient (the parameter's shape).</param>
-        /// <param name="beta2t">This step's decay, <see cref="Adafactor.Beta2"/> (0 at step 1).</param>
+        /// <param name="beta2t">This step's decay, <see cref="AdafactorMath.Beta2"/> (0 at step 1).</param>
         /// <param name="eps1">Regularisation added to g² (HF <c>eps[0]</c>, default 1e-30).</param>
         /// <returns>A NEW tensor of the gradient's shape in <see cref="StateDtype"/>, owned by the caller's dispose scope.</returns>
         /// <exception cref="NotSupportedException">The gradient is sparse.</exception>

@@ -81,10 +81,10 @@ namespace OptimDsl.Tests.Factored
             Tensor g = grad.dtype == ScalarType.Float16 || grad.dtype == ScalarType.BFloat16 ? grad.to(ScalarType.Float32) : grad;
 
             state.Step++;
-            Tensor lrT = Adafactor.LearningRate(p32, state.Step, cfg.Lr ?? 0.0, cfg.Eps2, cfg.RelativeStep, cfg.ScaleParameter, cfg.WarmupInit);
-            double beta2t = Adafactor.Beta2(state.Step, cfg.DecayRate);
+            Tensor lrT = AdafactorMath.LearningRate(p32, state.Step, cfg.Lr ?? 0.0, cfg.Eps2, cfg.RelativeStep, cfg.ScaleParameter, cfg.WarmupInit);
+            double beta2t = AdafactorMath.Beta2(state.Step, cfg.DecayRate);
             Tensor update = state.Second.Precondition(g, beta2t, cfg.Eps1);
-            Adafactor.ClipByRms(update, cfg.ClipThreshold);
+            AdafactorMath.ClipByRms(update, cfg.ClipThreshold);
             update.mul_(lrT);
             if (cfg.Beta1 is double beta1)
             {
@@ -195,30 +195,30 @@ namespace OptimDsl.Tests.Factored
             Tensor small = full(new long[] { 4 }, 1e-5, dtype: ScalarType.Float64);       // RMS = 1e-5 < eps2
 
             // relative_step, default: min(1e-2, 1/sqrt(step))
-            Assert.Equal(1e-2 * 2.5, Adafactor.LearningRate(p, 1, 0, 1e-3, true, true, false).item<double>(), 15);
-            Assert.Equal(1.0 / Math.Sqrt(40000) * 2.5, Adafactor.LearningRate(p, 40000, 0, 1e-3, true, true, false).item<double>(), 15);
-            Assert.Equal(1e-2 * 1e-3, Adafactor.LearningRate(small, 1, 0, 1e-3, true, true, false).item<double>(), 15);
+            Assert.Equal(1e-2 * 2.5, AdafactorMath.LearningRate(p, 1, 0, 1e-3, true, true, false).item<double>(), 15);
+            Assert.Equal(1.0 / Math.Sqrt(40000) * 2.5, AdafactorMath.LearningRate(p, 40000, 0, 1e-3, true, true, false).item<double>(), 15);
+            Assert.Equal(1e-2 * 1e-3, AdafactorMath.LearningRate(small, 1, 0, 1e-3, true, true, false).item<double>(), 15);
             // warmup_init: min(1e-6*step, 1/sqrt(step))
-            Assert.Equal(1e-6 * 7 * 2.5, Adafactor.LearningRate(p, 7, 0, 1e-3, true, true, true).item<double>(), 15);
+            Assert.Equal(1e-6 * 7 * 2.5, AdafactorMath.LearningRate(p, 7, 0, 1e-3, true, true, true).item<double>(), 15);
             // relative_step false: lr (scaled or not)
-            Assert.Equal(0.01 * 2.5, Adafactor.LearningRate(p, 3, 0.01, 1e-3, false, true, false).item<double>(), 15);
-            Tensor unscaled = Adafactor.LearningRate(p, 3, 0.01, 1e-3, false, false, false);
+            Assert.Equal(0.01 * 2.5, AdafactorMath.LearningRate(p, 3, 0.01, 1e-3, false, true, false).item<double>(), 15);
+            Tensor unscaled = AdafactorMath.LearningRate(p, 3, 0.01, 1e-3, false, false, false);
             Assert.Equal(0.01, unscaled.item<double>());
             Assert.Empty(unscaled.shape);
             Assert.Equal(ScalarType.Float64, unscaled.dtype);
 
             Tensor p32 = ones(2, 3, dtype: ScalarType.Float32);
-            Tensor lr32 = Adafactor.LearningRate(p32, 1, 0, 1e-3, true, true, false);
+            Tensor lr32 = AdafactorMath.LearningRate(p32, 1, 0, 1e-3, true, true, false);
             Assert.Empty(lr32.shape);
             Assert.Equal(ScalarType.Float32, lr32.dtype);
-            Assert.Equal(ScalarType.Float32, Adafactor.LearningRate(ones(3, dtype: ScalarType.BFloat16), 1, 0, 1e-3, true, true, false).dtype);
+            Assert.Equal(ScalarType.Float32, AdafactorMath.LearningRate(ones(3, dtype: ScalarType.BFloat16), 1, 0, 1e-3, true, true, false).dtype);
         }
 
         [Fact]
         public void Beta2_IsOneMinusStepToTheDecayRate()
         {
-            Assert.Equal(0.0, Adafactor.Beta2(1, -0.8));
-            Assert.Equal(1.0 - Math.Pow(10, -0.8), Adafactor.Beta2(10, -0.8));
+            Assert.Equal(0.0, AdafactorMath.Beta2(1, -0.8));
+            Assert.Equal(1.0 - Math.Pow(10, -0.8), AdafactorMath.Beta2(10, -0.8));
         }
 
         [Fact]
@@ -226,14 +226,14 @@ namespace OptimDsl.Tests.Factored
         {
             using var scope = NewDisposeScope();
             Tensor u = tensor(new[] { 3.0, -4.0, 0.0, 0.0 }, dtype: ScalarType.Float64); // RMS 2.5
-            Tensor same = Adafactor.ClipByRms(u, 1.0);
+            Tensor same = AdafactorMath.ClipByRms(u, 1.0);
             Assert.Same(u, same);
             Assert.Equal(new[] { 1.2, -1.6, 0.0, 0.0 }, Compare.Values(u).Select(v => Math.Round(v, 14)));
             Tensor v = tensor(new[] { 0.3, -0.4 }, dtype: ScalarType.Float64);              // RMS 0.3536 < 1
-            Adafactor.ClipByRms(v, 1.0);
+            AdafactorMath.ClipByRms(v, 1.0);
             Assert.Equal(new[] { 0.3, -0.4 }, Compare.Values(v));
             Tensor w = tensor(new[] { 0.3, -0.4 }, dtype: ScalarType.Float64);
-            Adafactor.ClipByRms(w, 0.125);                                                     // RMS/0.125 = 2.828
+            AdafactorMath.ClipByRms(w, 0.125);                                                     // RMS/0.125 = 2.828
             Assert.Equal(0.125, Math.Sqrt(Compare.Values(w).Select(x => x * x).Average()), 14);
         }
 

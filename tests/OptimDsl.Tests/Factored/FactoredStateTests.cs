@@ -212,7 +212,7 @@ namespace OptimDsl.Tests.Factored
             var gen = new Generator((ulong)seed);
             for (int t = 0; t < steps; t++)
             {
-                s.Precondition(randn(shape, dtype: ScalarType.Float64, generator: gen), Adafactor.Beta2(firstStep + t, -0.8), 1e-30);
+                s.Precondition(randn(shape, dtype: ScalarType.Float64, generator: gen), AdafactorMath.Beta2(firstStep + t, -0.8), 1e-30);
             }
         }
 
@@ -430,7 +430,7 @@ namespace OptimDsl.Tests.Factored
         [Theory]
         [InlineData("Sm3Accumulators.cs")]
         [InlineData("FactoredSecondMoment.cs")]
-        [InlineData("Adafactor.cs")]
+        [InlineData("AdafactorMath.cs")]
         public void RuntimeSource_ReadsNoTensorOnTheHost(string file)
         {
             string path = Path.Combine(FactoredCase.RepoRoot(), "src", "Runtime", "Factored", file);
