@@ -59,6 +59,8 @@ namespace OptimDsl.Tests.CriticalCatalog
             yield return Make("Adam_C_eff", p => new Adam_C_eff(p, lr: 0.01, topC: 3, decay: 0.7));
             yield return Make("SGD_C (heap)", p => new SGD_C(p, lr: 0.01, topC: 3, decay: 0.7, momentum: 0.9));
             yield return Make("Adam_CM", p => new Adam_CM(p, lr: 0.01, topC: 3, decay: 0.7, critical_test: 0.5, seed: 3));
+            yield return Make("SM3CriticalMomenta", p => new SM3CriticalMomenta(p, lr: 0.05, topC: 3));
+            yield return Make("AdafactorCriticalGradients", p => new AdafactorCriticalGradients(p, topC: 3, aggr: AggregationRule.Sum));
         }
 
         private static object[] Make(string name, Func<Parameter[], OptimizerHelper> create) => [name, create];

@@ -5,7 +5,7 @@ namespace OptimDsl.Optimizers
     /// <c>(m + kappa·mean(B)) / sqrt(nu + eps)</c> with <c>m</c> a bias-corrected moving average of gradients, <c>B</c> a slot
     /// buffer of the top-<c>topC</c> momenta and <c>nu</c> SM3's cover-set estimate of the squared gradient.
     /// </summary>
-    [Optimizer(Lr = 0.05)]
+    [Optimizer(Lr = 0.1)]
     [FirstMoment(Beta = 0.9)]
     [BiasCorrection]
     [CriticalBuffer(TopC = 5, Decay = 0.7, Kappa = 1.0, KappaUse = KappaUse.Weight, Source = CriticalSource.Momentum,
