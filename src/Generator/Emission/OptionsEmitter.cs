@@ -34,8 +34,8 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <inheritdoc/>");
                 using (w.Block("public override void LoadStateDict(" + Names.BinaryReader + " reader)"))
                 {
-                    w.Line("base.LoadStateDict(reader);");
                     w.Line(Names.StateTensors + ".ExpectFormat(reader, StateFormat);");
+                    w.Line("base.LoadStateDict(reader);");
                     foreach (HyperParameter h in fields)
                     {
                         w.Line(h.Name + " = " + Read(h) + ";");
@@ -46,8 +46,8 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <inheritdoc/>");
                 using (w.Block("public override void SaveStateDict(" + Names.BinaryWriter + " writer)"))
                 {
-                    w.Line("base.SaveStateDict(writer);");
                     w.Line("writer.Write(StateFormat);");
+                    w.Line("base.SaveStateDict(writer);");
                     foreach (HyperParameter h in fields)
                     {
                         w.Line(Write(h));

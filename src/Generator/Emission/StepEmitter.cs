@@ -302,7 +302,8 @@ namespace OptimDsl.Generator.Emission
                 string update = hasDenominator ? ".addcdiv_(" + numerator + ", denom)" : ".add_(" + numerator + ")";
                 using (w.Block("if (momentum > 0)"))
                 {
-                    w.Line("state.momentum_buffer!.mul_(momentumScalar)" + update + ";");
+                    w.Line("state.momentum_buffer ??= " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                    w.Line("state.momentum_buffer.mul_(momentumScalar)" + update + ";");
                     w.Line("param.add_(state.momentum_buffer, alpha: negativeStepSize);");
                 }
 

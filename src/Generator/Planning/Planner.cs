@@ -33,7 +33,8 @@ namespace OptimDsl.Generator.Planning
 
             if (b.Momentum is { Input: MomentInput.Preconditioned })
             {
-                yield return new StateTensor("momentum_buffer", "Momentum buffer of the preconditioned update.", zeros, Condition: "options.momentum!.Value > 0");
+                // Created by the first step with momentum > 0 (a scheduler may switch momentum on later), starting at zero.
+                yield return new StateTensor("momentum_buffer", "Momentum buffer of the preconditioned update (created once momentum is positive).", zeros, Lazy: true);
             }
 
             if (b.FirstMoment is { Input: MomentInput.Gradient })

@@ -110,12 +110,14 @@ namespace OptimDsl.Runtime
         /// <exception cref="InvalidDataException">The checkpoint has another layout.</exception>
         public static void ExpectFormat(BinaryReader reader, string expected)
         {
+            // The tag comes first in every record, before anything is applied, so a foreign checkpoint (for instance one of
+            // TorchSharp's built-in optimizer with the same type name) is rejected without modifying the optimizer.
             string found;
             try
             {
                 found = reader.ReadString();
             }
-            catch (System.Exception e) when (e is EndOfStreamException or IOException)
+            catch (System.Exception e) when (e is EndOfStreamException or IOException or System.FormatException or System.ArgumentException)
             {
                 throw new InvalidDataException("Not an OptimDsl checkpoint: expected layout '" + expected + "'.", e);
             }
