@@ -60,6 +60,11 @@ namespace OptimDsl.Generator.Diagnostics
             "OptimDsl generates TorchSharp optimizers, but TorchSharp.Modules.OptimizerHelper was not found: add a reference to the TorchSharp package",
             DiagnosticSeverity.Error);
 
+        public static readonly DiagnosticDescriptor BlockWithoutOptimizer = Create(
+            "ODSL0011", "Building block on a class that is not an optimizer",
+            "[{0}] has no effect: '{1}' is not marked [Optimizer]; add [Optimizer] or remove the block",
+            DiagnosticSeverity.Warning);
+
         public static readonly DiagnosticDescriptor InternalError = Create(
             "ODSL9999", "OptimDsl internal error",
             "OptimDsl could not generate '{0}': {1}. Please report this issue.",
@@ -68,7 +73,7 @@ namespace OptimDsl.Generator.Diagnostics
         private static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
         {
             NotPartial, Generic, ContainingTypeNotPartial, ConflictingBlocks, MissingRequiredBlock, ValueOutOfRange,
-            DuplicateCheckpointName, OptionIgnored, InvalidArgumentName, TorchSharpMissing, InternalError,
+            DuplicateCheckpointName, OptionIgnored, InvalidArgumentName, TorchSharpMissing, BlockWithoutOptimizer, InternalError,
         }.ToDictionary(d => d.Id);
 
         public static IEnumerable<DiagnosticDescriptor> Catalogue => All.Values;
