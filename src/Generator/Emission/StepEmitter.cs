@@ -109,6 +109,13 @@ namespace OptimDsl.Generator.Emission
                 w.Line("using " + Names.Scalar + " one = 1.0;");
             }
 
+            if (b.Adafactor is not null)
+            {
+                w.Line("using " + Names.Scalar + " beta1Scalar = beta1 ?? 0.0;");
+                w.Line("using " + Names.Scalar + " oneMinusBeta1 = 1 - (beta1 ?? 0.0);");
+                w.Line("using " + Names.Scalar + " negativeWeightDecay = -weight_decay;");
+            }
+
             if (b.Epsilon is not null)
             {
                 w.Line("using " + Names.Scalar + " epsScalar = eps;");
@@ -250,7 +257,8 @@ namespace OptimDsl.Generator.Emission
             w.Line(Names.Tensor + " denom = " + sqrt + ";");
             if (b.BiasCorrection is not null && b.SecondMoment is not null)
             {
-                w.Line("denom.div_(global::System.Math.Sqrt(1 - global::System.Math.Pow(" + b.SecondMoment.Name + ", state.step)));");
+                w.Line("using " + Names.Scalar + " secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(" + b.SecondMoment.Name + ", state.step));");
+                w.Line("denom.div_(secondMomentCorrection);");
             }
 
             if (b.Epsilon is not null && !inside)
@@ -267,13 +275,14 @@ namespace OptimDsl.Generator.Emission
             w.Line(Names.Tensor + " update = state.factored.Precondition(d, " + ada + ".Beta2(state.step, decay_rate), eps1);");
             w.Line(ada + ".ClipByRms(update, clip_threshold);");
             w.Line("update.mul_(learningRate);");
-            using (w.Block("if (beta1 is double firstMomentBeta)"))
+            using (w.Block("if (beta1 is not null)"))
             {
-                w.Line("state.exp_avg!.mul_(firstMomentBeta).add_(update, alpha: 1 - firstMomentBeta);");
+                w.Line("state.exp_avg ??= " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                w.Line("state.exp_avg.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);");
                 w.Line("update = state.exp_avg;");
             }
 
-            w.Line("if (weight_decay != 0) param.add_(param.mul(learningRate), alpha: -weight_decay);");
+            w.Line("if (weight_decay != 0) param.add_(param.mul(learningRate), alpha: negativeWeightDecay);");
             w.Line("param.sub_(update);");
         }
 
