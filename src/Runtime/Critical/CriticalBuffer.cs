@@ -284,7 +284,7 @@ public sealed class CriticalBuffer : IDisposable
             shape[i] = reader.ReadInt64();
         }
 
-        if (structure != Structure || capacity != Capacity || !CriticalTensorIO.ShapeEquals(shape, _shape))
+        if (structure != Structure || capacity != Capacity || !Shapes.Equal(shape, _shape))
         {
             throw new InvalidDataException(
                 "The saved critical buffer (" + structure + ", topC=" + capacity + ", shape [" + string.Join(",", shape) + "]) does not fit this one ("
@@ -318,7 +318,7 @@ public sealed class CriticalBuffer : IDisposable
             return;
         }
 
-        if (source.Structure != Structure || source.Capacity != Capacity || !CriticalTensorIO.ShapeEquals(source._shape, _shape))
+        if (source.Structure != Structure || source.Capacity != Capacity || !Shapes.Equal(source._shape, _shape))
         {
             throw new ArgumentException("The source critical buffer has a different structure, capacity or entry shape.", nameof(source));
         }
@@ -352,7 +352,7 @@ public sealed class CriticalBuffer : IDisposable
             && !other._disposed
             && other.Structure == Structure
             && other.Capacity == Capacity
-            && CriticalTensorIO.ShapeEquals(other._shape, _shape)
+            && Shapes.Equal(other._shape, _shape)
             && other.HasEverReceived == HasEverReceived
             && other.StepsSeen == StepsSeen
             && _store.ApproximatelyEquals(other._store);
@@ -375,7 +375,7 @@ public sealed class CriticalBuffer : IDisposable
             throw new ArgumentNullException(nameof(x));
         }
 
-        if (!CriticalTensorIO.ShapeEquals(x.shape, _shape))
+        if (!Shapes.Equal(x.shape, _shape))
         {
             throw new ArgumentException(
                 "The offered tensor has shape [" + string.Join(",", x.shape) + "], the buffer stores [" + string.Join(",", _shape) + "].", nameof(x));

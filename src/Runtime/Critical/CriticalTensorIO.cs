@@ -126,7 +126,7 @@ internal static class CriticalTensorIO
             return a is null && b is null;
         }
 
-        if (a.dtype != b.dtype || !ShapeEquals(a.shape, b.shape))
+        if (a.dtype != b.dtype || !Shapes.Equal(a.shape, b.shape))
         {
             return false;
         }
@@ -138,23 +138,6 @@ internal static class CriticalTensorIO
             : a.eq(bh).all().item<bool>();
     }
 
-    public static bool ShapeEquals(long[] a, long[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     public static bool Close(double a, double b) =>
         a.Equals(b) || Math.Abs(a - b) <= 1e-8 + 1e-5 * Math.Abs(b);

@@ -278,7 +278,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
 
         var values = CriticalTensorIO.ReadTensor(reader, Device)
             ?? throw new InvalidDataException("Corrupt critical buffer state: values missing.");
-        if (!CriticalTensorIO.ShapeEquals(values.shape, StorageShape()) || values.dtype != valueDtype)
+        if (!Shapes.Equal(values.shape, StorageShape()) || values.dtype != valueDtype)
         {
             values.Dispose();
             throw new InvalidDataException("Corrupt critical buffer state: values have the wrong shape or dtype.");

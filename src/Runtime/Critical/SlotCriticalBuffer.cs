@@ -117,7 +117,7 @@ internal sealed class SlotCriticalBuffer : CriticalStore
 
     public override void Offer(Tensor x, Tensor priority, double criticalTest, long step)
     {
-        if (!CriticalTensorIO.ShapeEquals(x.shape, Shape))
+        if (!Shapes.Equal(x.shape, Shape))
         {
             throw new ArgumentException("The offered tensor's shape does not match the buffer's.", nameof(x));
         }
@@ -428,13 +428,13 @@ internal sealed class SlotCriticalBuffer : CriticalStore
 
             var storage = StorageShape();
             var vector = new long[] { Capacity };
-            bool ok = read[0] is { } v && v.dtype == valueDtype && CriticalTensorIO.ShapeEquals(v.shape, storage)
-                && read[1] is { } s && s.dtype == sumDtype && CriticalTensorIO.ShapeEquals(s.shape, Shape)
-                && (read[2] is null || CriticalTensorIO.ShapeEquals(read[2]!.shape, vector))
+            bool ok = read[0] is { } v && v.dtype == valueDtype && Shapes.Equal(v.shape, storage)
+                && read[1] is { } s && s.dtype == sumDtype && Shapes.Equal(s.shape, Shape)
+                && (read[2] is null || Shapes.Equal(read[2]!.shape, vector))
                 && read[3] is { } sm && sm.dtype == ScalarType.Int64 && sm.shape.Length == 0
-                && read[4] is { } st && st.dtype == ScalarType.Int64 && CriticalTensorIO.ShapeEquals(st.shape, vector)
+                && read[4] is { } st && st.dtype == ScalarType.Int64 && Shapes.Equal(st.shape, vector)
                 && (deviceMode
-                    ? read[5] is { } oc && oc.dtype == ScalarType.Bool && CriticalTensorIO.ShapeEquals(oc.shape, vector)
+                    ? read[5] is { } oc && oc.dtype == ScalarType.Bool && Shapes.Equal(oc.shape, vector)
                       && read[6] is { } dc && dc.dtype == ScalarType.Int64 && dc.shape.Length == 0
                     : read[5] is null && read[6] is null);
             if (!ok)

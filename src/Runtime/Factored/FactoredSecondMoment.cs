@@ -109,9 +109,9 @@ namespace OptimDsl.Runtime
             }
 
             FactoredStateIO.RejectSparse(grad, "Adafactor");
-            if (!FactoredStateIO.ShapeEquals(grad.shape, _shape))
+            if (!Shapes.Equal(grad.shape, _shape))
             {
-                throw new ArgumentException("Adafactor: gradient shape " + FactoredStateIO.ShapeText(grad.shape) + " differs from the parameter shape " + FactoredStateIO.ShapeText(_shape) + ".", nameof(grad));
+                throw new ArgumentException("Adafactor: gradient shape " + Shapes.Text(grad.shape) + " differs from the parameter shape " + Shapes.Text(_shape) + ".", nameof(grad));
             }
 
             using (no_grad())
@@ -195,7 +195,7 @@ namespace OptimDsl.Runtime
             bool factored = r.ReadBoolean();
             if (factored != IsFactored)
             {
-                throw new InvalidDataException("Adafactor: the checkpoint holds " + (factored ? "a factored" : "an unfactored") + " second moment, this parameter " + FactoredStateIO.ShapeText(_shape) + " needs " + (IsFactored ? "a factored" : "an unfactored") + " one.");
+                throw new InvalidDataException("Adafactor: the checkpoint holds " + (factored ? "a factored" : "an unfactored") + " second moment, this parameter " + Shapes.Text(_shape) + " needs " + (IsFactored ? "a factored" : "an unfactored") + " one.");
             }
 
             if (IsFactored)
@@ -222,7 +222,7 @@ namespace OptimDsl.Runtime
             other.ThrowIfDisposed();
             if (other.IsFactored != IsFactored)
             {
-                throw new ArgumentException("Adafactor: cannot copy the state of a parameter " + FactoredStateIO.ShapeText(other._shape) + " into one of shape " + FactoredStateIO.ShapeText(_shape) + ".", nameof(other));
+                throw new ArgumentException("Adafactor: cannot copy the state of a parameter " + Shapes.Text(other._shape) + " into one of shape " + Shapes.Text(_shape) + ".", nameof(other));
             }
 
             if (IsFactored)

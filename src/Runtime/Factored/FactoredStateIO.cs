@@ -9,7 +9,7 @@ namespace OptimDsl.Runtime
     /// Shared plumbing of <see cref="Sm3Accumulators"/> and <see cref="FactoredSecondMoment"/>: allocation of persistent
     /// state, layout tags, exact (byte-level) save/load, copies, device moves and comparisons. Nothing here runs in the
     /// optimizer's step path except <see cref="IsReducedPrecision"/>, <see cref="RejectSparse"/> and
-    /// <see cref="ShapeEquals"/> (host metadata only, no tensor reads).
+    /// <see cref="Shapes.Equal"/> (host metadata only, no tensor reads).
     /// </summary>
     internal static class FactoredStateIO
     {
@@ -33,25 +33,6 @@ namespace OptimDsl.Runtime
             }
         }
 
-        internal static bool ShapeEquals(long[] a, long[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        internal static string ShapeText(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
         internal static long Bytes(Tensor? t) => t is null ? 0 : t.numel() * t.ElementSize;
 
@@ -95,9 +76,9 @@ namespace OptimDsl.Runtime
         /// <summary>Copies values (any device to any device) without autograd.</summary>
         internal static void CopyValues(Tensor destination, Tensor source, string owner)
         {
-            if (!ShapeEquals(destination.shape, source.shape))
+            if (!Shapes.Equal(destination.shape, source.shape))
             {
-                throw new ArgumentException(owner + ": cannot copy state of shape " + ShapeText(source.shape) + " into " + ShapeText(destination.shape) + ".");
+                throw new ArgumentException(owner + ": cannot copy state of shape " + Shapes.Text(source.shape) + " into " + Shapes.Text(destination.shape) + ".");
             }
 
             using (no_grad())
@@ -132,7 +113,7 @@ namespace OptimDsl.Runtime
                 return a is null && b is null;
             }
 
-            if (!ShapeEquals(a.shape, b.shape))
+            if (!Shapes.Equal(a.shape, b.shape))
             {
                 return false;
             }

@@ -116,9 +116,9 @@ namespace OptimDsl.Runtime
             }
 
             FactoredStateIO.RejectSparse(grad, "SM3");
-            if (!FactoredStateIO.ShapeEquals(grad.shape, _shape))
+            if (!Shapes.Equal(grad.shape, _shape))
             {
-                throw new ArgumentException("SM3: gradient shape " + FactoredStateIO.ShapeText(grad.shape) + " differs from the parameter shape " + FactoredStateIO.ShapeText(_shape) + ".", nameof(grad));
+                throw new ArgumentException("SM3: gradient shape " + Shapes.Text(grad.shape) + " differs from the parameter shape " + Shapes.Text(_shape) + ".", nameof(grad));
             }
 
             if (!(beta >= 0 && beta <= 1))
@@ -209,7 +209,7 @@ namespace OptimDsl.Runtime
             int count = r.ReadInt32();
             if (count != _accumulators.Length)
             {
-                throw new InvalidDataException("SM3: the checkpoint holds " + count + " accumulators, this parameter " + FactoredStateIO.ShapeText(_shape) + " needs " + _accumulators.Length + ".");
+                throw new InvalidDataException("SM3: the checkpoint holds " + count + " accumulators, this parameter " + Shapes.Text(_shape) + " needs " + _accumulators.Length + ".");
             }
 
             foreach (Tensor t in _accumulators)
@@ -231,7 +231,7 @@ namespace OptimDsl.Runtime
             other.ThrowIfDisposed();
             if (other._accumulators.Length != _accumulators.Length)
             {
-                throw new ArgumentException("SM3: cannot copy the state of a parameter " + FactoredStateIO.ShapeText(other._shape) + " into one of shape " + FactoredStateIO.ShapeText(_shape) + ".", nameof(other));
+                throw new ArgumentException("SM3: cannot copy the state of a parameter " + Shapes.Text(other._shape) + " into one of shape " + Shapes.Text(_shape) + ".", nameof(other));
             }
 
             for (int i = 0; i < _accumulators.Length; i++)

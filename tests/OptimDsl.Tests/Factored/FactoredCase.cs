@@ -10,25 +10,10 @@ using static TorchSharp.torch;
 
 namespace OptimDsl.Tests.Factored
 {
-    /// <summary>
-    /// One recorded run of a reference optimizer (format: ../shared/refvectors/README.md). A private copy of the reader so
-    /// that the Factored tests compile on their own.
-    /// </summary>
-    public sealed class FactoredCase
+    /// <summary>A recorded reference run (<see cref="Replay.RefVectorCase"/>) with typed accessors to its config.</summary>
+    public sealed class FactoredCase : Replay.RefVectorCase
     {
-        [JsonPropertyName("name")] public string Name { get; set; } = "";
-        [JsonPropertyName("reference")] public string Reference { get; set; } = "";
-        [JsonPropertyName("config")] public Dictionary<string, JsonElement> Config { get; set; } = new();
-        [JsonPropertyName("dtype")] public string DType { get; set; } = "float64";
-        [JsonPropertyName("steps")] public int Steps { get; set; }
-        [JsonPropertyName("shapes")] public long[][] Shapes { get; set; } = [];
-        [JsonPropertyName("init")] public double[][] Init { get; set; } = [];
-        [JsonPropertyName("grads")] public double[][][] Grads { get; set; } = [];
-        [JsonPropertyName("expected")] public double[][][] Expected { get; set; } = [];
-
-        [JsonIgnore] public string File { get; set; } = "";
-
-        public static FactoredCase Read(string path)
+        public static new FactoredCase Read(string path)
         {
             FactoredCase c = JsonSerializer.Deserialize<FactoredCase>(System.IO.File.ReadAllText(path))
                 ?? throw new InvalidDataException("Empty case file " + path);
@@ -72,27 +57,10 @@ namespace OptimDsl.Tests.Factored
 
         public static FactoredCase Load(string fileName) => Read(Path.Combine(Directory, fileName));
 
-        /// <summary>OPTIMDSL_REFVECTORS if set, else ../shared/refvectors beside the repository (found from the output folder or this source file).</summary>
-        public static string Directory =>
-            Environment.GetEnvironmentVariable("OPTIMDSL_REFVECTORS") is { Length: > 0 } overridden
-                ? Path.GetFullPath(overridden)
-                : Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "refvectors"));
+        /// <summary>OPTIMDSL_REFVECTORS if set, else ../shared/refvectors beside the repository.</summary>
+        public static string Directory => Support.RepositoryPaths.RefVectors;
 
-        public static string RepoRoot([CallerFilePath] string sourceFile = "")
-        {
-            foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
-            {
-                for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    if (System.IO.File.Exists(Path.Combine(dir.FullName, "OptimDsl.sln")))
-                    {
-                        return dir.FullName;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException("OptimDsl.sln not found above " + AppContext.BaseDirectory + " or " + sourceFile);
-        }
+        public static string RepoRoot() => Support.RepositoryPaths.Root;
 
         public double Number(string key, double fallback) =>
             Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : fallback;

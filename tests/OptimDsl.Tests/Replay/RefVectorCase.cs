@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace OptimDsl.Tests.Replay
 {
     /// <summary>One recorded run of a reference optimizer (format: ../shared/refvectors/README.md).</summary>
-    public sealed class RefVectorCase
+    public class RefVectorCase
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";
         [JsonPropertyName("reference")] public string Reference { get; set; } = "";
