@@ -201,15 +201,15 @@ namespace OptimDsl.Examples.Quickstart
             try
             {
                 using Stream stream = Open(path);
-                int magic = ReadBigEndian(stream, path);
+                int magic = ReadBigEndian(stream);
                 if (magic != ImagesMagic)
                 {
                     throw new DataSetException($"'{path}' is not an IDX image file (magic 0x{magic:x8}, expected 0x{ImagesMagic:x8}).");
                 }
 
-                int count = ReadBigEndian(stream, path);
-                int rows = ReadBigEndian(stream, path);
-                int cols = ReadBigEndian(stream, path);
+                int count = ReadBigEndian(stream);
+                int rows = ReadBigEndian(stream);
+                int cols = ReadBigEndian(stream);
                 if (count <= 0 || rows <= 0 || cols <= 0 || (long)count * rows * cols > int.MaxValue)
                 {
                     throw new DataSetException($"'{path}' has an invalid header ({count} images of {rows}x{cols}).");
@@ -230,13 +230,13 @@ namespace OptimDsl.Examples.Quickstart
             try
             {
                 using Stream stream = Open(path);
-                int magic = ReadBigEndian(stream, path);
+                int magic = ReadBigEndian(stream);
                 if (magic != LabelsMagic)
                 {
                     throw new DataSetException($"'{path}' is not an IDX label file (magic 0x{magic:x8}, expected 0x{LabelsMagic:x8}).");
                 }
 
-                int count = ReadBigEndian(stream, path);
+                int count = ReadBigEndian(stream);
                 if (count != expectedCount)
                 {
                     throw new DataSetException($"'{path}' has {count} labels but its image file has {expectedCount} images.");
@@ -254,7 +254,7 @@ namespace OptimDsl.Examples.Quickstart
             }
         }
 
-        private static int ReadBigEndian(Stream stream, string path)
+        private static int ReadBigEndian(Stream stream)
         {
             Span<byte> b = stackalloc byte[4];
             stream.ReadExactly(b);

@@ -29,8 +29,8 @@ namespace OptimDsl.Examples.Quickstart
                               Nothing is ever downloaded.
               --epochs N      training epochs (default: 60 on spirals, 2 on Fashion-MNIST)
               --seed N        seed of the weights and of the batch order (default: 42)
-              --threads N     CPU threads for TorchSharp (default: 1 on spirals, where the tensors are tiny and
-                              thread hand-offs cost more than they save; all cores on Fashion-MNIST)
+              --threads N     CPU threads for TorchSharp (default: 1; for these small models thread hand-offs
+                              cost more than they save, especially on a busy machine)
               -h, --help      show this help
 
             Every optimizer starts from the same weights and sees the same batches, so the table compares the
@@ -80,7 +80,7 @@ namespace OptimDsl.Examples.Quickstart
                 return 1;
             }
 
-            torch.set_num_threads(options.Threads ?? (options.DataDirectory is null ? 1 : Environment.ProcessorCount));
+            torch.set_num_threads(options.Threads ?? 1);
             using (data)
             {
                 Run(data, settings);
@@ -93,11 +93,11 @@ namespace OptimDsl.Examples.Quickstart
         {
             var contenders = new[]
             {
-                new Contender("MyAdamWithCriticalMomenta", "declared in this example (OptimDsl DSL)",
+                new Contender("MyAdamWithCriticalMomenta", "declared here",
                     (parameters, lr) => new MyAdamWithCriticalMomenta(parameters, lr: lr)),
-                new Contender("OptimDsl.Optimizers.Adam", "OptimDsl catalog (generated)",
+                new Contender("OptimDsl.Optimizers.Adam", "catalog",
                     (parameters, lr) => new OptimDsl.Optimizers.Adam(parameters, lr: lr)),
-                new Contender("torch.optim.Adam", "TorchSharp built-in",
+                new Contender("torch.optim.Adam", "TorchSharp",
                     (parameters, lr) => torch.optim.Adam(parameters, lr: lr)),
             };
 
@@ -138,8 +138,8 @@ namespace OptimDsl.Examples.Quickstart
                 .Title($"after {settings.Epochs} epochs")
                 .AddColumn("optimizer")
                 .AddColumn("from")
-                .AddColumn(new TableColumn("final train loss").RightAligned())
-                .AddColumn(new TableColumn("test accuracy").RightAligned())
+                .AddColumn(new TableColumn("train loss").RightAligned())
+                .AddColumn(new TableColumn("test acc.").RightAligned())
                 .AddColumn(new TableColumn("time").RightAligned());
             foreach (RunResult r in results)
             {
@@ -147,8 +147,8 @@ namespace OptimDsl.Examples.Quickstart
                     Markup.Escape(r.Contender.Name),
                     Markup.Escape(r.Contender.Origin),
                     r.TrainLoss.ToString("F5", CultureInfo.InvariantCulture),
-                    r.TestAccuracy.ToString("P2", CultureInfo.InvariantCulture),
-                    r.Seconds.ToString("F2", CultureInfo.InvariantCulture) + " s");
+                    r.TestAccuracy.ToString("P1", CultureInfo.InvariantCulture),
+                    r.Seconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
             }
 
             AnsiConsole.WriteLine();
