@@ -29,6 +29,10 @@ namespace OptimDsl.Benchmarks
                 new("OptimDsl AdamW", "-", p => new global::OptimDsl.Optimizers.AdamW(p)),
                 new("torch.optim.SGD (momentum 0.9)", "-", p => torch.optim.SGD(p, 1e-3, momentum: 0.9)),
                 new("OptimDsl SGD (momentum 0.9)", "-", p => new global::OptimDsl.Optimizers.SGD(p, momentum: 0.9)),
+                new("OptimDsl SM3", "-", p => new global::OptimDsl.Optimizers.SM3(p)),
+                new("OptimDsl SM3 (momentum 0.9)", "-", p => new global::OptimDsl.Optimizers.SM3(p, momentum: 0.9)),
+                new("OptimDsl Adafactor", "-", p => new global::OptimDsl.Optimizers.Adafactor(p)),
+                new("OptimDsl Adafactor (beta1 0.9)", "-", p => new global::OptimDsl.Optimizers.Adafactor(p, lr: 1e-3, relative_step: false, beta1: 0.9)),
             };
 #if CRITICAL_CATALOG
             foreach (int topC in new[] { 5, 20 })
