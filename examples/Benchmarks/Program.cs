@@ -53,6 +53,7 @@ namespace OptimDsl.Benchmarks
             typeof(AdamWStep),
             typeof(SgdMomentumStep),
             typeof(CopyBandwidth),
+            typeof(FactoredStep),
 #if CRITICAL_CATALOG
             typeof(CriticalStep),
 #endif

@@ -30,7 +30,7 @@ namespace OptimDsl.Generator
             IncrementalValuesProvider<Result<OptimizerDeclaration>> parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     DeclarationParser.OptimizerAttributeName,
-                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                     static (ctx, ct) => SafeParse(ctx, ct))
                 .WithTrackingName(TrackingNames.Parse);
 
@@ -40,7 +40,7 @@ namespace OptimDsl.Generator
 
             IncrementalValuesProvider<OptimizerPlan> plans = validated
                 .Where(static r => r.Value is not null && !r.Diagnostics.Any(IsError))
-                .Select(static (r, _) => Planner.Plan(r.Value!))
+                .Select(static (r, _) => Planner.Plan(r.Value!.WithoutLocations()))
                 .WithTrackingName(TrackingNames.Plan);
 
             IncrementalValueProvider<bool> hasTorchSharp = context.CompilationProvider

@@ -65,6 +65,11 @@ namespace OptimDsl.Generator.Diagnostics
             "[{0}] has no effect: '{1}' is not marked [Optimizer]; add [Optimizer] or remove the block",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor NotAPlainClass = Create(
+            "ODSL0012", "Optimizer must be a plain class",
+            "'{0}' cannot be an optimizer because it is {1}; declare a non-static class that is not a record and has no base class (the generated part derives from OptimizerHelper)",
+            DiagnosticSeverity.Error);
+
         public static readonly DiagnosticDescriptor InternalError = Create(
             "ODSL9999", "OptimDsl internal error",
             "OptimDsl could not generate '{0}': {1}. Please report this issue.",
@@ -73,7 +78,7 @@ namespace OptimDsl.Generator.Diagnostics
         private static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
         {
             NotPartial, Generic, ContainingTypeNotPartial, ConflictingBlocks, MissingRequiredBlock, ValueOutOfRange,
-            DuplicateCheckpointName, OptionIgnored, InvalidArgumentName, TorchSharpMissing, BlockWithoutOptimizer, InternalError,
+            DuplicateCheckpointName, OptionIgnored, InvalidArgumentName, TorchSharpMissing, BlockWithoutOptimizer, NotAPlainClass, InternalError,
         }.ToDictionary(d => d.Id);
 
         public static IEnumerable<DiagnosticDescriptor> Catalogue => All.Values;

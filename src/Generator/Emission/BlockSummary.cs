@@ -45,6 +45,16 @@ namespace OptimDsl.Generator.Emission
                 parts.Add("sum of squares");
             }
 
+            if (b.SM3 is not null)
+            {
+                parts.Add("SM3 cover-set second moment");
+            }
+
+            if (b.Adafactor is not null)
+            {
+                parts.Add("Adafactor (factored second moment, relative step, update clipping)");
+            }
+
             if (b.AmsGrad is not null)
             {
                 parts.Add("AMSGrad");

@@ -22,7 +22,7 @@ namespace OptimDsl.Generator.Parsing
         public static Result<OptimizerDeclaration> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
-            var syntax = (ClassDeclarationSyntax)context.TargetNode;
+            var syntax = (TypeDeclarationSyntax)context.TargetNode;
             var diagnostics = new List<DiagnosticInfo>();
             LocationInfo? classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
 
@@ -31,9 +31,19 @@ namespace OptimDsl.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, symbol.Name));
             }
 
-            if (symbol.IsGenericType)
+            if (symbol.TypeParameters.Length > 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, classLocation, symbol.Name));
+            }
+
+            string? notPlain = syntax is RecordDeclarationSyntax ? "a record"
+                : symbol.IsStatic ? "static"
+                : symbol.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+                    && baseType.ToDisplayString() != "TorchSharp.Modules.OptimizerHelper" ? "derived from '" + baseType.ToDisplayString() + "'"
+                : null;
+            if (notPlain is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, classLocation, symbol.Name, notPlain));
             }
 
             var containing = new List<ContainingTypeInfo>();

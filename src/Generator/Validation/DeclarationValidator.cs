@@ -17,6 +17,7 @@ namespace OptimDsl.Generator.Validation
             BlockSet b = declaration.Blocks;
 
             CheckRange(d, declaration.OptimizerAttributeLocation, "Optimizer.Lr", declaration.Lr, 0, true, null, false);
+            CheckEnums(d, b);
 
             if (b.WeightDecay is { } wd)
             {
@@ -192,6 +193,51 @@ namespace OptimDsl.Generator.Validation
             Conflict(d, b.Epsilon, ada, why);
             Conflict(d, b.LrDecay, ada, why);
             Conflict(d, b.WeightDecay, ada, why);
+        }
+
+        // Attribute arguments are C# constants, so `(AggregationRule)7` compiles: reject values the enum does not define.
+        private static void CheckEnums(List<DiagnosticInfo> d, BlockSet b)
+        {
+            if (b.WeightDecay is { } wd)
+            {
+                Defined(d, wd, "WeightDecay.Mode", wd.Mode);
+                Defined(d, wd, "WeightDecay.Order", wd.Order);
+            }
+
+            if (b.Momentum is { } m)
+            {
+                Defined(d, m, "Momentum.Input", m.Input);
+            }
+
+            if (b.FirstMoment is { } f)
+            {
+                Defined(d, f, "FirstMoment.Input", f.Input);
+            }
+
+            if (b.Epsilon is { } e)
+            {
+                Defined(d, e, "Epsilon.Placement", e.Placement);
+            }
+
+            if (b.CriticalBuffer is { } c)
+            {
+                Defined(d, c, "CriticalBuffer.KappaUse", c.KappaUse);
+                Defined(d, c, "CriticalBuffer.Source", c.Source);
+                Defined(d, c, "CriticalBuffer.Structure", c.Structure);
+                Defined(d, c, "CriticalBuffer.Aggregation", c.Aggregation);
+                Defined(d, c, "CriticalBuffer.FirstStep", c.FirstStep);
+            }
+        }
+
+        private static void Defined<TEnum>(List<DiagnosticInfo> d, Block block, string name, TEnum value)
+            where TEnum : struct
+        {
+            if (!System.Enum.IsDefined(typeof(TEnum), value))
+            {
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, block.Location, name,
+                    System.Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+                    "not a defined " + typeof(TEnum).Name + " value"));
+            }
         }
 
         // Reports at `block` that it cannot go with `other` (when both are present).
