@@ -19,7 +19,7 @@ namespace OptimDsl.Generator.Tests
     /// Property: for any declaration assembled from the DSL's vocabulary (<see cref="RandomDeclarations"/>), the generator
     /// never fails (no ODSL9999, no CS8785, no exception), and either reports at least one ODSL error — located at an
     /// attribute or at the class identifier, with no source generated — or generates source that compiles without errors.
-    /// Case count: OPTIMDSL_PROPERTY_CASES (default 2000).
+    /// Case count: OPTIMDSL_PROPERTY_CASES (default 4000).
     /// </summary>
     public class RobustnessProperties
     {
@@ -54,7 +54,7 @@ namespace OptimDsl.Generator.Tests
         [Fact]
         public void Any_declaration_is_either_rejected_at_its_attributes_or_compiles()
         {
-            int cases = int.TryParse(Environment.GetEnvironmentVariable("OPTIMDSL_PROPERTY_CASES"), out int n) && n > 0 ? n : 2000;
+            int cases = int.TryParse(Environment.GetEnvironmentVariable("OPTIMDSL_PROPERTY_CASES"), out int n) && n > 0 ? n : 4000;
             int generated = 0;
             int rejected = 0;
             var errorIds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
