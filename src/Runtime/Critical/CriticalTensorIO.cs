@@ -118,26 +118,6 @@ internal static class CriticalTensorIO
     /// <summary>Host value of a 0-dim integer count tensor (one read).</summary>
     public static int ReadCount(Tensor count) => checked((int)ReadLongs(count)[0]);
 
-    /// <summary>Same dtype and shape, and (floating) <c>allclose</c> or (otherwise) <c>equal</c>.</summary>
-    public static bool Close(Tensor? a, Tensor? b)
-    {
-        if (a is null || b is null)
-        {
-            return a is null && b is null;
-        }
-
-        if (a.dtype != b.dtype || !Shapes.Equal(a.shape, b.shape))
-        {
-            return false;
-        }
-
-        using var scope = NewDisposeScope();
-        var bh = b.to(a.device);
-        return a.is_floating_point()
-            ? a.to(ScalarType.Float64).allclose(bh.to(ScalarType.Float64), rtol: 1e-5, atol: 1e-8, equal_nan: true)
-            : a.eq(bh).all().item<bool>();
-    }
-
 
     public static bool Close(double a, double b) =>
         a.Equals(b) || Math.Abs(a - b) <= 1e-8 + 1e-5 * Math.Abs(b);

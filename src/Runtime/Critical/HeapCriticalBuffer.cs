@@ -323,7 +323,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             }
         }
 
-        return CriticalTensorIO.Close(_values, o._values);
+        return StateTensors.Close(_values, o._values);
     }
 
     public override void Dispose() => _values.Dispose();

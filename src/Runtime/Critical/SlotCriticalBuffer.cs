@@ -521,13 +521,13 @@ internal sealed class SlotCriticalBuffer : CriticalStore
             return false;
         }
 
-        return CriticalTensorIO.Close(_values, o._values)
-            && CriticalTensorIO.Close(_sum, o._sum)
-            && CriticalTensorIO.Close(_keys, o._keys)
-            && CriticalTensorIO.Close(_smallest, o._smallest)
-            && CriticalTensorIO.Close(_insertStep, o._insertStep)
-            && CriticalTensorIO.Close(_occupied, o._occupied)
-            && CriticalTensorIO.Close(_deviceCount, o._deviceCount);
+        return StateTensors.Close(_values, o._values)
+            && StateTensors.Close(_sum, o._sum)
+            && StateTensors.Close(_keys, o._keys)
+            && StateTensors.Close(_smallest, o._smallest)
+            && StateTensors.Close(_insertStep, o._insertStep)
+            && StateTensors.Close(_occupied, o._occupied)
+            && StateTensors.Close(_deviceCount, o._deviceCount);
     }
 
     public override void Dispose()

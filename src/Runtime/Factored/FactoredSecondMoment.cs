@@ -273,7 +273,7 @@ namespace OptimDsl.Runtime
                 return false;
             }
 
-            return FactoredStateIO.Close(_row, other._row) && FactoredStateIO.Close(_col, other._col) && FactoredStateIO.Close(_full, other._full);
+            return StateTensors.Close(_row, other._row) && StateTensors.Close(_col, other._col) && StateTensors.Close(_full, other._full);
         }
 
         /// <summary>Releases the state tensors (idempotent).</summary>

@@ -105,25 +105,5 @@ namespace OptimDsl.Runtime
             return moved;
         }
 
-        /// <summary>Same shape and element-wise close (torch.allclose defaults); compared on the first tensor's device.</summary>
-        internal static bool Close(Tensor? a, Tensor? b)
-        {
-            if (a is null || b is null)
-            {
-                return a is null && b is null;
-            }
-
-            if (!Shapes.Equal(a.shape, b.shape))
-            {
-                return false;
-            }
-
-            using (NewDisposeScope())
-            using (no_grad())
-            {
-                Tensor other = b.device_type == a.device_type && b.device_index == a.device_index && b.dtype == a.dtype ? b : b.to(a.dtype, a.device);
-                return a.allclose(other);
-            }
-        }
     }
 }

@@ -269,7 +269,7 @@ namespace OptimDsl.Runtime
 
             for (int i = 0; i < _accumulators.Length; i++)
             {
-                if (!FactoredStateIO.Close(_accumulators[i], other._accumulators[i]))
+                if (!StateTensors.Close(_accumulators[i], other._accumulators[i]))
                 {
                     return false;
                 }

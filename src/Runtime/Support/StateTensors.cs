@@ -97,12 +97,32 @@ namespace OptimDsl.Runtime
             }
         }
 
-        /// <summary>True when both are absent, or both present and element-wise close.</summary>
+        /// <summary>
+        /// True when both are absent, or both present with the same dtype and shape and element-wise close (floating:
+        /// <c>allclose</c> in float64 with NaN equal to NaN; otherwise exactly equal), compared on the first tensor's device.
+        /// </summary>
         /// <param name="a">First tensor.</param>
         /// <param name="b">Second tensor.</param>
         /// <returns>Whether they are approximately equal.</returns>
-        public static bool Close(Tensor? a, Tensor? b) =>
-            a is null ? b is null : b is not null && System.Linq.Enumerable.SequenceEqual(a.shape, b.shape) && a.allclose(b);
+        public static bool Close(Tensor? a, Tensor? b)
+        {
+            if (a is null || b is null)
+            {
+                return a is null && b is null;
+            }
+
+            if (a.dtype != b.dtype || !Shapes.Equal(a.shape, b.shape))
+            {
+                return false;
+            }
+
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Tensor other = b.to(a.device);
+            return a.is_floating_point()
+                ? a.to(ScalarType.Float64).allclose(other.to(ScalarType.Float64), rtol: 1e-5, atol: 1e-8, equal_nan: true)
+                : a.eq(other).all().item<bool>();
+        }
 
         /// <summary>Checks the layout tag written by a generated optimizer.</summary>
         /// <param name="reader">The reader.</param>
