@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using OptimDsl.Runtime;
+using OptimDsl.Tests.Replay;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -31,54 +32,6 @@ public class RefVectorReplayTests
         return dir;
     }
 
-    private sealed class Case
-    {
-        public string Name = "";
-        public string Reference = "";
-        public JsonElement Config;
-        public long[][] Shapes = Array.Empty<long[]>();
-        public double[][] Init = Array.Empty<double[]>();
-        public double[][][] Grads = Array.Empty<double[][]>();
-        public double[][][] Expected = Array.Empty<double[][]>();
-
-        public double Num(string key, double fallback) =>
-            Config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
-
-        public bool Bool(string key, bool fallback) =>
-            Config.TryGetProperty(key, out var v) && (v.ValueKind == JsonValueKind.True || v.ValueKind == JsonValueKind.False) ? v.GetBoolean() : fallback;
-
-        public string Str(string key, string fallback) =>
-            Config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
-
-        public (double, double) Betas()
-        {
-            if (Config.TryGetProperty("betas", out var v) && v.ValueKind == JsonValueKind.Array)
-            {
-                return (v[0].GetDouble(), v[1].GetDouble());
-            }
-
-            return (0.9, 0.999);
-        }
-    }
-
-    private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
-
-    private static Case Read(string file)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(file));
-        var r = doc.RootElement;
-        return new Case
-        {
-            Name = r.GetProperty("name").GetString()!,
-            Reference = r.GetProperty("reference").GetString()!,
-            Config = r.GetProperty("config").Clone(),
-            Shapes = r.GetProperty("shapes").EnumerateArray().Select(s => s.EnumerateArray().Select(d => d.GetInt64()).ToArray()).ToArray(),
-            Init = r.GetProperty("init").EnumerateArray().Select(Doubles).ToArray(),
-            Grads = r.GetProperty("grads").EnumerateArray().Select(st => st.EnumerateArray().Select(Doubles).ToArray()).ToArray(),
-            Expected = r.GetProperty("expected").EnumerateArray().Select(st => st.EnumerateArray().Select(Doubles).ToArray()).ToArray(),
-        };
-    }
-
     private static AggregationRule Rule(string aggr) => aggr switch
     {
         "sum" => AggregationRule.Sum,
@@ -103,10 +56,10 @@ public class RefVectorReplayTests
                 continue;
             }
 
-            Case c;
+            RefVectorCase c;
             try
             {
-                c = Read(file);
+                c = RefVectorCase.Read(file);
             }
             catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException)
             {
@@ -131,27 +84,28 @@ public class RefVectorReplayTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    private static string? Replay(Case c)
+    private static string? Replay(RefVectorCase c)
     {
         bool heap = c.Reference.StartsWith("cg.", StringComparison.Ordinal);
         var structure = heap ? CriticalBufferStructure.Heap : CriticalBufferStructure.Slots;
         bool adam = c.Reference.EndsWith("Adam_C", StringComparison.Ordinal) || c.Reference == "cm.Adam_CM";
         bool cm = c.Reference == "cm.Adam_CM";
         bool rmsprop = c.Reference == "cm.RMSprop_C";
-        double lr = c.Num("lr", adam ? 1e-3 : rmsprop ? 1e-2 : 1e-3);
-        int topC = (int)c.Num("topC", cm ? 5 : heap ? 10 : c.Reference == "cge.SGD_C_eff" ? 20 : 10);
-        double decay = c.Num("decay", c.Reference == "cge.SGD_C_eff" ? 0.99 : 0.7);
-        double kappa = c.Num("kappa", 1.0);
-        bool synced = c.Bool("synced", true);
-        double wd = c.Num("weight_decay", 0.0);
-        double momentum = c.Num("momentum", 0.0);
-        double dampening = c.Num("dampening", 0.0);
-        bool amsgrad = c.Bool("amsgrad", false);
-        double eps = c.Num("eps", 1e-8);
-        double alpha = c.Num("alpha", 0.99);
-        var (b1, b2) = c.Betas();
+        double lr = c.Number("lr", adam ? 1e-3 : rmsprop ? 1e-2 : 1e-3);
+        int topC = (int)c.Number("topC", cm ? 5 : heap ? 10 : c.Reference == "cge.SGD_C_eff" ? 20 : 10);
+        double decay = c.Number("decay", c.Reference == "cge.SGD_C_eff" ? 0.99 : 0.7);
+        double kappa = c.Number("kappa", 1.0);
+        bool synced = c.Flag("synced", true);
+        double wd = c.Number("weight_decay", 0.0);
+        double momentum = c.Number("momentum", 0.0);
+        double dampening = c.Number("dampening", 0.0);
+        bool amsgrad = c.Flag("amsgrad", false);
+        double eps = c.Number("eps", 1e-8);
+        double alpha = c.Number("alpha", 0.99);
+        double[] betas = c.Pair("betas", 0.9, 0.999);
+        double b1 = betas[0], b2 = betas[1];
         // optim.py's SGD_C honours aggr and kappa; Adam_C honours aggr (default 'mean') but not kappa; the TensorList classes use g + mean(B).
-        var rule = heap ? Rule(c.Str("aggr", adam ? "mean" : "sum")) : AggregationRule.Sum;
+        var rule = heap ? Rule(c.String("aggr", adam ? "mean" : "sum")) : AggregationRule.Sum;
         double bufferWeight = heap && !adam ? kappa : 1.0;
 
         int n = c.Shapes.Length;

@@ -62,26 +62,6 @@ namespace OptimDsl.Tests.Factored
 
         public static string RepoRoot() => Support.RepositoryPaths.Root;
 
-        public double Number(string key, double fallback) =>
-            Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : fallback;
-
-        public double? NullableNumber(string key, double? fallback) =>
-            !Config.TryGetValue(key, out JsonElement e) ? fallback : e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
-
-        public bool Flag(string key, bool fallback) =>
-            Config.TryGetValue(key, out JsonElement e) && (e.ValueKind == JsonValueKind.True || e.ValueKind == JsonValueKind.False) ? e.GetBoolean() : fallback;
-
-        public double[] Pair(string key, double first, double second)
-        {
-            if (Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Array)
-            {
-                double[] v = e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Null ? double.NaN : x.GetDouble()).ToArray();
-                return v;
-            }
-
-            return new[] { first, second };
-        }
-
         public ScalarType ScalarType => DType switch
         {
             "float64" => ScalarType.Float64,

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -19,6 +20,30 @@ namespace OptimDsl.Tests.Replay
         [JsonPropertyName("expected")] public double[][][] Expected { get; set; } = [];
 
         public string File { get; set; } = "";
+
+        // Typed access to the config (PyTorch keyword arguments); absent keys take the given fallback.
+        public double Number(string key, double fallback) =>
+            Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : fallback;
+
+        public double? NullableNumber(string key, double? fallback) =>
+            !Config.TryGetValue(key, out JsonElement e) ? fallback : e.ValueKind == JsonValueKind.Null ? null : e.GetDouble();
+
+        public bool Flag(string key, bool fallback) =>
+            Config.TryGetValue(key, out JsonElement e) && (e.ValueKind == JsonValueKind.True || e.ValueKind == JsonValueKind.False) ? e.GetBoolean() : fallback;
+
+        public double[] Pair(string key, double first, double second)
+        {
+            if (Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.Array)
+            {
+                double[] v = e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Null ? double.NaN : x.GetDouble()).ToArray();
+                return v;
+            }
+
+            return new[] { first, second };
+        }
+
+        public string String(string key, string fallback) =>
+            Config.TryGetValue(key, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : fallback;
 
         public static RefVectorCase Read(string path)
         {
