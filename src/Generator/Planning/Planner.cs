@@ -11,16 +11,18 @@ namespace OptimDsl.Generator.Planning
         {
             BlockSet b = declaration.Blocks;
             List<HyperParameter> hyper = HyperParameters.For(declaration);
+            var state = StateOf(b).ToList();
+            var objects = ObjectsOf(b).ToList();
             return new OptimizerPlan(
                 declaration.Type,
                 b,
                 hyper.ToEquatableArray(),
-                StateOf(b).ToEquatableArray(),
-                ObjectsOf(b).ToEquatableArray(),
+                state.ToEquatableArray(),
+                objects.ToEquatableArray(),
                 StepsOf(b).ToEquatableArray(),
                 ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
                 ImplementsMomentum: b.Momentum is not null,
-                FormatTag: FormatTagOf(declaration, hyper));
+                FormatTag: FormatTagOf(declaration, hyper, state, objects));
         }
 
         private static IEnumerable<StateTensor> StateOf(BlockSet b)
@@ -179,11 +181,12 @@ namespace OptimDsl.Generator.Planning
 
         // The tag written into checkpoints: a change of blocks or arguments changes it, so a checkpoint of another
         // layout is rejected with a clear message instead of being misread.
-        private static string FormatTagOf(OptimizerDeclaration declaration, List<HyperParameter> hyper)
+        private static string FormatTagOf(
+            OptimizerDeclaration declaration, List<HyperParameter> hyper, List<StateTensor> state, List<StateObject> objects)
         {
             string layout = string.Join(",", hyper.Select(h => h.Name + ":" + h.Kind))
-                + "|" + string.Join(",", StateOf(declaration.Blocks).Select(s => s.Name))
-                + "|" + string.Join(",", ObjectsOf(declaration.Blocks).Select(o => o.Name))
+                + "|" + string.Join(",", state.Select(s => s.Name))
+                + "|" + string.Join(",", objects.Select(o => o.Name))
                 + "|" + (declaration.Blocks.CriticalBuffer is null ? "-" : "critical");
             return "OptimDsl/" + declaration.Type.Name + "/v1/" + StableHash(layout);
         }
