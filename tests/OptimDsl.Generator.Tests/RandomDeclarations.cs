@@ -199,6 +199,7 @@ namespace OptimDsl.Generator.Tests
                     ["Aggregation"] = Enum("AggregationRule", "Sum", "Mid", "Mean", "BufferMeanOnly"), ["AggregationArgument"] = b,
                     ["FirstStep"] = Enum("CriticalFirstStep", "Unaggregated", "NoOp"), ["FeedsSecondMoment"] = b, ["SeedWithGradient"] = b,
                     ["RandomReplacement"] = b, ["BufferDtypeArgument"] = b, ["MaxAge"] = i,
+                    ["Sum"] = Enum("CriticalSum", "Running", "Recompute"),
                 }),
             };
 

@@ -71,10 +71,10 @@ namespace OptimDsl.PropertyTests
         public void PlantedBug_NegatedBufferWeight_ViolatesTheBound() =>
             AssertBoundFails("negated buffer weight", s => Regex.Replace(s, @"double kappaWeight = (?<v>[^;]+);", "double kappaWeight = -(${v});"));
 
-        /// <summary>Mutation: the current gradient enters the aggregate with the wrong sign. The bound must fail.</summary>
+        /// <summary>Mutation: the current gradient enters the aggregate (and the buffer) with the wrong sign. The bound must fail.</summary>
         [Fact]
         public void PlantedBug_NegatedCurrentGradient_ViolatesTheBound() =>
-            AssertBoundFails("negated current gradient", s => Regex.Replace(s, @"\.Aggregate\((?<x>[^,]+),", ".Aggregate((${x}).neg(),"));
+            AssertBoundFails("negated current gradient", s => Regex.Replace(s, @"\.AggregateAndOffer\((?<x>[^,]+),", ".AggregateAndOffer((${x}).neg(),"));
 
         private void AssertBoundFails(string what, Func<string, string> mutation)
         {

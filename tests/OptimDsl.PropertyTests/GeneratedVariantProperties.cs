@@ -51,10 +51,13 @@ namespace OptimDsl.PropertyTests
         public void PlantedBug_NegatedBufferWeight_IsFoundAndShrunk() =>
             AssertPlantedBugIsCaught("negated buffer weight", s => Regex.Replace(s, @"double kappaWeight = (?<v>[^;]+);", "double kappaWeight = -(${v});"));
 
-        /// <summary>Mutation: the current quantity is dropped from the aggregate (only the buffer term remains).</summary>
+        /// <summary>
+        /// Mutation: the current quantity is zeroed where it is aggregated (and offered: the generated step does both in one
+        /// call), so the update only ever sees the buffer term.
+        /// </summary>
         [Fact]
         public void PlantedBug_CurrentGradientDroppedFromAggregate_IsFoundAndShrunk() =>
-            AssertPlantedBugIsCaught("current gradient dropped", s => Regex.Replace(s, @"\.Aggregate\((?<x>[^,]+),", ".Aggregate((${x}).mul(0.0),"));
+            AssertPlantedBugIsCaught("current gradient dropped", s => Regex.Replace(s, @"\.AggregateAndOffer\((?<x>[^,]+),", ".AggregateAndOffer((${x}).mul(0.0),"));
 
         private void AssertPlantedBugIsCaught(string what, Func<string, string> mutation)
         {

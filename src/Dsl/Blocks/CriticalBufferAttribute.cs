@@ -64,5 +64,12 @@ namespace OptimDsl
         /// what the convergence bound in <c>docs/CONVERGENCE.md</c> assumes.
         /// </summary>
         public int MaxAge { get; set; }
+
+        /// <summary>
+        /// With <see cref="CriticalBufferStructure.Heap"/>: keep a running sum of the entries (default; one more parameter-sized
+        /// tensor, constant cost per step) or recompute it in the reference's order on every step (no extra memory, C passes).
+        /// The Slots structure always keeps a running sum.
+        /// </summary>
+        public CriticalSum Sum { get; set; } = CriticalSum.Running;
     }
 }

@@ -36,6 +36,22 @@ namespace OptimDsl
         Heap = 1,
     }
 
+    /// <summary>How a <see cref="CriticalBufferStructure.Heap"/> buffer obtains the sum of its entries (the Slots structure always keeps a running sum, as its references do).</summary>
+    public enum CriticalSum
+    {
+        /// <summary>
+        /// A running sum in the parameter's dtype, updated when an entry enters or leaves and recomputed exactly every 100
+        /// changes: O(1) passes over the parameter per step, one more parameter-sized tensor of state.
+        /// </summary>
+        Running = 0,
+
+        /// <summary>
+        /// Recomputed from the stored entries on every aggregation, in the reference's order (CGOptimizer <c>optim.py</c>'s
+        /// <c>gradSum</c>): no memory beyond the C entries, C passes per step.
+        /// </summary>
+        Recompute = 1,
+    }
+
     /// <summary>Aggregation of the current quantity <c>g</c> with the buffer <c>B</c> (names as in CGOptimizer).</summary>
     public enum AggregationRule
     {

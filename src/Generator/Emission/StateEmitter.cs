@@ -71,8 +71,9 @@ namespace OptimDsl.Generator.Emission
                         string active = critical.KappaUse == KappaUse.Weight ? "options.kappa!.Value != 0" : "options.kappa!.Value > 0";
                         string dtype = critical.BufferDtypeArgument ? "options.buffer_dtype" : "null";
                         string seed = critical.RandomReplacement ? "unchecked(options.seed!.Value + (ulong)_index)" : "(ulong)_index";
+                        string sum = critical.Structure == CriticalBufferStructure.Heap ? ", sum: global::OptimDsl.CriticalSum." + critical.Sum : string.Empty;
                         w.Line("critical = " + active + " ? new " + Names.CriticalBuffer + "(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure."
-                            + critical.Structure + ", " + dtype + ", " + seed + ") : null;");
+                            + critical.Structure + ", " + dtype + ", " + seed + sum + ") : null;");
                     }
                 }
 

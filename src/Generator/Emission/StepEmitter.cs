@@ -141,7 +141,7 @@ namespace OptimDsl.Generator.Emission
                     EmitSeedOnlyFirstStep(w, b.CriticalBuffer!);
                     break;
                 case StepOp.CriticalOnGradient:
-                    EmitCritical(w, b.CriticalBuffer!, "d", "d", "d");
+                    EmitCritical(w, b.CriticalBuffer!, "d", "d", "d", keepAggregate: plan.DenominatorReusesAggregate);
                     break;
                 case StepOp.HeavyBallOnGradient:
                     w.Line("if (momentum != 0)");
@@ -175,7 +175,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line("if (amsgrad) state.max_exp_avg_sq!.copy_(" + Names.Torch + ".maximum(state.max_exp_avg_sq, state.exp_avg_sq));");
                     break;
                 case StepOp.Denominator:
-                    EmitDenominator(w, b);
+                    EmitDenominator(w, b, plan.DenominatorReusesAggregate);
                     break;
                 case StepOp.StepSize:
                     EmitStepSize(w, b);
@@ -190,23 +190,26 @@ namespace OptimDsl.Generator.Emission
         }
 
         // Aggregates `source` with the buffer into `target` (before insertion), then offers `source` to the buffer.
-        private static void EmitCritical(CodeWriter w, CriticalBufferBlock c, string source, string target, string gradient)
+        // keepAggregate: also keep the aggregate in the local `aggregated` for the denominator (see OptimizerPlan.DenominatorReusesAggregate).
+        private static void EmitCritical(CodeWriter w, CriticalBufferBlock c, string source, string target, string gradient, bool keepAggregate = false)
         {
             string rule = c.AggregationArgument ? "aggr" : "global::OptimDsl.AggregationRule." + c.Aggregation;
             string priority = c.Structure == CriticalBufferStructure.Heap ? "priorities[index]" : "priorities[index]!";
             string offerExtra = c.RandomReplacement ? ", critical_test" : string.Empty;
             bool momentum = c.Source == CriticalSource.Momentum;
+            string seed = momentum && c.SeedWithGradient && c.FirstStep != CriticalFirstStep.NoOp ? gradient : source;
+            if (keepAggregate)
+            {
+                w.Line("// A fresh tensor, dead once the moments are updated: its memory then holds the denominator.");
+                w.Line(Names.Tensor + "? aggregated = null;");
+                target += " = aggregated";
+            }
+
             using (w.Block("if (state.critical is not null)"))
             {
                 w.Line("state.critical.DropOlderThan(max_age);");
-                w.Line(Names.Tensor + " stored = " + source + ";");
-                if (momentum && c.SeedWithGradient && c.FirstStep != CriticalFirstStep.NoOp)
-                {
-                    w.Line("if (!state.critical.HasEverReceived) stored = " + gradient + ";");
-                }
-
-                w.Line("if (state.critical.HasEverReceived) " + target + " = state.critical.Aggregate(" + source + ", " + rule + ", kappaWeight);");
-                w.Line("state.critical.Offer(stored, " + priority + offerExtra + ");");
+                w.Line("if (state.critical.HasEverReceived) " + target + " = state.critical.AggregateAndOffer(" + source + ", " + rule + ", kappaWeight, " + priority + offerExtra + ");");
+                w.Line("else state.critical.Offer(" + seed + ", " + priority + offerExtra + ");");
             }
         }
 
@@ -235,7 +238,11 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
-        private static void EmitDenominator(CodeWriter w, BlockSet b)
+        // "(a ? b : c)" -> "a ? b : c" where the expression becomes a whole argument.
+        private static string Unparenthesized(string expression) =>
+            expression.Length > 1 && expression[0] == '(' && expression[expression.Length - 1] == ')' ? expression.Substring(1, expression.Length - 2) : expression;
+
+        private static void EmitDenominator(CodeWriter w, BlockSet b, bool reuseAggregate)
         {
             string v = b.Accumulator is not null ? "state.sum"
                 : b.SM3 is not null ? "nu"
@@ -251,7 +258,9 @@ namespace OptimDsl.Generator.Emission
             }
             else
             {
-                sqrt = inside ? v + ".add(epsScalar).sqrt_()" : v + ".sqrt()";
+                sqrt = inside ? v + ".add(epsScalar).sqrt_()"
+                    : reuseAggregate ? "aggregated is null ? " + v + ".sqrt() : aggregated.copy_(" + Unparenthesized(v) + ").sqrt_()"
+                    : v + ".sqrt()";
             }
 
             w.Line(Names.Tensor + " denom = " + sqrt + ";");

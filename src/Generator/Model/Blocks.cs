@@ -58,5 +58,6 @@ namespace OptimDsl.Generator.Model
         bool RandomReplacement,
         bool BufferDtypeArgument,
         int MaxAge,
+        CriticalSum Sum,
         LocationInfo? Location) : Block("CriticalBuffer", Location);
 }

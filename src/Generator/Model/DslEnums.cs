@@ -19,4 +19,6 @@ namespace OptimDsl.Generator.Model
     internal enum AggregationRule { Sum = 0, Mid = 1, Mean = 2, BufferMeanOnly = 3 }
 
     internal enum CriticalFirstStep { Unaggregated = 0, NoOp = 1 }
+
+    internal enum CriticalSum { Running = 0, Recompute = 1 }
 }

@@ -162,6 +162,7 @@ namespace OptimDsl.Generator.Parsing
             RandomReplacement: read.Bool("RandomReplacement", false),
             BufferDtypeArgument: read.Bool("BufferDtypeArgument", true),
             MaxAge: read.Int("MaxAge", 0),
+            Sum: read.Enum("Sum", CriticalSum.Running),
             Location: at);
 
         private static string KeywordOf(TypeDeclarationSyntax syntax) => syntax switch

@@ -15,5 +15,6 @@ namespace OptimDsl.Generator.Planning
         EquatableArray<StepOp> Steps,
         bool ImplementsBetas,
         bool ImplementsMomentum,
+        bool DenominatorReusesAggregate,
         string FormatTag);
 }

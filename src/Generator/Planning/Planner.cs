@@ -22,8 +22,21 @@ namespace OptimDsl.Generator.Planning
                 StepsOf(b).ToEquatableArray(),
                 ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
                 ImplementsMomentum: b.Momentum is not null,
+                DenominatorReusesAggregate: DenominatorReusesAggregate(b),
                 FormatTag: FormatTagOf(declaration, hyper, state, objects));
         }
+
+        /// <summary>
+        /// True when the aggregated gradient (a fresh tensor) is dead by the time the denominator is formed, so its memory can
+        /// hold <c>sqrt(v)</c>: the aggregate then costs no second full-size temporary per step. That holds when the gradient
+        /// only feeds a first and a second moment (the update reads the first moment, not the gradient).
+        /// </summary>
+        private static bool DenominatorReusesAggregate(BlockSet b) =>
+            b.CriticalBuffer is { Source: CriticalSource.Gradient }
+            && b.FirstMoment is { Input: MomentInput.Gradient }
+            && b.SecondMoment is { Centered: false }
+            && b.Epsilon is not { Placement: EpsilonPlacement.InsideSqrt }
+            && b.Momentum is null && b.Accumulator is null && b.SM3 is null && b.Adafactor is null;
 
         private static IEnumerable<StateTensor> StateOf(BlockSet b)
         {

@@ -163,6 +163,12 @@ namespace OptimDsl.Generator.Validation
                     "a buffer of gradients is always seeded with the gradient"));
             }
 
+            if (c.Sum == CriticalSum.Recompute && c.Structure == CriticalBufferStructure.Slots)
+            {
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, c.Location, "CriticalBuffer.Sum",
+                    "the slot buffer always keeps a running sum, as its references do"));
+            }
+
             if (c.RandomReplacement && c.Structure != CriticalBufferStructure.Slots)
             {
                 d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, c.Location, "CriticalBuffer(RandomReplacement = true)",
@@ -226,6 +232,7 @@ namespace OptimDsl.Generator.Validation
                 Defined(d, c, "CriticalBuffer.Structure", c.Structure);
                 Defined(d, c, "CriticalBuffer.Aggregation", c.Aggregation);
                 Defined(d, c, "CriticalBuffer.FirstStep", c.FirstStep);
+                Defined(d, c, "CriticalBuffer.Sum", c.Sum);
             }
         }
 

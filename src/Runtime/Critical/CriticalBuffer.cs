@@ -23,6 +23,12 @@ public sealed class CriticalBuffer : IDisposable
     private const string Magic = "OptimDsl.CriticalBuffer";
     private const int FormatVersion = 1;
 
+    /// <summary>
+    /// A running sum (<see cref="CriticalSum.Running"/>) is recomputed exactly from the stored entries after this many changes
+    /// (entries added or removed), so rounding errors of the incremental updates cannot accumulate.
+    /// </summary>
+    public const int RunningSumResyncEvery = 100;
+
     private readonly long[] _shape;
     private CriticalStore _store;
     private bool _disposed;
@@ -34,11 +40,19 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="dtype">Storage dtype of the values (e.g. bfloat16 to halve the memory); null = <c>like.dtype</c>.
     /// Aggregations and the slot buffer's running sum are computed in the parameter's dtype.</param>
     /// <param name="seed">Seed of the host-side generator used by random replacement (<c>criticalTest</c>).</param>
-    public CriticalBuffer(Tensor like, int capacity, CriticalBufferStructure structure, ScalarType? dtype = null, ulong seed = 0)
+    /// <param name="sum">Heap structure: running sum (default) or recomputation in the reference's order. The Slots structure
+    /// always keeps a running sum and ignores it.</param>
+    public CriticalBuffer(Tensor like, int capacity, CriticalBufferStructure structure, ScalarType? dtype = null, ulong seed = 0,
+        CriticalSum sum = CriticalSum.Running)
     {
         if (like is null)
         {
             throw new ArgumentNullException(nameof(like));
+        }
+
+        if (sum != CriticalSum.Running && sum != CriticalSum.Recompute)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sum), sum, "Unknown critical sum mode.");
         }
 
         if (capacity < 1)
@@ -52,7 +66,7 @@ public sealed class CriticalBuffer : IDisposable
         var valueDtype = dtype ?? like.dtype;
         _store = structure switch
         {
-            CriticalBufferStructure.Heap => new HeapCriticalBuffer(capacity, _shape, like.dtype, valueDtype, like.device),
+            CriticalBufferStructure.Heap => new HeapCriticalBuffer(capacity, _shape, like.dtype, valueDtype, like.device, sum),
             CriticalBufferStructure.Slots => new SlotCriticalBuffer(capacity, _shape, like.dtype, valueDtype, like.device, seed),
             _ => throw new ArgumentOutOfRangeException(nameof(structure), structure, "Unknown buffer structure."),
         };
@@ -160,6 +174,57 @@ public sealed class CriticalBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Aggregate"/> followed by <see cref="Offer(Tensor, double)"/> of the same tensor, with the same results; the
+    /// Heap structure with a running sum fuses them for <see cref="AggregationRule.Mean"/> with weight 1 (four passes over the
+    /// parameter when the entry is admitted, one when it is not).
+    /// </summary>
+    /// <param name="x">The current quantity: aggregated and offered.</param>
+    /// <param name="rule">The aggregation rule.</param>
+    /// <param name="kappa">Weight of the buffer term.</param>
+    /// <param name="priority">Priority of <paramref name="x"/>.</param>
+    /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
+    public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority)
+    {
+        ThrowIfDisposed();
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        using (no_grad())
+        {
+            return _store.AggregateAndOffer(x, rule, kappa, priority, StepsSeen);
+        }
+    }
+
+    /// <summary><see cref="Aggregate"/> followed by <see cref="Offer(Tensor, Tensor, double)"/> of the same tensor, with the same results.</summary>
+    /// <param name="x">The current quantity: aggregated and offered.</param>
+    /// <param name="rule">The aggregation rule.</param>
+    /// <param name="kappa">Weight of the buffer term.</param>
+    /// <param name="priority">Priority of <paramref name="x"/> (one-element device tensor).</param>
+    /// <param name="criticalTest">Probability of random replacement (Slots only).</param>
+    /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
+    public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest = 0.0)
+    {
+        ThrowIfDisposed();
+        if (priority is null)
+        {
+            throw new ArgumentNullException(nameof(priority));
+        }
+
+        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
+        {
+            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
+        }
+
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        using (no_grad())
+        {
+            return _store.AggregateAndOffer(x, rule, kappa, priority, criticalTest, StepsSeen);
+        }
+    }
+
     /// <summary>Alias of <see cref="Offer(Tensor, double)"/> for the first (seeding) step; an empty buffer always admits.</summary>
     /// <param name="x">The quantity to store.</param>
     /// <param name="priority">Its priority.</param>
@@ -193,6 +258,11 @@ public sealed class CriticalBuffer : IDisposable
     public void DropOlderThan(int maxAge)
     {
         ThrowIfDisposed();
+        if (maxAge <= 0)
+        {
+            return;
+        }
+
         using (no_grad())
         {
             _store.DropOlderThan(maxAge, StepsSeen);

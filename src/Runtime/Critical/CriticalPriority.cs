@@ -9,6 +9,8 @@ namespace OptimDsl.Runtime;
 /// Priorities of the critical buffers, computed like the reference code: with <c>synced</c> every parameter of the group gets
 /// <c>0.0 + Σ sqrt(sum(square(g)))</c> over the parameters that have a gradient, summed in parameter order in the gradients'
 /// dtype (a sum of per-tensor norms, NOT the global norm); otherwise each parameter gets <c>g.norm()</c> of its own gradient.
+/// Each per-tensor term is computed as <c>g.norm()</c>: the same quantity as the reference's <c>sqrt(sum(square(g)))</c> in one
+/// pass without a full-size temporary; the two may differ in the last bit, which only matters for exact ties of priorities.
 /// </summary>
 public static class CriticalPriority
 {
@@ -115,7 +117,7 @@ public static class CriticalPriority
             return result;
         }
 
-        // d_p_norm = 0.0; d_p_norm += torch.sqrt(torch.sum(torch.square(d_p)))   (0.0 + t == t exactly)
+        // Reference: d_p_norm = 0.0; d_p_norm += torch.sqrt(torch.sum(torch.square(d_p)))   (0.0 + t == t exactly).
         Tensor? total = null;
         foreach (var g in grads)
         {
@@ -124,7 +126,8 @@ public static class CriticalPriority
                 continue;
             }
 
-            var n = g.square().sum().sqrt();
+            // The reference writes sqrt(sum(square(g))); norm() is the same quantity in one pass without a temporary.
+            var n = g.norm();
             total = total is null ? n : total.add(n);
         }
 

@@ -48,6 +48,22 @@ internal abstract class CriticalStore : IDisposable
 
     public abstract void Offer(Tensor x, Tensor priority, double criticalTest, long step);
 
+    /// <summary><see cref="Aggregate"/>, then <see cref="Offer(Tensor, double, long)"/> of the same tensor; stores may fuse the two.</summary>
+    public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority, long step)
+    {
+        var aggregated = Aggregate(x, rule, kappa);
+        Offer(x, priority, step);
+        return aggregated;
+    }
+
+    /// <summary><see cref="Aggregate"/>, then <see cref="Offer(Tensor, Tensor, double, long)"/> of the same tensor; stores may fuse the two.</summary>
+    public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest, long step)
+    {
+        var aggregated = Aggregate(x, rule, kappa);
+        Offer(x, priority, criticalTest, step);
+        return aggregated;
+    }
+
     public abstract void Decay(double decay);
 
     public abstract void DropOlderThan(int maxAge, long stepsSeen);

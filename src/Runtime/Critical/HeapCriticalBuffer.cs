@@ -15,13 +15,21 @@ namespace OptimDsl.Runtime;
 /// (this evicts list index 0, the true minimum, and the evicted slot is reused by the new entry);</item>
 /// <item>admission on a full list: only if <c>priority &gt; list[0].priority</c>. After a trim the list is generally not a heap
 /// any more, so <c>list[0]</c> can be a STALE minimum (ALGORITHMS.md 1.3 A / 7.5); that quirk is kept;</item>
-/// <item>decay multiplies every priority and keeps the list order; mean and sum run over the list in list order.</item>
+/// <item>decay multiplies every priority and keeps the list order.</item>
 /// </list>
+/// The sum over the stored entries is either recomputed from the list on every aggregation, in list order, as the reference
+/// does (<see cref="CriticalSum.Recompute"/>: no memory beyond the values), or kept as a running sum in the parameter's dtype
+/// (<see cref="CriticalSum.Running"/>: one more parameter-sized tensor, O(1) passes per step instead of O(C)). The running sum
+/// is recomputed exactly, in list order, every <see cref="ResyncEvery"/> changes and whenever an entry offered with an infinite
+/// priority leaves, so float rounding cannot accumulate and an infinite gradient cannot leave a NaN behind.
 /// Priorities are host doubles: one host read per parameter group per step happens in <see cref="CriticalPriority.OnHost"/>.
 /// </summary>
 internal sealed class HeapCriticalBuffer : CriticalStore
 {
-    private const int StateMagic = 0x48454150; // "HEAP"
+    private const int StateMagic = 0x48454132; // "HEA2": values, then the running sum (or none) and its change count
+    private const int StateMagicWithoutSum = 0x48454150; // "HEAP": written before the running sum existed; still readable
+
+    private const int ResyncEvery = CriticalBuffer.RunningSumResyncEvery;
 
     private struct Entry
     {
@@ -32,15 +40,25 @@ internal sealed class HeapCriticalBuffer : CriticalStore
 
     private List<Entry> _heap = new List<Entry>();
     private Tensor _values;
+    private Tensor? _sum;           // running sum of the stored values, SumDtype (CriticalSum.Running only)
+    private int _changesSinceResync;
+    private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
 
-    /// <summary>The values tensor; priorities and heap order live on the host.</summary>
-    public override long StateBytes => BytesOf(_values);
+    /// <summary>The values tensor and, with a running sum, the sum; priorities and heap order live on the host.</summary>
+    public override long StateBytes => BytesOf(_values) + BytesOf(_sum);
 
-    public HeapCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device)
+    public HeapCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, CriticalSum sum)
         : base(capacity, shape, sumDtype, valueDtype, device)
     {
         _values = zeros(StorageShape(), dtype: valueDtype, device: device).DetachFromDisposeScope();
+        if (sum == CriticalSum.Running)
+        {
+            _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
+        }
     }
+
+    /// <summary>How the sum over the stored entries is obtained.</summary>
+    public CriticalSum SumMode => _sum is null ? CriticalSum.Recompute : CriticalSum.Running;
 
     public override Tensor Values => _values;
 
@@ -52,30 +70,36 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             return x.clone();
         }
 
-        // PriorityDict.gradSum()/gradMean(): clone(heap[0].t) + heap[1].t + ... in list order (then / count).
-        var acc = _values[_heap[0].Slot].to(x.dtype, copy: true);
-        for (int i = 1; i < n; i++)
+        if (_sum is not null)
         {
-            var v = _values[_heap[i].Slot];
-            acc.add_(v.dtype == acc.dtype ? v : v.to(acc.dtype));
+            return AggregationFormulas.FromSum(x, _sum, n, rule, kappa);
         }
 
-        switch (rule)
+        // PriorityDict.gradSum()/gradMean(): clone(heap[0].t) + heap[1].t + ... in list order (then / count).
+        return AggregationFormulas.FromOwnedSum(x, ListOrderSum(x.dtype), n, rule, kappa);
+    }
+
+    /// <summary>
+    /// Aggregate, then offer <paramref name="x"/>. With a running sum, <see cref="AggregationRule.Mean"/> and a weight of 1, an
+    /// admitted entry costs four passes: <c>sum += x</c>, <c>d = sum / (n + 1)</c> (bit-identical to <c>(x + sum) / (n + 1)</c>),
+    /// <c>sum -= evicted</c>, <c>slot = x</c>.
+    /// </summary>
+    public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority, long step)
+    {
+        int n = _heap.Count;
+        bool fused = _sum is not null && n > 0 && rule == AggregationRule.Mean && kappa == 1.0
+            && x.dtype == SumDtype && ValueDtype == SumDtype && WouldInsert(priority);
+        if (!fused)
         {
-            case AggregationRule.Sum:
-                acc.div_((double)n).mul_(kappa);
-                return x.add(acc);
-            case AggregationRule.Mid:
-                acc.div_((double)n).mul_(kappa);
-                return x.add(acc).mul_(0.5);
-            case AggregationRule.Mean:
-                acc.mul_(kappa);
-                return x.add(acc).div_(n + 1);
-            case AggregationRule.BufferMeanOnly:
-                return acc.div_((double)n);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+            var aggregated = Aggregate(x, rule, kappa);
+            Offer(x, priority, step);
+            return aggregated;
         }
+
+        _sum!.add_(x);
+        var result = _sum.div(n + 1);
+        Insert(x, priority, step, sumHoldsNew: true);
+        return result;
     }
 
     public override void Offer(Tensor x, double priority, long step)
@@ -86,8 +110,11 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             return;
         }
 
-        Insert(x, priority, step);
+        Insert(x, priority, step, sumHoldsNew: false);
     }
+
+    /// <summary>True when <see cref="Offer(Tensor, double, long)"/> would put the entry into the list.</summary>
+    private bool WouldInsert(double priority) => priority >= 0.0 && (_heap.Count < Capacity || priority > _heap[0].P);
 
     public override void Offer(Tensor x, Tensor priority, double criticalTest, long step)
     {
@@ -105,8 +132,11 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         Offer(x, p, step);
     }
 
-    /// <summary><c>PriorityDict.__setitem__</c>: append, filter, heapify, trim.</summary>
-    private void Insert(Tensor x, double priority, long step)
+    /// <summary>
+    /// <c>PriorityDict.__setitem__</c>: append, filter, heapify, trim. With a running sum, entries that leave are subtracted
+    /// and the new one is added (unless <paramref name="sumHoldsNew"/>: the caller has added <paramref name="x"/> already).
+    /// </summary>
+    private void Insert(Tensor x, double priority, long step, bool sumHoldsNew)
     {
         var list = new List<Entry>(_heap.Count + 1);
         foreach (var e in _heap)
@@ -145,6 +175,19 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             }
         }
 
+        // Entries that left the list (evicted or filtered): subtract them from the running sum.
+        bool resync = false;
+        int changes = 0;
+        foreach (var e in _heap)
+        {
+            if (!used[e.Slot])
+            {
+                resync |= !IsFinite(e.P);
+                SubtractFromSum(e.Slot);
+                changes++;
+            }
+        }
+
         if (newIndex >= 0)
         {
             int slot = Array.IndexOf(used, false);
@@ -152,20 +195,121 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             e.Slot = slot;
             list[newIndex] = e;
             used[slot] = true;
-            _values[slot].copy_(x);
+            var stored = Slot(slot);
+            stored.copy_(x);
+            if (_sum is not null && !sumHoldsNew)
+            {
+                _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype));
+            }
+
+            changes++;
+        }
+        else if (_sum is not null && sumHoldsNew)
+        {
+            _sum.sub_(x);
         }
 
-        // Entries that left the list (evicted or filtered) and whose slot was not reused: zero their slot.
+        // Entries that left and whose slot was not reused: zero their slot.
         foreach (var e in _heap)
         {
             if (!used[e.Slot])
             {
-                _values[e.Slot].zero_();
+                Slot(e.Slot).zero_();
                 used[e.Slot] = true;
             }
         }
 
         _heap = list;
+        CountChanges(changes, resync);
+    }
+
+    /// <summary>The view <c>values[slot]</c>, created once (each new view is a native call and a handle).</summary>
+    private Tensor Slot(int slot)
+    {
+        _slotViews ??= new Tensor?[Capacity];
+        return _slotViews[slot] ??= _values.select(0, slot).DetachFromDisposeScope();
+    }
+
+    private void ReleaseSlotViews()
+    {
+        if (_slotViews is null)
+        {
+            return;
+        }
+
+        foreach (var view in _slotViews)
+        {
+            view?.Dispose();
+        }
+
+        _slotViews = null;
+    }
+
+    private static bool IsFinite(double value) => !double.IsNaN(value) && !double.IsInfinity(value);
+
+    private void SubtractFromSum(int slot)
+    {
+        if (_sum is null)
+        {
+            return;
+        }
+
+        var old = Slot(slot);
+        _sum.sub_(old.dtype == _sum.dtype ? old : old.to(_sum.dtype));
+    }
+
+    /// <summary>
+    /// Counts changes of the running sum and recomputes it exactly every <see cref="ResyncEvery"/> changes, or at once when an
+    /// entry with a non-finite priority (an infinite or overflowing gradient) has left: <c>inf - inf</c> would leave a NaN.
+    /// </summary>
+    private void CountChanges(int changes, bool resyncNow)
+    {
+        if (_sum is null)
+        {
+            return;
+        }
+
+        _changesSinceResync += changes;
+        if (resyncNow || _changesSinceResync >= ResyncEvery)
+        {
+            Resync();
+        }
+    }
+
+    /// <summary>Recomputes the running sum from the list, in list order (the reference's <c>gradSum</c> order).</summary>
+    private void Resync()
+    {
+        if (_sum is null)
+        {
+            return;
+        }
+
+        using (NewDisposeScope())
+        {
+            if (_heap.Count == 0)
+            {
+                _sum.zero_();
+            }
+            else
+            {
+                _sum.copy_(ListOrderSum(_sum.dtype));
+            }
+        }
+
+        _changesSinceResync = 0;
+    }
+
+    /// <summary><c>clone(heap[0].t) + heap[1].t + ...</c> in list order, in <paramref name="dtype"/> (a new tensor).</summary>
+    private Tensor ListOrderSum(ScalarType dtype)
+    {
+        var acc = Slot(_heap[0].Slot).to(dtype, copy: true);
+        for (int i = 1; i < _heap.Count; i++)
+        {
+            var v = Slot(_heap[i].Slot);
+            acc.add_(v.dtype == acc.dtype ? v : v.to(acc.dtype));
+        }
+
+        return acc;
     }
 
     public override void Decay(double decay)
@@ -186,13 +330,18 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         }
 
         bool removed = false;
+        bool resync = false;
+        int changes = 0;
         var kept = new List<Entry>(_heap.Count);
         foreach (var e in _heap)
         {
             if (stepsSeen - e.InsertStep + 1 > maxAge)
             {
-                _values[e.Slot].zero_();
+                resync |= !IsFinite(e.P);
+                SubtractFromSum(e.Slot);
+                Slot(e.Slot).zero_();
                 removed = true;
+                changes++;
             }
             else
             {
@@ -206,6 +355,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             // (so list[0] is the true minimum again).
             Heapify(kept);
             _heap = kept;
+            CountChanges(changes, resync);
         }
     }
 
@@ -247,11 +397,14 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         }
 
         CriticalTensorIO.WriteTensor(writer, _values);
+        CriticalTensorIO.WriteTensor(writer, _sum);
+        writer.Write(_changesSinceResync);
     }
 
     public override void Load(BinaryReader reader)
     {
-        if (reader.ReadInt32() != StateMagic)
+        int magic = reader.ReadInt32();
+        if (magic != StateMagic && magic != StateMagicWithoutSum)
         {
             throw new InvalidDataException("Corrupt critical buffer state: heap marker not found.");
         }
@@ -284,25 +437,79 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             throw new InvalidDataException("Corrupt critical buffer state: values have the wrong shape or dtype.");
         }
 
+        Tensor? savedSum = null;
+        int savedChanges = 0;
+        if (magic == StateMagic)
+        {
+            savedSum = CriticalTensorIO.ReadTensor(reader, Device);
+            savedChanges = reader.ReadInt32();
+            if (savedSum is not null && (!Shapes.Equal(savedSum.shape, Shape) || savedSum.dtype != sumDtype))
+            {
+                savedSum.Dispose();
+                values.Dispose();
+                throw new InvalidDataException("Corrupt critical buffer state: the running sum has the wrong shape or dtype.");
+            }
+        }
+
+        ReleaseSlotViews();
         _values.Dispose();
         _values = values;
         _heap = list;
         SumDtype = sumDtype;
         ValueDtype = valueDtype;
+        if (_sum is null)
+        {
+            // This buffer recomputes its sum: a saved running sum is derived data and is not needed.
+            savedSum?.Dispose();
+        }
+        else if (savedSum is not null)
+        {
+            _sum.Dispose();
+            _sum = savedSum;
+            _changesSinceResync = savedChanges;
+        }
+        else
+        {
+            // Saved by a recomputing buffer (or before running sums existed): derive the sum from the values.
+            _sum.Dispose();
+            _sum = zeros(Shape, dtype: SumDtype, device: Device).DetachFromDisposeScope();
+            Resync();
+        }
     }
 
     public override void CopyFrom(CriticalStore source)
     {
         var s = (HeapCriticalBuffer)source;
+        ReleaseSlotViews();
         Replace(ref _values, s._values, Device);
         _heap = new List<Entry>(s._heap);
         SumDtype = s.SumDtype;
         ValueDtype = s.ValueDtype;
+        if (_sum is not null)
+        {
+            if (s._sum is not null)
+            {
+                Replace(ref _sum, s._sum, Device);
+                _changesSinceResync = s._changesSinceResync;
+            }
+            else
+            {
+                _sum.Dispose();
+                _sum = zeros(Shape, dtype: SumDtype, device: Device).DetachFromDisposeScope();
+                Resync();
+            }
+        }
     }
 
     public override void MoveTo(Device device)
     {
+        ReleaseSlotViews();
         _values = Move(_values, device);
+        if (_sum is not null)
+        {
+            _sum = Move(_sum, device);
+        }
+
         Device = device;
     }
 
@@ -323,10 +530,16 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             }
         }
 
-        return StateTensors.Close(_values, o._values);
+        return StateTensors.Close(_values, o._values)
+            && (_sum is null || o._sum is null || StateTensors.Close(_sum, o._sum));
     }
 
-    public override void Dispose() => _values.Dispose();
+    public override void Dispose()
+    {
+        ReleaseSlotViews();
+        _values.Dispose();
+        _sum?.Dispose();
+    }
 
     // ---- CPython Lib/heapq.py (identical to the C accelerator's heapify for these sizes) ----
 

@@ -65,20 +65,7 @@ internal sealed class SlotCriticalBuffer : CriticalStore
                 return x.clone();
             }
 
-            var s = _sum.dtype == x.dtype ? _sum : _sum.to(x.dtype);
-            switch (rule)
-            {
-                case AggregationRule.Sum:
-                    return x.add(s.div(_count).mul_(kappa));
-                case AggregationRule.Mid:
-                    return x.add(s.div(_count).mul_(kappa)).mul_(0.5);
-                case AggregationRule.Mean:
-                    return x.add(s.mul(kappa)).div_(_count + 1);
-                case AggregationRule.BufferMeanOnly:
-                    return s.div(_count);
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
-            }
+            return AggregationFormulas.FromSum(x, _sum, _count, rule, kappa);
         }
 
         // Device mode: the count is a device tensor; an empty buffer (everything dropped by age) yields x.

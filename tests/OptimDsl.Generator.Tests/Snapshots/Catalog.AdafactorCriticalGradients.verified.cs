@@ -226,9 +226,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]!);
+                    else state.critical.Offer(d, priorities[index]!);
                 }
                 global::TorchSharp.torch.Tensor learningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);
                 global::TorchSharp.torch.Tensor update = state.factored.Precondition(d, global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate), eps1);

@@ -189,18 +189,19 @@ namespace OptimDsl.Optimizers
                 state.step += 1;
                 if (weight_decay != 0) param.mul_(decoupledFactor);
                 global::TorchSharp.torch.Tensor d = grad;
+                // A fresh tensor, dead once the moments are updated: its memory then holds the denominator.
+                global::TorchSharp.torch.Tensor? aggregated = null;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]);
+                    if (state.critical.HasEverReceived) d = aggregated = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
+                    else state.critical.Offer(d, priorities[index]);
                 }
                 state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);
                 global::TorchSharp.torch.Tensor numerator = state.exp_avg;
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
                 if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq, state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt();
+                global::TorchSharp.torch.Tensor denom = aggregated is null ? (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt() : aggregated.copy_(amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt_();
                 using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
                 denom.div_(secondMomentCorrection);
                 denom.add_(epsScalar);
@@ -394,7 +395,7 @@ namespace OptimDsl.Optimizers
                 exp_avg = global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope();
                 exp_avg_sq = global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope();
                 max_exp_avg_sq = options.amsgrad!.Value ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
-                critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index) : null;
+                critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index, sum: global::OptimDsl.CriticalSum.Running) : null;
             }
 
             /// <inheritdoc/>

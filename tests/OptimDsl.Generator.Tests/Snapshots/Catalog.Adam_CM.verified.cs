@@ -211,9 +211,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = state.exp_avg;
-                    if (state.critical.HasEverReceived) numerator = state.critical.Aggregate(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!, critical_test);
+                    if (state.critical.HasEverReceived) numerator = state.critical.AggregateAndOffer(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!, critical_test);
+                    else state.critical.Offer(state.exp_avg, priorities[index]!, critical_test);
                 }
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(numerator, numerator, value: oneMinusBeta2);
                 if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq, state.exp_avg_sq));

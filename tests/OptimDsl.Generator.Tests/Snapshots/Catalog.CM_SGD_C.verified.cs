@@ -194,9 +194,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, global::OptimDsl.AggregationRule.Sum, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!, critical_test);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!, critical_test);
+                    else state.critical.Offer(d, priorities[index]!, critical_test);
                 }
                 if (momentum != 0)
                 {

@@ -201,9 +201,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]!);
+                    else state.critical.Offer(d, priorities[index]!);
                 }
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);

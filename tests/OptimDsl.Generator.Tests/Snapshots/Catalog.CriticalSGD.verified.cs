@@ -194,9 +194,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]!);
+                    else state.critical.Offer(d, priorities[index]!);
                 }
                 if (momentum != 0)
                 {

@@ -190,9 +190,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
+                    else state.critical.Offer(d, priorities[index]);
                 }
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
@@ -396,7 +395,7 @@ namespace OptimDsl.Optimizers
                 step = 0;
                 exp_avg_sq = global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope();
                 grad_avg = options.centered!.Value ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
-                critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index) : null;
+                critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index, sum: global::OptimDsl.CriticalSum.Running) : null;
             }
 
             /// <inheritdoc/>

@@ -183,9 +183,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = d;
-                    if (state.critical.HasEverReceived) d = state.critical.Aggregate(d, aggr, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
+                    else state.critical.Offer(d, priorities[index]);
                 }
                 if (momentum != 0)
                 {
@@ -366,7 +365,7 @@ namespace OptimDsl.Optimizers
                 var options = (Options)optionsBase;
                 Dispose();
                 step = 0;
-                critical = options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index) : null;
+                critical = options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index, sum: global::OptimDsl.CriticalSum.Running) : null;
             }
 
             /// <inheritdoc/>

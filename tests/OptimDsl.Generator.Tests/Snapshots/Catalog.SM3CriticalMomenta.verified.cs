@@ -182,9 +182,8 @@ namespace OptimDsl.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = state.exp_avg;
-                    if (state.critical.HasEverReceived) numerator = state.critical.Aggregate(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!);
+                    if (state.critical.HasEverReceived) numerator = state.critical.AggregateAndOffer(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!);
+                    else state.critical.Offer(state.exp_avg, priorities[index]!);
                 }
                 global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);
                 global::TorchSharp.torch.Tensor denom = nu.add(epsScalar).sqrt_();

@@ -184,9 +184,8 @@ namespace MyApp.Optimizers
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    global::TorchSharp.torch.Tensor stored = state.exp_avg;
-                    if (state.critical.HasEverReceived) numerator = state.critical.Aggregate(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight);
-                    state.critical.Offer(stored, priorities[index]!);
+                    if (state.critical.HasEverReceived) numerator = state.critical.AggregateAndOffer(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!);
+                    else state.critical.Offer(state.exp_avg, priorities[index]!);
                 }
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
                 if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq, state.exp_avg_sq));

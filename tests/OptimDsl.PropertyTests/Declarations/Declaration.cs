@@ -41,7 +41,8 @@ namespace OptimDsl.PropertyTests.Declarations
         bool SeedWithGradient,
         bool RandomReplacement,
         bool BufferDtypeArgument,
-        int MaxAge);
+        int MaxAge,
+        CriticalSum Sum = CriticalSum.Running);
 
     /// <summary>
     /// One optimizer declaration of the DSL (attribute constants, as in docs/DSL.md) plus the constructor arguments a test
@@ -382,7 +383,7 @@ namespace OptimDsl.PropertyTests.Declarations
                     Opt("Aggregation", c.Aggregation, AggregationRule.Sum), Opt("AggregationArgument", c.AggregationArgument, false),
                     Opt("FirstStep", c.FirstStep, CriticalFirstStep.Unaggregated), Opt("FeedsSecondMoment", c.FeedsSecondMoment, false),
                     Opt("SeedWithGradient", c.SeedWithGradient, false), Opt("RandomReplacement", c.RandomReplacement, false),
-                    Opt("BufferDtypeArgument", c.BufferDtypeArgument, true), Opt("MaxAge", c.MaxAge, 0)));
+                    Opt("BufferDtypeArgument", c.BufferDtypeArgument, true), Opt("MaxAge", c.MaxAge, 0), Opt("Sum", c.Sum, CriticalSum.Running)));
             }
 
             if (AttributeOrder != 0)

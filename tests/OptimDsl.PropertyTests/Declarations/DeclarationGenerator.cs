@@ -145,7 +145,8 @@ namespace OptimDsl.PropertyTests.Declarations
                 SeedWithGradient: momentumSource && r.NextDouble() < 0.5,
                 RandomReplacement: !heap && r.NextDouble() < 0.35,
                 BufferDtypeArgument: r.NextDouble() < 0.8,
-                MaxAge: Pick(r, 0, 0, 1, 2, 3, r.Next(1, 8)));
+                MaxAge: Pick(r, 0, 0, 1, 2, 3, r.Next(1, 8)),
+                Sum: heap && r.NextDouble() < 0.3 ? CriticalSum.Recompute : CriticalSum.Running);
         }
 
         private static ImmutableSortedDictionary<string, object?> DrawArguments(Random r, Declaration d)

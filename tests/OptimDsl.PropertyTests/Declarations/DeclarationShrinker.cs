@@ -130,7 +130,8 @@ namespace OptimDsl.PropertyTests.Declarations
                 if (c.RandomReplacement) yield return d with { Critical = c with { RandomReplacement = false } };
                 if (c.FirstStep != def.FirstStep) yield return d with { Critical = c with { FirstStep = def.FirstStep } };
                 if (c.MaxAge != def.MaxAge) yield return d with { Critical = c with { MaxAge = def.MaxAge } };
-                if (c.Structure != def.Structure) yield return d with { Critical = c with { Structure = def.Structure, RandomReplacement = false } };
+                if (c.Sum != def.Sum) yield return d with { Critical = c with { Sum = def.Sum } };
+                if (c.Structure != def.Structure) yield return d with { Critical = c with { Structure = def.Structure, RandomReplacement = false, Sum = def.Sum } };
                 if (c.Aggregation != def.Aggregation) yield return d with { Critical = c with { Aggregation = def.Aggregation } };
                 if (c.AggregationArgument) yield return d with { Critical = c with { AggregationArgument = false } };
                 if (c.KappaUse != def.KappaUse) yield return d with { Critical = c with { KappaUse = def.KappaUse } };
