@@ -134,6 +134,17 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Tensor + " d = " + (b.Maximize is null ? "grad;" : "maximize ? grad.neg() : grad;"));
                     break;
                 case StepOp.L2BeforeBuffer:
+                    w.Line("if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);");
+                    break;
+                case StepOp.L2AfterBuffer when plan.FoldsAggregateScale:
+                    // d stands for aggregateScale × d: d + (weight_decay / aggregateScale)·p keeps that form.
+                    using (w.Block("if (weight_decay != 0)"))
+                    {
+                        w.Line("using " + Names.Scalar + " scaledWeightDecay = weight_decay / aggregateScale;");
+                        w.Line("d = d.add(param, alpha: scaledWeightDecay);");
+                    }
+
+                    break;
                 case StepOp.L2AfterBuffer:
                     w.Line("if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);");
                     break;
@@ -141,7 +152,15 @@ namespace OptimDsl.Generator.Emission
                     EmitSeedOnlyFirstStep(w, b.CriticalBuffer!);
                     break;
                 case StepOp.CriticalOnGradient:
-                    EmitCritical(w, b.CriticalBuffer!, "d", "d", "d", keepAggregate: plan.DenominatorReusesAggregate);
+                    if (plan.FoldsAggregateScale)
+                    {
+                        EmitScaledCritical(w, b.CriticalBuffer!);
+                    }
+                    else
+                    {
+                        EmitCritical(w, b.CriticalBuffer!, "d", "d", "d", keepAggregate: plan.DenominatorReusesAggregate);
+                    }
+
                     break;
                 case StepOp.HeavyBallOnGradient:
                     w.Line("if (momentum != 0)");
@@ -151,12 +170,22 @@ namespace OptimDsl.Generator.Emission
                     w.Line("    d = nesterov ? d.add(state.momentum_buffer, alpha: momentumScalar) : state.momentum_buffer;");
                     w.Line("}");
                     break;
+                case StepOp.FirstMomentOnGradient when plan.FoldsAggregateScale:
+                    w.Line("using " + Names.Scalar + " firstMomentWeight = (1 - " + b.FirstMoment!.Name + ") * aggregateScale;");
+                    w.Line("state.exp_avg.mul_(beta1Scalar).add_(d, alpha: firstMomentWeight);");
+                    w.Line(Names.Tensor + " numerator = state.exp_avg;");
+                    break;
                 case StepOp.FirstMomentOnGradient:
                     w.Line("state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);");
                     w.Line(Names.Tensor + " numerator = state.exp_avg;");
                     break;
                 case StepOp.CriticalOnMomentum:
                     EmitCritical(w, b.CriticalBuffer!, "state.exp_avg", "numerator", "d");
+                    break;
+                case StepOp.SecondMomentEma when plan.FoldsAggregateScale:
+                    w.Line("using " + Names.Scalar + " secondMomentWeight = (1 - " + b.SecondMoment!.Name + ") * aggregateScale * aggregateScale;");
+                    w.Line("state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: secondMomentWeight);");
+                    w.Line("state.critical?.FinishOffer(); // d may be the buffer's running sum up to here");
                     break;
                 case StepOp.SecondMomentEma:
                     EmitSecondMoment(w, b);
@@ -193,7 +222,7 @@ namespace OptimDsl.Generator.Emission
         // keepAggregate: also keep the aggregate in the local `aggregated` for the denominator (see OptimizerPlan.DenominatorReusesAggregate).
         private static void EmitCritical(CodeWriter w, CriticalBufferBlock c, string source, string target, string gradient, bool keepAggregate = false)
         {
-            string rule = c.AggregationArgument ? "aggr" : "global::OptimDsl.AggregationRule." + c.Aggregation;
+            string rule = RuleExpression(c);
             string priority = c.Structure == CriticalBufferStructure.Heap ? "priorities[index]" : "priorities[index]!";
             string offerExtra = c.RandomReplacement ? ", critical_test" : string.Empty;
             bool momentum = c.Source == CriticalSource.Momentum;
@@ -212,6 +241,23 @@ namespace OptimDsl.Generator.Emission
                 w.Line("else state.critical.Offer(" + seed + ", " + priority + offerExtra + ");");
             }
         }
+
+        // Heap buffer on gradients that only feed the moments: the aggregate stays unmaterialised as aggregateScale × d.
+        private static void EmitScaledCritical(CodeWriter w, CriticalBufferBlock c)
+        {
+            string rule = RuleExpression(c);
+            w.Line("// The aggregate is aggregateScale × d; d can be the buffer's running sum until FinishOffer.");
+            w.Line("double aggregateScale = 1.0;");
+            using (w.Block("if (state.critical is not null)"))
+            {
+                w.Line("state.critical.DropOlderThan(max_age);");
+                w.Line("if (state.critical.HasEverReceived) d = state.critical.AggregateAndOfferScaled(d, " + rule + ", kappaWeight, priorities[index], out aggregateScale);");
+                w.Line("else state.critical.Offer(d, priorities[index]);");
+            }
+        }
+
+        private static string RuleExpression(CriticalBufferBlock c) =>
+            c.AggregationArgument ? "aggr" : "global::OptimDsl.AggregationRule." + c.Aggregation;
 
         // The reference's first step (Adam+CM) only seeds the buffer: moments and parameter stay where they are.
         private static void EmitSeedOnlyFirstStep(CodeWriter w, CriticalBufferBlock c)

@@ -16,5 +16,6 @@ namespace OptimDsl.Generator.Planning
         bool ImplementsBetas,
         bool ImplementsMomentum,
         bool DenominatorReusesAggregate,
+        bool FoldsAggregateScale,
         string FormatTag);
 }

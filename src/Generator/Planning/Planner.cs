@@ -22,16 +22,18 @@ namespace OptimDsl.Generator.Planning
                 StepsOf(b).ToEquatableArray(),
                 ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
                 ImplementsMomentum: b.Momentum is not null,
-                DenominatorReusesAggregate: DenominatorReusesAggregate(b),
+                DenominatorReusesAggregate: AggregateOnlyFeedsMoments(b) && b.CriticalBuffer!.Structure == CriticalBufferStructure.Slots,
+                FoldsAggregateScale: AggregateOnlyFeedsMoments(b) && b.CriticalBuffer!.Structure == CriticalBufferStructure.Heap,
                 FormatTag: FormatTagOf(declaration, hyper, state, objects));
         }
 
         /// <summary>
-        /// True when the aggregated gradient (a fresh tensor) is dead by the time the denominator is formed, so its memory can
-        /// hold <c>sqrt(v)</c>: the aggregate then costs no second full-size temporary per step. That holds when the gradient
-        /// only feeds a first and a second moment (the update reads the first moment, not the gradient).
+        /// True when the aggregated gradient only feeds a first and a (non-centered) second moment, whose update then reads
+        /// the first moment, not the gradient. Then (Slots) the aggregate, a fresh tensor, is dead by the time the denominator
+        /// is formed and its memory can hold <c>sqrt(v)</c>; or (Heap) the aggregate need not be materialised at all: the
+        /// moments read the running sum with their coefficients scaled by <c>1 / (|B| + 1)</c>.
         /// </summary>
-        private static bool DenominatorReusesAggregate(BlockSet b) =>
+        private static bool AggregateOnlyFeedsMoments(BlockSet b) =>
             b.CriticalBuffer is { Source: CriticalSource.Gradient }
             && b.FirstMoment is { Input: MomentInput.Gradient }
             && b.SecondMoment is { Centered: false }

@@ -86,13 +86,27 @@ public sealed class CriticalBuffer : IDisposable
 
     /// <summary>The storage, <c>[Capacity, *like.shape]</c>, in the storage dtype; entries not in use are zero.
     /// Heap: slot order is not heap order (see <see cref="SlotsForTesting"/>).</summary>
-    public Tensor Values => _store.Values;
+    public Tensor Values
+    {
+        get
+        {
+            Ready();
+            return _store.Values;
+        }
+    }
 
     /// <summary>
     /// Bytes of device memory this buffer holds: <c>C × numel × element size</c> of the stored values, plus (slot
     /// structure) the running sum and O(C) priorities and bookkeeping.
     /// </summary>
-    public long StateBytes => _store.StateBytes;
+    public long StateBytes
+    {
+        get
+        {
+            Ready();
+            return _store.StateBytes;
+        }
+    }
 
     /// <summary>
     /// Aggregates <paramref name="x"/> with the buffer contents as they are now (call it BEFORE <c>Offer</c> in the same
@@ -109,7 +123,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="kappa">Weight of the buffer term (the generated code passes 1.0 for <see cref="KappaUse.Switch"/>).</param>
     public Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
     {
-        ThrowIfDisposed();
+        Ready();
         CheckShape(x);
         using (no_grad())
         {
@@ -127,7 +141,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="priority">Its priority (e.g. from <see cref="CriticalPriority.OnHost"/>).</param>
     public void Offer(Tensor x, double priority)
     {
-        ThrowIfDisposed();
+        Ready();
         CheckShape(x);
         StepsSeen++;
         HasEverReceived = true;
@@ -154,7 +168,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="criticalTest">Probability of random replacement (0 = always the priority test).</param>
     public void Offer(Tensor x, Tensor priority, double criticalTest = 0.0)
     {
-        ThrowIfDisposed();
+        Ready();
         if (priority is null)
         {
             throw new ArgumentNullException(nameof(priority));
@@ -186,13 +200,50 @@ public sealed class CriticalBuffer : IDisposable
     /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
     public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority)
     {
-        ThrowIfDisposed();
+        Ready();
         CheckShape(x);
         StepsSeen++;
         HasEverReceived = true;
         using (no_grad())
         {
             return _store.AggregateAndOffer(x, rule, kappa, priority, StepsSeen);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AggregateAndOffer(Tensor, AggregationRule, double, double)"/>, returning the aggregate as
+    /// <paramref name="scale"/> × result so that it need not be materialised. With the Heap structure's running sum,
+    /// <see cref="AggregationRule.Mean"/>, weight 1 and an admitted entry, the result IS the running sum with
+    /// <paramref name="x"/> added and <paramref name="scale"/> = 1 / (|B| + 1): read it, never write it, and call
+    /// <see cref="FinishOffer"/> (or any other member) when done with it, which completes the offer (two passes: subtract the
+    /// evicted entry, store x). Otherwise the result is a new tensor owned by the caller and <paramref name="scale"/> is 1.
+    /// <paramref name="x"/> must not change before the offer completes.
+    /// </summary>
+    /// <param name="x">The current quantity: aggregated and offered.</param>
+    /// <param name="rule">The aggregation rule.</param>
+    /// <param name="kappa">Weight of the buffer term.</param>
+    /// <param name="priority">Priority of <paramref name="x"/>.</param>
+    /// <param name="scale">The factor that turns the result into the aggregate.</param>
+    /// <returns>The aggregate divided by <paramref name="scale"/>.</returns>
+    public Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, out double scale)
+    {
+        Ready();
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        using (no_grad())
+        {
+            return _store.AggregateAndOfferScaled(x, rule, kappa, priority, StepsSeen, out scale);
+        }
+    }
+
+    /// <summary>Completes an offer left pending by <see cref="AggregateAndOfferScaled"/> (no-op when none is pending).</summary>
+    public void FinishOffer()
+    {
+        ThrowIfDisposed();
+        using (no_grad())
+        {
+            _store.FinishPendingOffer();
         }
     }
 
@@ -205,7 +256,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
     public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest = 0.0)
     {
-        ThrowIfDisposed();
+        Ready();
         if (priority is null)
         {
             throw new ArgumentNullException(nameof(priority));
@@ -239,7 +290,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="decay">The decay factor λ.</param>
     public void DecayPriorities(double decay)
     {
-        ThrowIfDisposed();
+        Ready();
         using (no_grad())
         {
             _store.Decay(decay);
@@ -257,7 +308,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="maxAge">Maximum age in steps (0 = unlimited).</param>
     public void DropOlderThan(int maxAge)
     {
-        ThrowIfDisposed();
+        Ready();
         if (maxAge <= 0)
         {
             return;
@@ -272,21 +323,21 @@ public sealed class CriticalBuffer : IDisposable
     /// <summary>Host copy of the priorities of the occupied entries in storage order (Heap: heap-list order; Slots: slot order). May synchronise; for tests.</summary>
     public double[] PrioritiesForTesting()
     {
-        ThrowIfDisposed();
+        Ready();
         return _store.Priorities();
     }
 
     /// <summary>Slot index (row of <see cref="Values"/>) of each occupied entry, in the order of <see cref="PrioritiesForTesting"/>. May synchronise; for tests.</summary>
     public int[] SlotsForTesting()
     {
-        ThrowIfDisposed();
+        Ready();
         return _store.Slots();
     }
 
     /// <summary>Number of stored entries. May synchronise; for tests.</summary>
     public int CountForTesting()
     {
-        ThrowIfDisposed();
+        Ready();
         return _store.Count();
     }
 
@@ -294,7 +345,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="writer">Destination.</param>
     public void Save(BinaryWriter writer)
     {
-        ThrowIfDisposed();
+        Ready();
         if (writer is null)
         {
             throw new ArgumentNullException(nameof(writer));
@@ -323,7 +374,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <exception cref="InvalidDataException">The data is not a critical buffer state or does not fit this buffer.</exception>
     public void Load(BinaryReader reader)
     {
-        ThrowIfDisposed();
+        Ready();
         if (reader is null)
         {
             throw new ArgumentNullException(nameof(reader));
@@ -376,13 +427,13 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="source">A buffer with the same structure, capacity and entry shape.</param>
     public void CopyFrom(CriticalBuffer source)
     {
-        ThrowIfDisposed();
+        Ready();
         if (source is null)
         {
             throw new ArgumentNullException(nameof(source));
         }
 
-        source.ThrowIfDisposed();
+        source.Ready();
         if (ReferenceEquals(source, this))
         {
             return;
@@ -406,7 +457,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="device">Target device.</param>
     public void to(Device device)
     {
-        ThrowIfDisposed();
+        Ready();
         using (no_grad())
         {
             _store.MoveTo(device);
@@ -417,7 +468,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="other">The buffer to compare with.</param>
     public bool ApproximatelyEquals(CriticalBuffer other)
     {
-        ThrowIfDisposed();
+        Ready();
         return other is not null
             && !other._disposed
             && other.Structure == Structure
@@ -450,6 +501,13 @@ public sealed class CriticalBuffer : IDisposable
             throw new ArgumentException(
                 "The offered tensor has shape [" + string.Join(",", x.shape) + "], the buffer stores [" + string.Join(",", _shape) + "].", nameof(x));
         }
+    }
+
+    // Every public member starts here: a disposed buffer throws; an offer left pending by AggregateAndOfferScaled is completed.
+    private void Ready()
+    {
+        ThrowIfDisposed();
+        _store.FinishPendingOffer();
     }
 
     private void ThrowIfDisposed()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,55 +36,81 @@ public static class CriticalPriority
         }
 
         using var scope = NewDisposeScope();
-        var onDevice = OnDevice(grads, synced);
+        var norms = OnDevice(grads, synced: false);
+        var present = new List<Tensor>();
+        foreach (var n in norms)
+        {
+            if (n is not null)
+            {
+                present.Add(n);
+            }
+        }
+
+        if (present.Count == 0)
+        {
+            return result;
+        }
+
+        ScalarType dtype = present[0].dtype;
+        Device device = present[0].device;
+        bool uniform = present.TrueForAll(n => n.dtype == dtype && n.device == device);
+        if (synced && !(uniform && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64)))
+        {
+            // Mixed or reduced-precision dtypes: add on the device, with the reference's type promotion.
+            return Fill(result, grads, OnDevice(grads, synced: true).First(t => t is not null)!.to(ScalarType.Float64).cpu().item<double>());
+        }
+
+        // The one host read: every norm of the group at once.
+        double[] host = uniform
+            ? stack(present).to(ScalarType.Float64).cpu().data<double>().ToArray()
+            : cat(present.ConvertAll(n => n.to(ScalarType.Float64, present[0].device).reshape(1)), 0).cpu().data<double>().ToArray();
         if (synced)
         {
-            Tensor? total = null;
-            foreach (var t in onDevice)
+            // The reference adds the norms one by one in the gradients' dtype: float and double arithmetic on the host
+            // round exactly like float32 and float64 tensor additions.
+            double total;
+            if (dtype == ScalarType.Float32)
             {
-                total ??= t;
-            }
-
-            if (total is null)
-            {
-                return result;
-            }
-
-            double value = total.to(ScalarType.Float64).cpu().item<double>();
-            for (int i = 0; i < result.Length; i++)
-            {
-                if (onDevice[i] is not null)
+                float sum = (float)host[0];
+                for (int k = 1; k < host.Length; k++)
                 {
-                    result[i] = value;
+                    sum += (float)host[k];
+                }
+
+                total = sum;
+            }
+            else
+            {
+                total = host[0];
+                for (int k = 1; k < host.Length; k++)
+                {
+                    total += host[k];
                 }
             }
 
-            return result;
+            return Fill(result, grads, total);
         }
 
-        var norms = new List<Tensor>();
-        Device? device = null;
-        foreach (var t in onDevice)
+        int j = 0;
+        for (int i = 0; i < result.Length; i++)
         {
-            if (t is not null)
+            if (norms[i] is not null)
             {
-                device ??= t.device;
-                norms.Add(t.to(ScalarType.Float64, device!).reshape(1));
+                result[i] = host[j++];
             }
         }
 
-        if (norms.Count == 0)
-        {
-            return result;
-        }
+        return result;
+    }
 
-        var host = cat(norms, 0).cpu().data<double>().ToArray();
-        int k = 0;
+    // Every parameter with a gradient gets the group's priority.
+    private static double[] Fill(double[] result, IReadOnlyList<Tensor?> grads, double value)
+    {
         for (int i = 0; i < result.Length; i++)
         {
-            if (onDevice[i] is not null)
+            if (grads[i] is not null)
             {
-                result[i] = host[k++];
+                result[i] = value;
             }
         }
 

@@ -56,6 +56,22 @@ internal abstract class CriticalStore : IDisposable
         return aggregated;
     }
 
+    /// <summary>
+    /// <see cref="AggregateAndOffer(Tensor, AggregationRule, double, double, long)"/> with the aggregate returned as
+    /// <paramref name="scale"/> × result; a store may return read-only internal state and leave the offer pending until
+    /// <see cref="FinishPendingOffer"/>. The default materialises the aggregate (scale 1).
+    /// </summary>
+    public virtual Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, long step, out double scale)
+    {
+        scale = 1.0;
+        return AggregateAndOffer(x, rule, kappa, priority, step);
+    }
+
+    /// <summary>Completes an offer left pending by <see cref="AggregateAndOfferScaled"/>; no-op when none is pending.</summary>
+    public virtual void FinishPendingOffer()
+    {
+    }
+
     /// <summary><see cref="Aggregate"/>, then <see cref="Offer(Tensor, Tensor, double, long)"/> of the same tensor; stores may fuse the two.</summary>
     public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest, long step)
     {

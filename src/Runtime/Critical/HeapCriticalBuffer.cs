@@ -42,6 +42,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     private Tensor _values;
     private Tensor? _sum;           // running sum of the stored values, SumDtype (CriticalSum.Running only)
     private int _changesSinceResync;
+    private PendingOffer? _pending;  // an admitted entry already in _sum, not yet stored (AggregateAndOfferScaled)
     private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
 
     /// <summary>The values tensor and, with a running sum, the sum; priorities and heap order live on the host.</summary>
@@ -87,9 +88,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority, long step)
     {
         int n = _heap.Count;
-        bool fused = _sum is not null && n > 0 && rule == AggregationRule.Mean && kappa == 1.0
-            && x.dtype == SumDtype && ValueDtype == SumDtype && WouldInsert(priority);
-        if (!fused)
+        if (!CanFuse(x, rule, kappa, priority))
         {
             var aggregated = Aggregate(x, rule, kappa);
             Offer(x, priority, step);
@@ -101,6 +100,42 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         Insert(x, priority, step, sumHoldsNew: true);
         return result;
     }
+
+    /// <summary>
+    /// The fused path without the division: returns the running sum with x added (scale 1 / (n + 1)) and leaves the
+    /// insertion pending, so the caller can fold the scale into its own coefficients: two passes per admitted entry
+    /// (<c>sum += x</c> now; <c>sum -= evicted</c>, <c>slot = x</c> in <see cref="FinishPendingOffer"/>).
+    /// </summary>
+    public override Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, long step, out double scale)
+    {
+        FinishPendingOffer();
+        if (!CanFuse(x, rule, kappa, priority))
+        {
+            scale = 1.0;
+            return AggregateAndOffer(x, rule, kappa, priority, step);
+        }
+
+        scale = 1.0 / (_heap.Count + 1);
+        _sum!.add_(x);
+        _pending = new PendingOffer(x, priority, step);
+        return _sum;
+    }
+
+    public override void FinishPendingOffer()
+    {
+        if (_pending is { } p)
+        {
+            _pending = null;
+            Insert(p.X, p.Priority, p.Step, sumHoldsNew: true);
+        }
+    }
+
+    // Mean with weight 1 over a non-empty buffer, an entry that will be inserted, one dtype throughout: aggregate from sum + x.
+    private bool CanFuse(Tensor x, AggregationRule rule, double kappa, double priority) =>
+        _sum is not null && _heap.Count > 0 && rule == AggregationRule.Mean && kappa == 1.0
+        && x.dtype == SumDtype && ValueDtype == SumDtype && WouldInsert(priority);
+
+    private sealed record PendingOffer(Tensor X, double Priority, long Step);
 
     public override void Offer(Tensor x, double priority, long step)
     {

@@ -188,20 +188,27 @@ namespace OptimDsl.Optimizers
                 var state = (State)_state[param.Handle];
                 state.step += 1;
                 global::TorchSharp.torch.Tensor d = grad;
-                // A fresh tensor, dead once the moments are updated: its memory then holds the denominator.
-                global::TorchSharp.torch.Tensor? aggregated = null;
+                // The aggregate is aggregateScale × d; d can be the buffer's running sum until FinishOffer.
+                double aggregateScale = 1.0;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = aggregated = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOfferScaled(d, aggr, kappaWeight, priorities[index], out aggregateScale);
                     else state.critical.Offer(d, priorities[index]);
                 }
-                if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
-                state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);
+                if (weight_decay != 0)
+                {
+                    using global::TorchSharp.Scalar scaledWeightDecay = weight_decay / aggregateScale;
+                    d = d.add(param, alpha: scaledWeightDecay);
+                }
+                using global::TorchSharp.Scalar firstMomentWeight = (1 - beta1) * aggregateScale;
+                state.exp_avg.mul_(beta1Scalar).add_(d, alpha: firstMomentWeight);
                 global::TorchSharp.torch.Tensor numerator = state.exp_avg;
-                state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
+                using global::TorchSharp.Scalar secondMomentWeight = (1 - beta2) * aggregateScale * aggregateScale;
+                state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: secondMomentWeight);
+                state.critical?.FinishOffer(); // d may be the buffer's running sum up to here
                 if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq, state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor denom = aggregated is null ? (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt() : aggregated.copy_(amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt_();
+                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt();
                 using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
                 denom.div_(secondMomentCorrection);
                 denom.add_(epsScalar);
