@@ -31,6 +31,9 @@ namespace OptimDsl.Benchmarks
         [GlobalSetup(Target = nameof(Adam_C_top5))]
         public void SetupAdamC5() => Setup(p => new global::OptimDsl.Optimizers.Adam_C(p, lr: 1e-3, topC: 5));
 
+        [GlobalSetup(Target = nameof(Adam_C_top5_recompute))]
+        public void SetupAdamC5Recompute() => Setup(p => new AdamCRecomputingSum(p, lr: 1e-3, topC: 5));
+
         [GlobalSetup(Target = nameof(Adam_C_top20))]
         public void SetupAdamC20() => Setup(p => new global::OptimDsl.Optimizers.Adam_C(p, lr: 1e-3, topC: 20));
 
@@ -45,6 +48,9 @@ namespace OptimDsl.Benchmarks
 
         [Benchmark]
         public void Adam_C_top5() => _optimizer!.step();
+
+        [Benchmark]
+        public void Adam_C_top5_recompute() => _optimizer!.step();
 
         [Benchmark]
         public void Adam_C_top20() => _optimizer!.step();

@@ -38,7 +38,8 @@ namespace OptimDsl.Benchmarks
             foreach (int topC in new[] { 5, 20 })
             {
                 int c = topC;
-                entries.Add(new($"Adam_C (topC {c}, heap)", "float32", p => new global::OptimDsl.Optimizers.Adam_C(p, topC: c)));
+                entries.Add(new($"Adam_C (topC {c}, heap, running sum)", "float32", p => new global::OptimDsl.Optimizers.Adam_C(p, topC: c)));
+                entries.Add(new($"Adam_C (topC {c}, heap, Sum = Recompute)", "float32", p => new AdamCRecomputingSum(p, topC: c)));
                 entries.Add(new($"Adam_C_eff (topC {c}, slots)", "float32", p => new global::OptimDsl.Optimizers.Adam_C_eff(p, topC: c)));
                 entries.Add(new($"Adam_C_eff (topC {c}, slots)", "bfloat16", p => new global::OptimDsl.Optimizers.Adam_C_eff(p, topC: c, buffer_dtype: ScalarType.BFloat16)));
                 entries.Add(new($"Adam_CM (topC {c})", "float32", p => new global::OptimDsl.Optimizers.Adam_CM(p, topC: c)));
