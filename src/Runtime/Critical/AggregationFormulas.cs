@@ -11,46 +11,34 @@ namespace OptimDsl.Runtime;
 /// </summary>
 internal static class AggregationFormulas
 {
-    /// <summary>Aggregates <paramref name="x"/> with a sum the caller keeps (it is not modified). Returns a new tensor.</summary>
+    /// <summary>Aggregates <paramref name="x"/> with the sum of the stored entries. Returns a new tensor (or <paramref name="sum"/> itself,
+    /// divided in place, when it is scratch).</summary>
     /// <param name="x">The current quantity.</param>
     /// <param name="sum">The sum of the <paramref name="count"/> stored entries (any floating dtype; cast to x's).</param>
     /// <param name="count">Number of stored entries (at least 1).</param>
     /// <param name="rule">The aggregation rule.</param>
     /// <param name="kappa">Weight of the buffer term.</param>
-    public static Tensor FromSum(Tensor x, Tensor sum, long count, AggregationRule rule, double kappa)
+    /// <param name="sumIsScratch">True when <paramref name="sum"/> was computed for this call and may be overwritten; false
+    /// when the caller keeps it (a running sum), which is then never modified.</param>
+    public static Tensor Apply(Tensor x, Tensor sum, long count, AggregationRule rule, double kappa, bool sumIsScratch)
     {
         var s = sum.dtype == x.dtype ? sum : sum.to(x.dtype);
+        bool scratch = sumIsScratch || !ReferenceEquals(s, sum); // a cast is a fresh tensor
         switch (rule)
         {
             case AggregationRule.Sum:
-                return x.add(Weighted(s.div((double)count), kappa));
+                return x.add(Weighted(Mean(), kappa));
             case AggregationRule.Mid:
-                return x.add(Weighted(s.div((double)count), kappa)).mul_(0.5);
+                return x.add(Weighted(Mean(), kappa)).mul_(0.5);
             case AggregationRule.Mean:
-                return x.add(kappa == 1.0 ? s : s.mul(kappa)).div_(count + 1);
+                return x.add(kappa == 1.0 ? s : scratch ? s.mul_(kappa) : s.mul(kappa)).div_(count + 1);
             case AggregationRule.BufferMeanOnly:
-                return s.div((double)count);
+                return Mean();
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
         }
-    }
 
-    /// <summary>As <see cref="FromSum"/>, for a freshly computed sum in x's dtype that may be overwritten.</summary>
-    public static Tensor FromOwnedSum(Tensor x, Tensor sum, long count, AggregationRule rule, double kappa)
-    {
-        switch (rule)
-        {
-            case AggregationRule.Sum:
-                return x.add(Weighted(sum.div_((double)count), kappa));
-            case AggregationRule.Mid:
-                return x.add(Weighted(sum.div_((double)count), kappa)).mul_(0.5);
-            case AggregationRule.Mean:
-                return x.add(Weighted(sum, kappa)).div_(count + 1);
-            case AggregationRule.BufferMeanOnly:
-                return sum.div_((double)count);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
-        }
+        Tensor Mean() => scratch ? s.div_((double)count) : s.div((double)count);
     }
 
     // In place on a tensor the formula owns.

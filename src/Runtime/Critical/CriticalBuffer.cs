@@ -141,13 +141,10 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="priority">Its priority (e.g. from <see cref="CriticalPriority.OnHost"/>).</param>
     public void Offer(Tensor x, double priority)
     {
-        Ready();
-        CheckShape(x);
-        StepsSeen++;
-        HasEverReceived = true;
+        long step = BeginOffer(x);
         using (no_grad())
         {
-            _store.Offer(x, priority, StepsSeen);
+            _store.Offer(x, priority, step);
         }
     }
 
@@ -168,23 +165,10 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="criticalTest">Probability of random replacement (0 = always the priority test).</param>
     public void Offer(Tensor x, Tensor priority, double criticalTest = 0.0)
     {
-        Ready();
-        if (priority is null)
-        {
-            throw new ArgumentNullException(nameof(priority));
-        }
-
-        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
-        {
-            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
-        }
-
-        CheckShape(x);
-        StepsSeen++;
-        HasEverReceived = true;
+        long step = BeginOffer(x, priority, criticalTest);
         using (no_grad())
         {
-            _store.Offer(x, priority, criticalTest, StepsSeen);
+            _store.Offer(x, priority, criticalTest, step);
         }
     }
 
@@ -200,13 +184,10 @@ public sealed class CriticalBuffer : IDisposable
     /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
     public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority)
     {
-        Ready();
-        CheckShape(x);
-        StepsSeen++;
-        HasEverReceived = true;
+        long step = BeginOffer(x);
         using (no_grad())
         {
-            return _store.AggregateAndOffer(x, rule, kappa, priority, StepsSeen);
+            return _store.AggregateAndOffer(x, rule, kappa, priority, step);
         }
     }
 
@@ -227,13 +208,10 @@ public sealed class CriticalBuffer : IDisposable
     /// <returns>The aggregate divided by <paramref name="scale"/>.</returns>
     public Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, out double scale)
     {
-        Ready();
-        CheckShape(x);
-        StepsSeen++;
-        HasEverReceived = true;
+        long step = BeginOffer(x);
         using (no_grad())
         {
-            return _store.AggregateAndOfferScaled(x, rule, kappa, priority, StepsSeen, out scale);
+            return _store.AggregateAndOfferScaled(x, rule, kappa, priority, step, out scale);
         }
     }
 
@@ -256,23 +234,10 @@ public sealed class CriticalBuffer : IDisposable
     /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
     public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest = 0.0)
     {
-        Ready();
-        if (priority is null)
-        {
-            throw new ArgumentNullException(nameof(priority));
-        }
-
-        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
-        {
-            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
-        }
-
-        CheckShape(x);
-        StepsSeen++;
-        HasEverReceived = true;
+        long step = BeginOffer(x, priority, criticalTest);
         using (no_grad())
         {
-            return _store.AggregateAndOffer(x, rule, kappa, priority, criticalTest, StepsSeen);
+            return _store.AggregateAndOffer(x, rule, kappa, priority, criticalTest, step);
         }
     }
 
@@ -501,6 +466,33 @@ public sealed class CriticalBuffer : IDisposable
             throw new ArgumentException(
                 "The offered tensor has shape [" + string.Join(",", x.shape) + "], the buffer stores [" + string.Join(",", _shape) + "].", nameof(x));
         }
+    }
+
+    // Validates an offer with a device priority, then counts it (BeginOffer(Tensor)).
+    private long BeginOffer(Tensor x, Tensor priority, double criticalTest)
+    {
+        ThrowIfDisposed();
+        if (priority is null)
+        {
+            throw new ArgumentNullException(nameof(priority));
+        }
+
+        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
+        {
+            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
+        }
+
+        return BeginOffer(x);
+    }
+
+    // Validates the offered tensor and counts the offer (admitted or not); returns its step number.
+    private long BeginOffer(Tensor x)
+    {
+        Ready();
+        CheckShape(x);
+        StepsSeen++;
+        HasEverReceived = true;
+        return StepsSeen;
     }
 
     // Every public member starts here: a disposed buffer throws; an offer left pending by AggregateAndOfferScaled is completed.

@@ -73,11 +73,11 @@ internal sealed class HeapCriticalBuffer : CriticalStore
 
         if (_sum is not null)
         {
-            return AggregationFormulas.FromSum(x, _sum, n, rule, kappa);
+            return AggregationFormulas.Apply(x, _sum, n, rule, kappa, sumIsScratch: false);
         }
 
         // PriorityDict.gradSum()/gradMean(): clone(heap[0].t) + heap[1].t + ... in list order (then / count).
-        return AggregationFormulas.FromOwnedSum(x, ListOrderSum(x.dtype), n, rule, kappa);
+        return AggregationFormulas.Apply(x, ListOrderSum(x.dtype), n, rule, kappa, sumIsScratch: true);
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ internal sealed class SlotCriticalBuffer : CriticalStore
                 return x.clone();
             }
 
-            return AggregationFormulas.FromSum(x, _sum, _count, rule, kappa);
+            return AggregationFormulas.Apply(x, _sum, _count, rule, kappa, sumIsScratch: false);
         }
 
         // Device mode: the count is a device tensor; an empty buffer (everything dropped by age) yields x.
