@@ -16,7 +16,7 @@ namespace OptimDsl.Generator.Validation
         private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
         {
             "parameters", "defaults", "group", "options", "grads", "priorities", "kappaWeight", "i", "index", "param", "grad",
-            "state", "d", "aggregated", "aggregateScale", "scaledWeightDecay", "firstMomentWeight", "secondMomentWeight", "stored", "numerator", "denom", "nu", "update", "learningRate", "firstMomentBeta", "negativeStepSize",
+            "state", "d", "aggregated", "aggregateScale", "scaledWeightDecay", "firstMomentWeight", "secondMomentWeight", "numerator", "denom", "nu", "update", "learningRate", "firstMomentBeta", "negativeStepSize",
             "decoupledFactor", "weightDecayScalar", "momentumScalar", "oneMinusDampening", "beta1Scalar", "oneMinusBeta1",
             "beta2Scalar", "oneMinusBeta2", "one", "epsScalar", "secondMomentCorrection", "firstMomentCorrection",
             "reader", "writer", "source", "other", "rhs", "device", "disposing", "closure", "entry", "param_group", "optionsBase",

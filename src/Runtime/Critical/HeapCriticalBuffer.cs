@@ -58,9 +58,6 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         }
     }
 
-    /// <summary>How the sum over the stored entries is obtained.</summary>
-    public CriticalSum SumMode => _sum is null ? CriticalSum.Recompute : CriticalSum.Running;
-
     public override Tensor Values => _values;
 
     public override Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
