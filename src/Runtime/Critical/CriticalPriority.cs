@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,7 +56,7 @@ public static class CriticalPriority
         if (synced && !(uniform && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64)))
         {
             // Mixed or reduced-precision dtypes: add on the device, with the reference's type promotion.
-            return Fill(result, grads, OnDevice(grads, synced: true).First(t => t is not null)!.to(ScalarType.Float64).cpu().item<double>());
+            return Fill(result, grads, SumInOrder(present).to(ScalarType.Float64).cpu().item<double>());
         }
 
         // The one host read: every norm of the group at once.
@@ -144,25 +143,35 @@ public static class CriticalPriority
             return result;
         }
 
-        // Reference: d_p_norm = 0.0; d_p_norm += torch.sqrt(torch.sum(torch.square(d_p)))   (0.0 + t == t exactly).
-        Tensor? total = null;
+        // The reference writes sqrt(sum(square(g))); norm() is the same quantity in one pass without a temporary.
+        var norms = new List<Tensor>();
         foreach (var g in grads)
         {
-            if (g is null)
+            if (g is not null)
             {
-                continue;
+                norms.Add(g.norm());
             }
-
-            // The reference writes sqrt(sum(square(g))); norm() is the same quantity in one pass without a temporary.
-            var n = g.norm();
-            total = total is null ? n : total.add(n);
         }
 
+        Tensor? total = norms.Count == 0 ? null : SumInOrder(norms);
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = grads[i] is null ? null : total;
         }
 
         return result;
+    }
+
+    // Reference: d_p_norm = 0.0; d_p_norm += <norm> for each parameter in order (0.0 + t == t exactly), with the tensors'
+    // type promotion. The norms must not be empty.
+    private static Tensor SumInOrder(IReadOnlyList<Tensor> norms)
+    {
+        Tensor total = norms[0];
+        for (int k = 1; k < norms.Count; k++)
+        {
+            total = total.add(norms[k]);
+        }
+
+        return total;
     }
 }

@@ -87,9 +87,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         int n = _heap.Count;
         if (!CanFuse(x, rule, kappa, priority))
         {
-            var aggregated = Aggregate(x, rule, kappa);
-            Offer(x, priority, step);
-            return aggregated;
+            return base.AggregateAndOffer(x, rule, kappa, priority, step);
         }
 
         _sum!.add_(x);
