@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace OptimDsl.Tests.Critical;
 
 /// <summary>
-/// The hand-checkable vectors of /work/shared/spec/ALGORITHMS.md section 7, reproduced at the buffer level: the optimizer
+/// The hand-checkable vectors of ALGORITHMS.md section 7, reproduced at the buffer level: the optimizer
 /// update is simulated with plain tensor ops, every step runs inside a dispose scope (as the generated step does) and the
 /// buffer is created inside the first step's scope.
 /// </summary>

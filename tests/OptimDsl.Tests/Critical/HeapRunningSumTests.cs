@@ -214,7 +214,7 @@ public class HeapRunningSumTests
                 if (scale != 1.0)
                 {
                     folded++;
-                    Assert.Equal(rule, AggregationRule.Mean);
+                    Assert.Equal(AggregationRule.Mean, rule);
                 }
 
                 AssertClose(Host(expected), result.mul(scale), 1e-13, "step " + step);

@@ -17,7 +17,7 @@ namespace OptimDsl.Tests.Critical;
 /// optimizer step written out by hand around a <see cref="CriticalBuffer"/>: CGOptimizer <c>optim.py</c> <c>SGD_C</c> /
 /// <c>Adam_C</c> (Heap), <c>optim_eff.py</c> <c>SGD_C_eff</c> and CMOptimizer <c>SGD_C</c> / <c>Adam_CM</c> / <c>RMSprop_C</c> (Slots).
 /// Every *.json file of the directory whose reference is one of those is replayed. The directory is
-/// <c>$OPTIMDSL_REFVECTORS</c>, else ../shared/refvectors beside the repository; a missing directory fails the test.
+/// <c>$OPTIMDSL_REFVECTORS</c>, else the repository's tests/refvectors; a missing directory fails the test.
 /// </summary>
 public class RefVectorReplayTests
 {

@@ -106,7 +106,7 @@ namespace OptimDsl.Tests.Factored
     }
 
     /// <summary>
-    /// HF transformers <c>Adafactor.step</c> at the helper level, replayed against ../shared/refvectors/hf_*.json.
+    /// HF transformers <c>Adafactor.step</c> at the helper level, replayed against tests/refvectors/hf_*.json.
     /// </summary>
     public class AdafactorReplayTests
     {

@@ -57,7 +57,7 @@ namespace OptimDsl.Tests.Factored
 
         public static FactoredCase Load(string fileName) => Read(Path.Combine(Directory, fileName));
 
-        /// <summary>OPTIMDSL_REFVECTORS if set, else ../shared/refvectors beside the repository.</summary>
+        /// <summary>OPTIMDSL_REFVECTORS if set, else the repository's tests/refvectors.</summary>
         public static string Directory => Support.RepositoryPaths.RefVectors;
 
         public static string RepoRoot() => Support.RepositoryPaths.Root;

@@ -64,7 +64,7 @@ namespace OptimDsl.Tests.Factored
 
     /// <summary>
     /// SM3 at the helper level: the optimizer step of Enealor/PyTorch-SM3 written out here around
-    /// <see cref="Sm3Accumulators"/>, replayed against ../shared/refvectors/sm3_*.json and ALGORITHMS.md 7.7 / 7.8.
+    /// <see cref="Sm3Accumulators"/>, replayed against tests/refvectors/sm3_*.json and ALGORITHMS.md 7.7 / 7.8.
     /// </summary>
     public class Sm3ReplayTests
     {

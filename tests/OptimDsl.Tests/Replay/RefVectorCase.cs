@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace OptimDsl.Tests.Replay
 {
-    /// <summary>One recorded run of a reference optimizer (format: ../shared/refvectors/README.md).</summary>
+    /// <summary>One recorded run of a reference optimizer (format: tests/refvectors/README.md).</summary>
     public class RefVectorCase
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";

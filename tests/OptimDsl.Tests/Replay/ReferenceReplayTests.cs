@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace OptimDsl.Tests.Replay
 {
     /// <summary>
-    /// Replays every recorded reference run (../shared/refvectors, or the folder in OPTIMDSL_REFVECTORS) against the
+    /// Replays every recorded reference run (tests/refvectors, or the folder in OPTIMDSL_REFVECTORS) against the
     /// catalog in float64: every parameter after every step within 1e-9 relative (absolute floor 1e-12).
     /// </summary>
     public sealed class ReferenceReplayTests

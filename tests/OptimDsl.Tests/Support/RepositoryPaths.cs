@@ -22,10 +22,13 @@ namespace OptimDsl.Tests.Support
             }
         }
 
-        /// <summary>OPTIMDSL_REFVECTORS if set, else ../shared/refvectors beside the repository.</summary>
+        /// <summary>
+        /// OPTIMDSL_REFVECTORS if set, else the repository's own copy of the recorded reference runs, tests/refvectors
+        /// (see its README for where they come from).
+        /// </summary>
         public static string RefVectors =>
             Environment.GetEnvironmentVariable("OPTIMDSL_REFVECTORS") is { Length: > 0 } overridden
                 ? Path.GetFullPath(overridden)
-                : Path.GetFullPath(Path.Combine(Root, "..", "shared", "refvectors"));
+                : Path.Combine(Root, "tests", "refvectors");
     }
 }
