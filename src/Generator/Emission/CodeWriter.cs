@@ -46,6 +46,14 @@ namespace OptimDsl.Generator.Emission
             return new Closer(this, closer);
         }
 
+        /// <summary>An opening brace (after a header written line by line), closed on dispose.</summary>
+        public IDisposable Braces()
+        {
+            Line("{");
+            _indent++;
+            return new Closer(this, "}");
+        }
+
         public void Indent() => _indent++;
 
         public void Outdent() => _indent--;

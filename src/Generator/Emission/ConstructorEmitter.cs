@@ -11,8 +11,8 @@ namespace OptimDsl.Generator.Emission
         {
             string name = plan.Type.Name;
             IReadOnlyList<HyperParameter> hyper = plan.HyperParameters;
-            string declared = string.Join(", ", hyper.Select(h => h.ClrType + " " + h.Name + " = " + h.DefaultLiteral));
-            string forwarded = string.Join(", ", hyper.Select(h => h.Name));
+            string declared = string.Join(", ", hyper.Select(h => h.ClrType + " " + h.Name + " = " + h.DefaultLiteral)) + ", bool? fused = null";
+            string forwarded = string.Join(", ", hyper.Select(h => h.Name)) + ", fused";
 
             EmitDocs(w, hyper, "Creates the optimizer for one group of parameters.", "parameters", "Parameters to optimize.");
             w.Line("public " + name + "(" + Names.IEnumerable + "<" + Names.Parameter + "> parameters, " + declared + ")");
@@ -52,6 +52,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line("};");
                 w.Line("Validate(defaults);");
                 w.Line("_defaults = defaults;");
+                w.Line("_fused = fused;");
                 w.Line("_parameter_groups = new " + Names.List + "<" + Names.BaseParamGroup + ">();");
                 using (w.Block("foreach (ParamGroup group in parameters)"))
                 {
@@ -72,6 +73,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <param name=\"" + h.Name + "\">" + Xml(h.Documentation) + " (default: " + Xml(h.DefaultLiteral) + ").</param>");
             }
 
+            w.Line("/// <param name=\"fused\">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref=\"global::System.ArgumentException\"/> at the step for a parameter that cannot take them.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">An argument is outside its allowed range; the message names it.</exception>");
         }
 

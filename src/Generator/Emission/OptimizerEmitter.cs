@@ -45,6 +45,13 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>");
                 w.Line("public const string StateFormat = \"" + plan.FormatTag + "\";");
                 w.Line();
+                w.Line("private readonly bool? _fused;");
+                w.Line("private " + FusedNames.Batch + "? _fusedSingle;");
+                w.Line("private " + FusedNames.Batch + "? _fusedDouble;");
+                w.Line();
+                w.Line("/// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>");
+                w.Line("public bool? Fused => _fused;");
+                w.Line();
                 ConstructorEmitter.Emit(w, plan);
                 AddParamGroupEmitter.Emit(w, plan);
                 StepEmitter.Emit(w, plan);

@@ -3,8 +3,8 @@ using OptimDsl.Generator.Model;
 namespace OptimDsl.Generator.Planning
 {
     /// <summary>
-    /// Stage 3 output (plan): what to emit for one optimizer, as values: its arguments, its state, the ordered
-    /// step operations and the scheduler interfaces it implements.
+    /// Stage 3 output (plan): what to emit for one optimizer, as values: its arguments, its state, the lowered
+    /// step and the scheduler interfaces it implements.
     /// </summary>
     internal sealed record OptimizerPlan(
         TypeDeclarationInfo Type,
@@ -12,10 +12,8 @@ namespace OptimDsl.Generator.Planning
         EquatableArray<HyperParameter> HyperParameters,
         EquatableArray<StateTensor> State,
         EquatableArray<StateObject> Objects,
-        EquatableArray<StepOp> Steps,
+        Lowering.LoweredStep Step,
         bool ImplementsBetas,
         bool ImplementsMomentum,
-        bool DenominatorReusesAggregate,
-        bool FoldsAggregateScale,
         string FormatTag);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using OptimDsl.Generator.Lowering;
 using OptimDsl.Generator.Model;
 
 namespace OptimDsl.Generator.Planning
@@ -19,26 +20,11 @@ namespace OptimDsl.Generator.Planning
                 hyper.ToEquatableArray(),
                 state.ToEquatableArray(),
                 objects.ToEquatableArray(),
-                StepsOf(b).ToEquatableArray(),
+                StepLowering.Lower(b),
                 ImplementsBetas: b.FirstMoment is { Name: "beta1" } && b.SecondMoment is { Name: "beta2" },
                 ImplementsMomentum: b.Momentum is not null,
-                DenominatorReusesAggregate: AggregateOnlyFeedsMoments(b) && b.CriticalBuffer!.Structure == CriticalBufferStructure.Slots,
-                FoldsAggregateScale: AggregateOnlyFeedsMoments(b) && b.CriticalBuffer!.Structure == CriticalBufferStructure.Heap,
                 FormatTag: FormatTagOf(declaration, hyper, state, objects));
         }
-
-        /// <summary>
-        /// True when the aggregated gradient only feeds a first and a (non-centered) second moment, whose update then reads
-        /// the first moment, not the gradient. Then (Slots) the aggregate, a fresh tensor, is dead by the time the denominator
-        /// is formed and its memory can hold <c>sqrt(v)</c>; or (Heap) the aggregate need not be materialised at all: the
-        /// moments read the running sum with their coefficients scaled by <c>1 / (|B| + 1)</c>.
-        /// </summary>
-        private static bool AggregateOnlyFeedsMoments(BlockSet b) =>
-            b.CriticalBuffer is { Source: CriticalSource.Gradient }
-            && b.FirstMoment is { Input: MomentInput.Gradient }
-            && b.SecondMoment is { Centered: false }
-            && b.Epsilon is not { Placement: EpsilonPlacement.InsideSqrt }
-            && b.Momentum is null && b.Accumulator is null && b.SM3 is null && b.Adafactor is null;
 
         private static IEnumerable<StateTensor> StateOf(BlockSet b)
         {
@@ -102,95 +88,6 @@ namespace OptimDsl.Generator.Planning
             {
                 yield return new StateObject("factored", "global::OptimDsl.Runtime.FactoredSecondMoment", "new global::OptimDsl.Runtime.FactoredSecondMoment(_parameter)",
                     "Adafactor's row and column second-moment factors (a full one for rank < 2).");
-            }
-        }
-
-        private static IEnumerable<StepOp> StepsOf(BlockSet b)
-        {
-            bool decoupled = b.WeightDecay is { Mode: WeightDecayMode.Decoupled };
-            bool l2 = b.WeightDecay is { Mode: WeightDecayMode.L2 };
-            bool gradientBuffer = b.CriticalBuffer is { Source: CriticalSource.Gradient };
-            bool l2After = l2 && gradientBuffer && b.WeightDecay!.Order == WeightDecayOrder.AfterCriticalBuffer;
-
-            if (decoupled)
-            {
-                yield return StepOp.DecoupledWeightDecay;
-            }
-
-            yield return StepOp.ReadGradient;
-            if (l2 && !l2After)
-            {
-                yield return StepOp.L2BeforeBuffer;
-            }
-
-            if (b.CriticalBuffer is { FirstStep: CriticalFirstStep.NoOp })
-            {
-                yield return StepOp.CriticalSeedOnlyFirstStep;
-            }
-
-            if (gradientBuffer)
-            {
-                yield return StepOp.CriticalOnGradient;
-            }
-
-            if (l2After)
-            {
-                yield return StepOp.L2AfterBuffer;
-            }
-
-            if (b.Momentum is { Input: MomentInput.Gradient })
-            {
-                yield return StepOp.HeavyBallOnGradient;
-            }
-
-            if (b.FirstMoment is { Input: MomentInput.Gradient })
-            {
-                yield return StepOp.FirstMomentOnGradient;
-            }
-
-            if (b.CriticalBuffer is { Source: CriticalSource.Momentum })
-            {
-                yield return StepOp.CriticalOnMomentum;
-            }
-
-            if (b.SecondMoment is not null)
-            {
-                yield return StepOp.SecondMomentEma;
-            }
-
-            if (b.Accumulator is not null)
-            {
-                yield return StepOp.Accumulate;
-            }
-
-            if (b.SM3 is not null)
-            {
-                yield return StepOp.Sm3SecondMoment;
-            }
-
-            if (b.Adafactor is not null)
-            {
-                yield return StepOp.AdafactorUpdate;
-            }
-
-            if (b.AmsGrad is not null)
-            {
-                yield return StepOp.AmsGradMax;
-            }
-
-            if (b.HasDenominator)
-            {
-                yield return StepOp.Denominator;
-            }
-
-            if (b.Adafactor is null)
-            {
-                yield return StepOp.StepSize;
-                yield return StepOp.ApplyUpdate;
-            }
-            if (b.CriticalBuffer is not null)
-            {
-                yield return StepOp.DecayPriorities;
             }
         }
 

@@ -16,13 +16,15 @@ namespace OptimDsl.Generator.Validation
         private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
         {
             "parameters", "defaults", "group", "options", "grads", "priorities", "kappaWeight", "i", "index", "param", "grad",
-            "state", "d", "aggregated", "aggregateScale", "scaledWeightDecay", "firstMomentWeight", "secondMomentWeight", "numerator", "denom", "nu", "update", "learningRate", "firstMomentBeta", "negativeStepSize",
+            "state", "d", "numerator", "denom", "nu", "update", "learningRate", "firstMomentBeta", "negativeStepSize",
             "decoupledFactor", "weightDecayScalar", "momentumScalar", "oneMinusDampening", "beta1Scalar", "oneMinusBeta1",
             "beta2Scalar", "oneMinusBeta2", "one", "epsScalar", "secondMomentCorrection", "firstMomentCorrection",
             "reader", "writer", "source", "other", "rhs", "device", "disposing", "closure", "entry", "param_group", "optionsBase",
             "nameof", "value", "Validate", "StateFormat", "LearningRate", "InitialLearningRate", "Options", "ParamGroup", "State",
             "LoadStateDict", "SaveStateDict", "Initialize", "ApproximatelyEquals", "Dispose", "StepGroup", "step", "add_param_group",
             "_defaults", "_parameter_groups", "_state", "_parameter", "_index", "Betas", "Momentum", "topC", "seed",
+            "fused", "Fused", "_fused", "_fusedSingle", "_fusedDouble", "single", "dual", "tensorPath", "batch", "t", "rowLength",
+            "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedGradientNorms", "PlanCriticalOffers", "CompleteCriticalOffers",
         };
 
         public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration)

@@ -12,11 +12,14 @@ namespace OptimDsl.Runtime;
 /// <see cref="CriticalBufferStructure.Slots"/> = the <c>TensorList</c> of <c>optim_eff.py</c> and CMOptimizer).
 /// </summary>
 /// <remarks>
-/// Call order inside one optimizer step: <see cref="DropOlderThan"/> (only with a max age), <see cref="Aggregate"/>
-/// (skipped on the very first step, when <see cref="HasEverReceived"/> is false), <see cref="Offer(Tensor, double)"/> or
-/// <see cref="Offer(Tensor, Tensor, double)"/>, <see cref="DecayPriorities"/>. Persistent tensors are detached from any
-/// dispose scope; temporaries created by the methods belong to the caller's dispose scope. Values are allocated on
-/// the device of the <c>like</c> tensor.
+/// <para>One step, with either back end: <see cref="DropOlderThan"/> (only with a max age); then the offer of this step's
+/// entry, aggregated with the stored ones first, either with tensor operations (<see cref="AggregateAndOffer"/>, or
+/// <see cref="Offer"/> alone on the very first step, when <see cref="HasEverReceived"/> is false) or by a fused CPU kernel
+/// between <see cref="PlanOffer"/> and <see cref="CompleteOffer"/>; then <see cref="DecayPriorities"/>. Admission is decided
+/// on the host, except by the <see cref="CriticalBufferStructure.Slots"/> structure on an accelerator (or with a
+/// reduced-precision parameter), which decides on the device without any host read.</para>
+/// <para>Persistent tensors are detached from any dispose scope; temporaries created by the methods belong to the
+/// caller's dispose scope. Values are allocated on the device of the <c>like</c> tensor.</para>
 /// </remarks>
 public sealed class CriticalBuffer : IDisposable
 {
@@ -90,7 +93,7 @@ public sealed class CriticalBuffer : IDisposable
     {
         get
         {
-            Ready();
+            ThrowIfDisposed();
             return _store.Values;
         }
     }
@@ -103,8 +106,34 @@ public sealed class CriticalBuffer : IDisposable
     {
         get
         {
-            Ready();
+            ThrowIfDisposed();
             return _store.StateBytes;
+        }
+    }
+
+    /// <summary>
+    /// Whether a fused CPU kernel can do this buffer's element-wise work (<see cref="PlanOffer"/>): its values and running
+    /// sum are float32/float64 CPU tensors of the parameter's dtype (not, e.g., bfloat16 storage).
+    /// </summary>
+    public bool SupportsFusedKernels
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _store.OnHostMemory && (_store is not SlotCriticalBuffer slots || !slots.ForceDeviceDecisions);
+        }
+    }
+
+    /// <summary>For tests: the slot structure takes its device-side decisions even on the CPU.</summary>
+    internal bool ForceDeviceDecisions
+    {
+        get => _store is SlotCriticalBuffer { ForceDeviceDecisions: true };
+        set
+        {
+            if (_store is SlotCriticalBuffer slots)
+            {
+                slots.ForceDeviceDecisions = value;
+            }
         }
     }
 
@@ -123,7 +152,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="kappa">Weight of the buffer term (the generated code passes 1.0 for <see cref="KappaUse.Switch"/>).</param>
     public Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
     {
-        Ready();
+        ThrowIfDisposed();
         CheckShape(x);
         using (no_grad())
         {
@@ -132,40 +161,21 @@ public sealed class CriticalBuffer : IDisposable
     }
 
     /// <summary>
-    /// Offers a copy of <paramref name="x"/> with a host priority (the Heap structure's native form). Heap: a full buffer admits
-    /// it only if <c>priority &gt; list[0]</c> (possibly a stale minimum, as in the reference); a buffer with room always
-    /// appends, and NaN/negative priorities are then filtered out. Slots: the priority is written into a device scalar
-    /// (a fill, not a host read) and <see cref="Offer(Tensor, Tensor, double)"/> is used.
-    /// </summary>
-    /// <param name="x">The quantity to store (copied, cast to the storage dtype).</param>
-    /// <param name="priority">Its priority (e.g. from <see cref="CriticalPriority.OnHost"/>).</param>
-    public void Offer(Tensor x, double priority)
-    {
-        long step = BeginOffer(x);
-        using (no_grad())
-        {
-            _store.Offer(x, priority, step);
-        }
-    }
-
-    /// <summary>
-    /// Offers a copy of <paramref name="x"/> with a one-element device priority (the Slots structure's native form). Slots:
-    /// no host synchronisation; while the buffer has room the next slot is written, once full the slot of
-    /// <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With probability
+    /// Offers a copy of <paramref name="x"/> (cast to the storage dtype). Heap: a full buffer admits it only if
+    /// <c>priority &gt; list[0]</c> (possibly a stale minimum, as in the reference); a buffer with room always appends, and
+    /// NaN/negative priorities are then filtered out. Slots: while the buffer has room the next slot is written; once full
+    /// the slot of <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With probability
     /// <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made only when the buffer is full, as in
-    /// the reference; once <see cref="DropOlderThan"/> has moved the occupancy to the device, fullness is not known on the host,
-    /// so every offer draws and the draw is used only if the buffer is full)
-    /// the priority test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten
-    /// (CMOptimizer's <c>critical_test</c>). Heap: reads the priority on the host (one synchronisation) and behaves as
-    /// <see cref="Offer(Tensor, double)"/>; a positive <paramref name="criticalTest"/> is not supported there.
+    /// the reference; once <see cref="DropOlderThan"/> has dropped entries, every offer draws and the draw is used only if the
+    /// buffer is full) the priority test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten
+    /// (CMOptimizer's <c>critical_test</c>; Slots only). Slots keep their keys in the dtype of the first priority offered.
     /// </summary>
-    /// <param name="x">The quantity to store (copied, cast to the storage dtype).</param>
-    /// <param name="priority">A 0-dim (or one-element) tensor, e.g. from <see cref="CriticalPriority.OnDevice"/>.
-    /// Slots keep their keys in the dtype of the first priority offered.</param>
+    /// <param name="x">The quantity to store.</param>
+    /// <param name="priority">Its priority: a host value, or a one-element tensor (see <see cref="OfferPriority"/>).</param>
     /// <param name="criticalTest">Probability of random replacement (0 = always the priority test).</param>
-    public void Offer(Tensor x, Tensor priority, double criticalTest = 0.0)
+    public void Offer(Tensor x, OfferPriority priority, double criticalTest = 0.0)
     {
-        long step = BeginOffer(x, priority, criticalTest);
+        long step = BeginOffer(x, criticalTest);
         using (no_grad())
         {
             _store.Offer(x, priority, criticalTest, step);
@@ -173,89 +183,60 @@ public sealed class CriticalBuffer : IDisposable
     }
 
     /// <summary>
-    /// <see cref="Aggregate"/> followed by <see cref="Offer(Tensor, double)"/> of the same tensor, with the same results; the
-    /// Heap structure with a running sum fuses them for <see cref="AggregationRule.Mean"/> with weight 1 (four passes over the
-    /// parameter when the entry is admitted, one when it is not).
+    /// <see cref="Aggregate"/> followed by <see cref="Offer"/> of the same tensor, with the same results; the heap
+    /// structure with a running sum fuses them for <see cref="AggregationRule.Mean"/> with weight 1.
     /// </summary>
     /// <param name="x">The current quantity: aggregated and offered.</param>
     /// <param name="rule">The aggregation rule.</param>
     /// <param name="kappa">Weight of the buffer term.</param>
     /// <param name="priority">Priority of <paramref name="x"/>.</param>
-    /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
-    public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority)
-    {
-        long step = BeginOffer(x);
-        using (no_grad())
-        {
-            return _store.AggregateAndOffer(x, rule, kappa, priority, step);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="AggregateAndOffer(Tensor, AggregationRule, double, double)"/>, returning the aggregate as
-    /// <paramref name="scale"/> × result so that it need not be materialised. With the Heap structure's running sum,
-    /// <see cref="AggregationRule.Mean"/>, weight 1 and an admitted entry, the result IS the running sum with
-    /// <paramref name="x"/> added and <paramref name="scale"/> = 1 / (|B| + 1): read it, never write it, and call
-    /// <see cref="FinishOffer"/> (or any other member) when done with it, which completes the offer (two passes: subtract the
-    /// evicted entry, store x). Otherwise the result is a new tensor owned by the caller and <paramref name="scale"/> is 1.
-    /// <paramref name="x"/> must not change before the offer completes.
-    /// </summary>
-    /// <param name="x">The current quantity: aggregated and offered.</param>
-    /// <param name="rule">The aggregation rule.</param>
-    /// <param name="kappa">Weight of the buffer term.</param>
-    /// <param name="priority">Priority of <paramref name="x"/>.</param>
-    /// <param name="scale">The factor that turns the result into the aggregate.</param>
-    /// <returns>The aggregate divided by <paramref name="scale"/>.</returns>
-    public Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, out double scale)
-    {
-        long step = BeginOffer(x);
-        using (no_grad())
-        {
-            return _store.AggregateAndOfferScaled(x, rule, kappa, priority, step, out scale);
-        }
-    }
-
-    /// <summary>Completes an offer left pending by <see cref="AggregateAndOfferScaled"/> (no-op when none is pending).</summary>
-    public void FinishOffer()
-    {
-        ThrowIfDisposed();
-        using (no_grad())
-        {
-            _store.FinishPendingOffer();
-        }
-    }
-
-    /// <summary><see cref="Aggregate"/> followed by <see cref="Offer(Tensor, Tensor, double)"/> of the same tensor, with the same results.</summary>
-    /// <param name="x">The current quantity: aggregated and offered.</param>
-    /// <param name="rule">The aggregation rule.</param>
-    /// <param name="kappa">Weight of the buffer term.</param>
-    /// <param name="priority">Priority of <paramref name="x"/> (one-element device tensor).</param>
     /// <param name="criticalTest">Probability of random replacement (Slots only).</param>
     /// <returns>A new tensor, as <see cref="Aggregate"/>.</returns>
-    public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest = 0.0)
+    public Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, OfferPriority priority, double criticalTest = 0.0)
     {
-        long step = BeginOffer(x, priority, criticalTest);
+        long step = BeginOffer(x, criticalTest);
         using (no_grad())
         {
             return _store.AggregateAndOffer(x, rule, kappa, priority, criticalTest, step);
         }
     }
 
-    /// <summary>Alias of <see cref="Offer(Tensor, double)"/> for the first (seeding) step; an empty buffer always admits.</summary>
-    /// <param name="x">The quantity to store.</param>
-    /// <param name="priority">Its priority.</param>
-    public void Seed(Tensor x, double priority) => Offer(x, priority);
+    /// <summary>
+    /// The fused back end's offer, part 1: decides on the host what the offer of this step's entry does (the same decision
+    /// as <see cref="Offer"/>), updates the priorities and bookkeeping, and fills <paramref name="operands"/> with what the
+    /// kernel must do to the running sum and the receiving slot (aggregate first, with the entries stored before this
+    /// offer). Call <see cref="CompleteOffer"/> after the kernel ran, before any other member. Needs
+    /// <see cref="SupportsFusedKernels"/>.
+    /// </summary>
+    /// <param name="priority">The entry's priority.</param>
+    /// <param name="criticalTest">Probability of random replacement (Slots only).</param>
+    /// <param name="operands">Filled in (zeroed first).</param>
+    public void PlanOffer(double priority, double criticalTest, ref CriticalKernelOperands operands)
+    {
+        ThrowIfDisposed();
+        if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
+        {
+            throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
+        }
 
-    /// <summary>Alias of <see cref="Offer(Tensor, Tensor, double)"/> for the first (seeding) step; an empty buffer always admits.</summary>
-    /// <param name="x">The quantity to store.</param>
-    /// <param name="priority">Its priority (one-element device tensor).</param>
-    public void Seed(Tensor x, Tensor priority) => Offer(x, priority);
+        operands = default;
+        StepsSeen++;
+        HasEverReceived = true;
+        _store.PlanOffer(priority, criticalTest, StepsSeen, ref operands);
+    }
+
+    /// <summary>The fused back end's offer, part 2: finishes what <see cref="PlanOffer"/> decided once the kernel has run.</summary>
+    public void CompleteOffer()
+    {
+        ThrowIfDisposed();
+        _store.CompleteOffer();
+    }
 
     /// <summary>Multiplies every stored priority by <paramref name="decay"/> (once per step after the offer, the insertion step included).</summary>
     /// <param name="decay">The decay factor λ.</param>
     public void DecayPriorities(double decay)
     {
-        Ready();
+        ThrowIfDisposed();
         using (no_grad())
         {
             _store.Decay(decay);
@@ -273,7 +254,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="maxAge">Maximum age in steps (0 = unlimited).</param>
     public void DropOlderThan(int maxAge)
     {
-        Ready();
+        ThrowIfDisposed();
         if (maxAge <= 0)
         {
             return;
@@ -288,21 +269,21 @@ public sealed class CriticalBuffer : IDisposable
     /// <summary>Host copy of the priorities of the occupied entries in storage order (Heap: heap-list order; Slots: slot order). May synchronise; for tests.</summary>
     public double[] PrioritiesForTesting()
     {
-        Ready();
+        ThrowIfDisposed();
         return _store.Priorities();
     }
 
     /// <summary>Slot index (row of <see cref="Values"/>) of each occupied entry, in the order of <see cref="PrioritiesForTesting"/>. May synchronise; for tests.</summary>
     public int[] SlotsForTesting()
     {
-        Ready();
+        ThrowIfDisposed();
         return _store.Slots();
     }
 
     /// <summary>Number of stored entries. May synchronise; for tests.</summary>
     public int CountForTesting()
     {
-        Ready();
+        ThrowIfDisposed();
         return _store.Count();
     }
 
@@ -310,7 +291,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="writer">Destination.</param>
     public void Save(BinaryWriter writer)
     {
-        Ready();
+        ThrowIfDisposed();
         if (writer is null)
         {
             throw new ArgumentNullException(nameof(writer));
@@ -339,7 +320,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <exception cref="InvalidDataException">The data is not a critical buffer state or does not fit this buffer.</exception>
     public void Load(BinaryReader reader)
     {
-        Ready();
+        ThrowIfDisposed();
         if (reader is null)
         {
             throw new ArgumentNullException(nameof(reader));
@@ -392,13 +373,13 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="source">A buffer with the same structure, capacity and entry shape.</param>
     public void CopyFrom(CriticalBuffer source)
     {
-        Ready();
+        ThrowIfDisposed();
         if (source is null)
         {
             throw new ArgumentNullException(nameof(source));
         }
 
-        source.Ready();
+        source.ThrowIfDisposed();
         if (ReferenceEquals(source, this))
         {
             return;
@@ -422,7 +403,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="device">Target device.</param>
     public void to(Device device)
     {
-        Ready();
+        ThrowIfDisposed();
         using (no_grad())
         {
             _store.MoveTo(device);
@@ -433,7 +414,7 @@ public sealed class CriticalBuffer : IDisposable
     /// <param name="other">The buffer to compare with.</param>
     public bool ApproximatelyEquals(CriticalBuffer other)
     {
-        Ready();
+        ThrowIfDisposed();
         return other is not null
             && !other._disposed
             && other.Structure == Structure
@@ -468,38 +449,19 @@ public sealed class CriticalBuffer : IDisposable
         }
     }
 
-    // Validates an offer with a device priority, then counts it (BeginOffer(Tensor)).
-    private long BeginOffer(Tensor x, Tensor priority, double criticalTest)
+    // Validates an offer and counts it (admitted or not); returns its step number.
+    private long BeginOffer(Tensor x, double criticalTest)
     {
         ThrowIfDisposed();
-        if (priority is null)
-        {
-            throw new ArgumentNullException(nameof(priority));
-        }
-
+        CheckShape(x);
         if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
         {
             throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
         }
 
-        return BeginOffer(x);
-    }
-
-    // Validates the offered tensor and counts the offer (admitted or not); returns its step number.
-    private long BeginOffer(Tensor x)
-    {
-        Ready();
-        CheckShape(x);
         StepsSeen++;
         HasEverReceived = true;
         return StepsSeen;
-    }
-
-    // Every public member starts here: a disposed buffer throws; an offer left pending by AggregateAndOfferScaled is completed.
-    private void Ready()
-    {
-        ThrowIfDisposed();
-        _store.FinishPendingOffer();
     }
 
     private void ThrowIfDisposed()

@@ -9,107 +9,96 @@ namespace OptimDsl.Runtime;
 /// Priorities of the critical buffers, computed like the reference code: with <c>synced</c> every parameter of the group gets
 /// <c>0.0 + Σ sqrt(sum(square(g)))</c> over the parameters that have a gradient, summed in parameter order in the gradients'
 /// dtype (a sum of per-tensor norms, NOT the global norm); otherwise each parameter gets <c>g.norm()</c> of its own gradient.
-/// Each per-tensor term is computed as <c>g.norm()</c>: the same quantity as the reference's <c>sqrt(sum(square(g)))</c> in one
-/// pass without a full-size temporary; the two may differ in the last bit, which only matters for exact ties of priorities.
+/// Each per-tensor term is computed as <c>g.norm()</c> (or, for the gradients of the fused CPU path, by its own one-pass
+/// reduction in double precision, rounded to the gradient's dtype): the same quantity as the reference's
+/// <c>sqrt(sum(square(g)))</c> without a full-size temporary; they may differ in the last bit, which only matters for
+/// exact ties of priorities.
 /// </summary>
 public static class CriticalPriority
 {
+    /// <summary>The value of an entry of <c>fusedNorms</c> whose norm was not computed by the fused path.</summary>
+    public const double NotComputed = -1.0;
+
     /// <summary>
-    /// Host priorities for the gradients of one parameter group, in order (for <see cref="CriticalBufferStructure.Heap"/>).
-    /// Entries for parameters without a gradient (null) are NaN. Exactly one host read for the whole group
-    /// (none when no parameter has a gradient).
+    /// The priorities of one parameter group's offers. Host values when <paramref name="onHost"/> is true (the heap
+    /// structure) or when every gradient without a precomputed norm is on the CPU: exactly one host read for the group (none
+    /// when every norm is precomputed). Otherwise device tensors (no host read), except that a precomputed (fused) parameter
+    /// of such a group still gets a host value, for which a synced priority is read once. Entries of parameters without a
+    /// gradient are default.
     /// </summary>
     /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
     /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
-    public static double[] OnHost(IReadOnlyList<Tensor?> grads, bool synced)
+    /// <param name="onHost">Whether the buffers need host values whatever the device.</param>
+    /// <param name="fusedNorms">Per parameter, the norm of its gradient computed by the fused path, or <see cref="NotComputed"/>;
+    /// null when none was.</param>
+    public static OfferPriority[] ForGroup(IReadOnlyList<Tensor?> grads, bool synced, bool onHost, IReadOnlyList<double>? fusedNorms = null)
     {
         if (grads is null)
         {
             throw new ArgumentNullException(nameof(grads));
         }
 
-        var result = new double[grads.Count];
-        for (int i = 0; i < result.Length; i++)
+        var result = new OfferPriority[grads.Count];
+        var norms = new Norm[grads.Count];
+        bool allOnCpu = true;
+        bool anyFused = false;
+        for (int i = 0; i < grads.Count; i++)
         {
-            result[i] = double.NaN;
-        }
-
-        using var scope = NewDisposeScope();
-        var norms = OnDevice(grads, synced: false);
-        var present = new List<Tensor>();
-        foreach (var n in norms)
-        {
-            if (n is not null)
+            if (grads[i] is not { } g)
             {
-                present.Add(n);
+                continue;
             }
-        }
 
-        if (present.Count == 0)
-        {
-            return result;
-        }
-
-        ScalarType dtype = present[0].dtype;
-        Device device = present[0].device;
-        bool uniform = present.TrueForAll(n => n.dtype == dtype && n.device == device);
-        if (synced && !(uniform && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64)))
-        {
-            // Mixed or reduced-precision dtypes: add on the device, with the reference's type promotion.
-            return Fill(result, grads, SumInOrder(present).to(ScalarType.Float64).cpu().item<double>());
-        }
-
-        // The one host read: every norm of the group at once.
-        double[] host = uniform
-            ? stack(present).to(ScalarType.Float64).cpu().data<double>().ToArray()
-            : cat(present.ConvertAll(n => n.to(ScalarType.Float64, present[0].device).reshape(1)), 0).cpu().data<double>().ToArray();
-        if (synced)
-        {
-            // The reference adds the norms one by one in the gradients' dtype: float and double arithmetic on the host
-            // round exactly like float32 and float64 tensor additions.
-            double total;
-            if (dtype == ScalarType.Float32)
+            if (fusedNorms is not null && fusedNorms[i] != NotComputed)
             {
-                float sum = (float)host[0];
-                for (int k = 1; k < host.Length; k++)
-                {
-                    sum += (float)host[k];
-                }
-
-                total = sum;
+                norms[i] = new Norm(fusedNorms[i], null, g.dtype);
+                anyFused = true;
             }
             else
             {
-                total = host[0];
-                for (int k = 1; k < host.Length; k++)
+                // optim.py / optim_eff.py / CMOptimizer: d_p.norm()
+                Tensor n = g.norm();
+                norms[i] = new Norm(double.NaN, n, g.dtype);
+                allOnCpu &= n.device_type == DeviceType.CPU;
+            }
+        }
+
+        bool host = onHost || allOnCpu;
+        if (host)
+        {
+            ReadToHost(norms);
+        }
+
+        if (!synced)
+        {
+            for (int i = 0; i < grads.Count; i++)
+            {
+                if (grads[i] is not null)
                 {
-                    total += host[k];
+                    result[i] = host || norms[i].Tensor is null ? new OfferPriority(norms[i].Value) : new OfferPriority(norms[i].Tensor!);
                 }
             }
 
-            return Fill(result, grads, total);
+            return result;
         }
 
-        int j = 0;
-        for (int i = 0; i < result.Length; i++)
+        OfferPriority total;
+        if (host && HostSumRoundsLikeTensors(norms))
         {
-            if (norms[i] is not null)
-            {
-                result[i] = host[j++];
-            }
+            total = new OfferPriority(HostSum(norms));
+        }
+        else
+        {
+            Tensor sum = DeviceSum(norms);
+            total = host ? new OfferPriority(new OfferPriority(sum).ToHost()) : new OfferPriority(sum);
         }
 
-        return result;
-    }
-
-    // Every parameter with a gradient gets the group's priority.
-    private static double[] Fill(double[] result, IReadOnlyList<Tensor?> grads, double value)
-    {
-        for (int i = 0; i < result.Length; i++)
+        OfferPriority fusedTotal = anyFused && total.Device is not null ? new OfferPriority(total.ToHost()) : total;
+        for (int i = 0; i < grads.Count; i++)
         {
             if (grads[i] is not null)
             {
-                result[i] = value;
+                result[i] = norms[i].Tensor is null ? fusedTotal : total;
             }
         }
 
@@ -117,10 +106,28 @@ public static class CriticalPriority
     }
 
     /// <summary>
-    /// Device priorities (0-dim tensors in the gradients' dtype) for the gradients of one parameter group, in order
-    /// (for <see cref="CriticalBufferStructure.Slots"/>). No host read at all. With <paramref name="synced"/> every
-    /// parameter that has a gradient gets the same tensor; parameters without a gradient get null. The tensors belong to
-    /// the caller's dispose scope.
+    /// Host priorities for the gradients of one parameter group, in order (entries without a gradient are NaN): exactly one
+    /// host read for the whole group (none when no parameter has a gradient).
+    /// </summary>
+    /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
+    /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
+    public static double[] OnHost(IReadOnlyList<Tensor?> grads, bool synced)
+    {
+        using var scope = NewDisposeScope();
+        OfferPriority[] priorities = ForGroup(grads, synced, onHost: true);
+        var result = new double[priorities.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = grads[i] is null ? double.NaN : priorities[i].Value;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Device priorities (0-dim tensors in the gradients' dtype) for the gradients of one parameter group, in order. No host
+    /// read at all. With <paramref name="synced"/> every parameter that has a gradient gets the same tensor; parameters
+    /// without a gradient get null. The tensors belong to the caller's dispose scope.
     /// </summary>
     /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
     /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
@@ -131,47 +138,135 @@ public static class CriticalPriority
             throw new ArgumentNullException(nameof(grads));
         }
 
+        var norms = new Norm[grads.Count];
+        for (int i = 0; i < grads.Count; i++)
+        {
+            if (grads[i] is { } g)
+            {
+                norms[i] = new Norm(double.NaN, g.norm(), g.dtype);
+            }
+        }
+
         var result = new Tensor?[grads.Count];
-        if (!synced)
-        {
-            for (int i = 0; i < result.Length; i++)
-            {
-                // optim.py / optim_eff.py / CMOptimizer: d_p.norm()
-                result[i] = grads[i]?.norm();
-            }
-
-            return result;
-        }
-
-        // The reference writes sqrt(sum(square(g))); norm() is the same quantity in one pass without a temporary.
-        var norms = new List<Tensor>();
-        foreach (var g in grads)
-        {
-            if (g is not null)
-            {
-                norms.Add(g.norm());
-            }
-        }
-
-        Tensor? total = norms.Count == 0 ? null : SumInOrder(norms);
+        Tensor? total = synced && Array.Exists(norms, n => n.Present) ? DeviceSum(norms) : null;
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = grads[i] is null ? null : total;
+            result[i] = norms[i].Present ? total ?? norms[i].Tensor : null;
         }
 
         return result;
     }
 
-    // Reference: d_p_norm = 0.0; d_p_norm += <norm> for each parameter in order (0.0 + t == t exactly), with the tensors'
-    // type promotion. The norms must not be empty.
-    private static Tensor SumInOrder(IReadOnlyList<Tensor> norms)
+    // One parameter's norm: a host value (read or precomputed) and, unless precomputed, its tensor.
+    private struct Norm
     {
-        Tensor total = norms[0];
-        for (int k = 1; k < norms.Count; k++)
+        public Norm(double value, Tensor? tensor, ScalarType dtype)
         {
-            total = total.add(norms[k]);
+            Value = value;
+            Tensor = tensor;
+            Dtype = dtype;
+            Present = true;
         }
 
-        return total;
+        public double Value;
+        public Tensor? Tensor;
+        public ScalarType Dtype;
+        public bool Present;
+    }
+
+    // The one host read: every tensor norm of the group at once.
+    private static void ReadToHost(Norm[] norms)
+    {
+        var tensors = new List<Tensor>();
+        foreach (Norm n in norms)
+        {
+            if (n.Tensor is not null)
+            {
+                tensors.Add(n.Tensor.to(ScalarType.Float64, tensors.Count == 0 ? n.Tensor.device : tensors[0].device).reshape(1));
+            }
+        }
+
+        if (tensors.Count == 0)
+        {
+            return;
+        }
+
+        double[] host = cat(tensors, 0).cpu().data<double>().ToArray();
+        for (int i = 0, j = 0; i < norms.Length; i++)
+        {
+            if (norms[i].Tensor is not null)
+            {
+                norms[i].Value = host[j++];
+            }
+        }
+    }
+
+    // float32 and float64 norms only: host float/double additions round exactly like the tensors' additions.
+    private static bool HostSumRoundsLikeTensors(Norm[] norms) =>
+        Array.TrueForAll(norms, n => !n.Present || n.Dtype == ScalarType.Float32 || n.Dtype == ScalarType.Float64);
+
+    // Reference: d_p_norm = 0.0; d_p_norm += <norm> for each parameter in order (0.0 + t == t exactly), each addition in
+    // the promoted dtype of the two operands (float32 while every norm so far is float32, then float64).
+    private static double HostSum(Norm[] norms)
+    {
+        bool started = false;
+        bool inFloat = true;
+        float single = 0;
+        double total = 0;
+        foreach (Norm n in norms)
+        {
+            if (!n.Present)
+            {
+                continue;
+            }
+
+            bool isFloat = n.Dtype == ScalarType.Float32;
+            if (!started)
+            {
+                started = true;
+                inFloat = isFloat;
+                single = (float)n.Value;
+                total = n.Value;
+                continue;
+            }
+
+            if (inFloat && isFloat)
+            {
+                single += (float)n.Value;
+                total = single;
+            }
+            else
+            {
+                total = (inFloat ? single : total) + n.Value;
+                inFloat = false;
+            }
+        }
+
+        return inFloat ? single : total;
+    }
+
+    // The same sum with tensor additions (the reference's type promotion for any dtypes); precomputed norms enter as
+    // 0-dim tensors of their gradient's dtype.
+    private static Tensor DeviceSum(Norm[] norms)
+    {
+        Device? device = null;
+        foreach (Norm n in norms)
+        {
+            device ??= n.Tensor?.device;
+        }
+
+        Tensor? total = null;
+        foreach (Norm n in norms)
+        {
+            if (!n.Present)
+            {
+                continue;
+            }
+
+            Tensor term = n.Tensor ?? tensor(n.Value, dtype: n.Dtype, device: device ?? CPU);
+            total = total is null ? term : total.add(term);
+        }
+
+        return total!;
     }
 }

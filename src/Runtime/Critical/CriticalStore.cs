@@ -9,6 +9,12 @@ namespace OptimDsl.Runtime;
 /// The storage behind a <see cref="CriticalBuffer"/>: one implementation per <see cref="CriticalBufferStructure"/>.
 /// The facade owns the host counters (<see cref="CriticalBuffer.StepsSeen"/>, <see cref="CriticalBuffer.HasEverReceived"/>)
 /// and passes the step number of each offer in; everything else lives here.
+/// <para>
+/// An offer has two parts: the decision (which slot receives the entry, which entries leave), taken on the host or, for
+/// the slot structure on an accelerator, on the device; and the element-wise part (the running sum and the receiving slot),
+/// done with tensor operations (<see cref="Offer"/>) or by a fused kernel between <see cref="PlanOffer"/> and
+/// <see cref="CompleteOffer"/>.
+/// </para>
 /// </summary>
 internal abstract class CriticalStore : IDisposable
 {
@@ -39,46 +45,38 @@ internal abstract class CriticalStore : IDisposable
     /// <summary>Bytes of device memory held by the store (values, running sum, priorities, bookkeeping tensors).</summary>
     public abstract long StateBytes { get; }
 
-    /// <summary>numel × element size of a tensor (0 for null).</summary>
-    protected static long BytesOf(Tensor? t) => t is null ? 0 : t.numel() * t.element_size();
-
-    public abstract Tensor Aggregate(Tensor x, AggregationRule rule, double kappa);
-
-    public abstract void Offer(Tensor x, double priority, long step);
-
-    public abstract void Offer(Tensor x, Tensor priority, double criticalTest, long step);
-
-    /// <summary><see cref="Aggregate"/>, then <see cref="Offer(Tensor, double, long)"/> of the same tensor; stores may fuse the two.</summary>
-    public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority, long step)
-    {
-        var aggregated = Aggregate(x, rule, kappa);
-        Offer(x, priority, step);
-        return aggregated;
-    }
+    /// <summary>
+    /// Whether the store's tensors live on the CPU in one float32/float64 dtype (values, sum and parameter alike), so that
+    /// its own element-wise chores (removing an entry, recomputing a sum) run on their memory and a fused kernel can work
+    /// on it.
+    /// </summary>
+    public bool OnHostMemory =>
+        Device.type == DeviceType.CPU && ValueDtype == SumDtype && (SumDtype == ScalarType.Float32 || SumDtype == ScalarType.Float64);
 
     /// <summary>
-    /// <see cref="AggregateAndOffer(Tensor, AggregationRule, double, double, long)"/> with the aggregate returned as
-    /// <paramref name="scale"/> × result; a store may return read-only internal state and leave the offer pending until
-    /// <see cref="FinishPendingOffer"/>. The default materialises the aggregate (scale 1).
+    /// Aggregates <paramref name="x"/> with the entries stored now (before this step's offer); a new tensor.
     /// </summary>
-    public virtual Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, long step, out double scale)
-    {
-        scale = 1.0;
-        return AggregateAndOffer(x, rule, kappa, priority, step);
-    }
+    public abstract Tensor Aggregate(Tensor x, AggregationRule rule, double kappa);
 
-    /// <summary>Completes an offer left pending by <see cref="AggregateAndOfferScaled"/>; no-op when none is pending.</summary>
-    public virtual void FinishPendingOffer()
-    {
-    }
+    /// <summary>Decides and performs the offer of <paramref name="x"/> with tensor operations.</summary>
+    public abstract void Offer(Tensor x, OfferPriority priority, double criticalTest, long step);
 
-    /// <summary><see cref="Aggregate"/>, then <see cref="Offer(Tensor, Tensor, double, long)"/> of the same tensor; stores may fuse the two.</summary>
-    public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, Tensor priority, double criticalTest, long step)
+    /// <summary><see cref="Aggregate"/>, then <see cref="Offer"/> of the same tensor; stores may fuse the two.</summary>
+    public virtual Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, OfferPriority priority, double criticalTest, long step)
     {
         var aggregated = Aggregate(x, rule, kappa);
         Offer(x, priority, criticalTest, step);
         return aggregated;
     }
+
+    /// <summary>
+    /// Decides the offer of an entry on the host (the store is on host memory) and updates all bookkeeping except the
+    /// running sum and the receiving slot, which the caller's kernel writes (see <see cref="CriticalKernelOperands"/>).
+    /// </summary>
+    public abstract void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands);
+
+    /// <summary>Finishes an offer planned by <see cref="PlanOffer"/> after the kernel ran (entries that left besides the replaced one, sum upkeep).</summary>
+    public abstract void CompleteOffer();
 
     public abstract void Decay(double decay);
 
@@ -101,6 +99,21 @@ internal abstract class CriticalStore : IDisposable
     public abstract bool ApproximatelyEquals(CriticalStore other);
 
     public abstract void Dispose();
+
+    /// <summary>numel × element size of a tensor (0 for null).</summary>
+    protected static long BytesOf(Tensor? t) => t is null ? 0 : t.numel() * t.element_size();
+
+    /// <summary>Number of elements of one entry.</summary>
+    protected long EntryElements()
+    {
+        long n = 1;
+        foreach (long d in Shape)
+        {
+            n *= d;
+        }
+
+        return n;
+    }
 
     /// <summary><c>[capacity, *shape]</c>.</summary>
     protected long[] StorageShape()

@@ -42,8 +42,9 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     private Tensor _values;
     private Tensor? _sum;           // running sum of the stored values, SumDtype (CriticalSum.Running only)
     private int _changesSinceResync;
-    private PendingOffer? _pending;  // an admitted entry already in _sum, not yet stored (AggregateAndOfferScaled)
     private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
+    private nint[]? _entryAddresses; // fused path, recomputed sums: the entries' addresses in list order
+    private Decision? _planned;      // an offer planned for a fused kernel, completed by CompleteOffer
 
     /// <summary>The values tensor and, with a running sum, the sum; priorities and heap order live on the host.</summary>
     public override long StateBytes => BytesOf(_values) + BytesOf(_sum);
@@ -79,95 +80,132 @@ internal sealed class HeapCriticalBuffer : CriticalStore
 
     /// <summary>
     /// Aggregate, then offer <paramref name="x"/>. With a running sum, <see cref="AggregationRule.Mean"/> and a weight of 1, an
-    /// admitted entry costs four passes: <c>sum += x</c>, <c>d = sum / (n + 1)</c> (bit-identical to <c>(x + sum) / (n + 1)</c>),
+    /// admitted entry takes four passes: <c>sum += x</c>, <c>d = sum / (n + 1)</c> (bit-identical to <c>(x + sum) / (n + 1)</c>),
     /// <c>sum -= evicted</c>, <c>slot = x</c>.
     /// </summary>
-    public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, double priority, long step)
+    public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, OfferPriority priority, double criticalTest, long step)
     {
+        RejectRandomReplacement(criticalTest);
+        double p = priority.ToHost();
         int n = _heap.Count;
-        if (!CanFuse(x, rule, kappa, priority))
+        bool fusable = _sum is not null && n > 0 && rule == AggregationRule.Mean && kappa == 1.0 && x.dtype == SumDtype && ValueDtype == SumDtype
+            && WouldInsert(p);
+        if (!fusable)
         {
-            return base.AggregateAndOffer(x, rule, kappa, priority, step);
+            return base.AggregateAndOffer(x, rule, kappa, p, criticalTest, step);
         }
 
+        // An entry that passes the admission test is never the one trimmed away: it is larger than list[0], hence not the minimum.
+        Decision decision = Decide(p, step)!;
         _sum!.add_(x);
         var result = _sum.div(n + 1);
-        Insert(x, priority, step, sumHoldsNew: true);
+        Apply(x, decision, sumHoldsNew: true);
         return result;
     }
 
-    /// <summary>
-    /// The fused path without the division: returns the running sum with x added (scale 1 / (n + 1)) and leaves the
-    /// insertion pending, so the caller can fold the scale into its own coefficients: two passes per admitted entry
-    /// (<c>sum += x</c> now; <c>sum -= evicted</c>, <c>slot = x</c> in <see cref="FinishPendingOffer"/>).
-    /// </summary>
-    public override Tensor AggregateAndOfferScaled(Tensor x, AggregationRule rule, double kappa, double priority, long step, out double scale)
-    {
-        FinishPendingOffer();
-        if (!CanFuse(x, rule, kappa, priority))
-        {
-            scale = 1.0;
-            return AggregateAndOffer(x, rule, kappa, priority, step);
-        }
+    /// <summary>True when an offer with this priority would put the entry into the list.</summary>
+    private bool WouldInsert(double priority) => priority >= 0.0 && (_heap.Count < Capacity || priority > _heap[0].P);
 
-        scale = 1.0 / (_heap.Count + 1);
-        _sum!.add_(x);
-        _pending = new PendingOffer(x, priority, step);
-        return _sum;
-    }
-
-    public override void FinishPendingOffer()
+    public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
     {
-        if (_pending is { } p)
+        RejectRandomReplacement(criticalTest);
+        if (Decide(priority.ToHost(), step) is { } decision)
         {
-            _pending = null;
-            Insert(p.X, p.Priority, p.Step, sumHoldsNew: true);
+            Apply(x, decision, sumHoldsNew: false);
         }
     }
 
-    // Mean with weight 1 over a non-empty buffer, an entry that will be inserted, one dtype throughout: aggregate from sum + x.
-    private bool CanFuse(Tensor x, AggregationRule rule, double kappa, double priority) =>
-        _sum is not null && _heap.Count > 0 && rule == AggregationRule.Mean && kappa == 1.0
-        && x.dtype == SumDtype && ValueDtype == SumDtype && WouldInsert(priority);
-
-    private sealed record PendingOffer(Tensor X, double Priority, long Step);
-
-    public override void Offer(Tensor x, double priority, long step)
+    public override void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands)
     {
-        // optim.py: if full, insert only if norm > pokeSmallest() (= list[0].p, possibly stale); else always insert.
-        if (_heap.Count >= Capacity && !(priority > _heap[0].P))
+        RejectRandomReplacement(criticalTest);
+        operands.Count = _heap.Count;
+        operands.Sum = _sum is null ? 0 : FusedMemory.Address(_sum);
+        if (_sum is null && _heap.Count > 0)
+        {
+            _entryAddresses ??= new nint[Capacity];
+            for (int i = 0; i < _heap.Count; i++)
+            {
+                _entryAddresses[i] = SlotAddress(_heap[i].Slot);
+            }
+
+            operands.Entries = _entryAddresses;
+        }
+
+        _planned = Decide(priority, step);
+        if (_planned is { Inserted: true } d)
+        {
+            operands.Admits = true;
+            operands.Target = SlotAddress(d.NewSlot);
+            operands.Replaces = d.Replaces;
+        }
+    }
+
+    public override void CompleteOffer()
+    {
+        if (_planned is not { } d)
         {
             return;
         }
 
-        Insert(x, priority, step, sumHoldsNew: false);
+        _planned = null;
+        foreach (int slot in d.OthersLeaving)
+        {
+            SubtractFromSum(slot);
+            ZeroSlot(slot);
+        }
+
+        CountChanges(d.Changes, d.ResyncNow);
     }
 
-    /// <summary>True when <see cref="Offer(Tensor, double, long)"/> would put the entry into the list.</summary>
-    private bool WouldInsert(double priority) => priority >= 0.0 && (_heap.Count < Capacity || priority > _heap[0].P);
-
-    public override void Offer(Tensor x, Tensor priority, double criticalTest, long step)
+    private static void RejectRandomReplacement(double criticalTest)
     {
         if (criticalTest > 0.0)
         {
             throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
         }
-
-        double p;
-        using (NewDisposeScope())
-        {
-            p = priority.to(ScalarType.Float64).cpu().item<double>();
-        }
-
-        Offer(x, p, step);
     }
 
     /// <summary>
-    /// <c>PriorityDict.__setitem__</c>: append, filter, heapify, trim. With a running sum, entries that leave are subtracted
-    /// and the new one is added (unless <paramref name="sumHoldsNew"/>: the caller has added <paramref name="x"/> already).
+    /// What an offer does to the heap list (<c>PriorityDict.__setitem__</c>: append, filter, heapify, trim), decided on the
+    /// host and applied to the list at once; the values and the running sum are left to <see cref="Apply"/> or a fused kernel.
     /// </summary>
-    private void Insert(Tensor x, double priority, long step, bool sumHoldsNew)
+    private sealed class Decision
     {
+        /// <summary>Whether the entry enters the list.</summary>
+        public bool Inserted;
+
+        /// <summary>Its slot (the lowest slot no kept entry uses).</summary>
+        public int NewSlot = -1;
+
+        /// <summary>Whether that slot held an entry that leaves.</summary>
+        public bool Replaces;
+
+        /// <summary>Slots of the entries that leave, in old list order (the replaced one included).</summary>
+        public readonly List<int> Leaving = new();
+
+        /// <summary>Slots of the entries that leave, except the replaced one.</summary>
+        public readonly List<int> OthersLeaving = new();
+
+        /// <summary>Changes of the running sum (entries in and out).</summary>
+        public int Changes;
+
+        /// <summary>An entry offered with a non-finite priority left: the running sum is recomputed at once.</summary>
+        public bool ResyncNow;
+    }
+
+    /// <summary>
+    /// The reference's offer decision. A full list admits only if <c>priority &gt; list[0]</c> (possibly a stale minimum);
+    /// nothing changes otherwise (returns null). An admitted offer appends, drops every entry whose priority is not
+    /// <c>&gt;= 0</c> (NaN), heapifies and keeps the last C list entries.
+    /// </summary>
+    private Decision? Decide(double priority, long step)
+    {
+        // optim.py: if full, insert only if norm > pokeSmallest() (= list[0].p, possibly stale); else always insert.
+        if (_heap.Count >= Capacity && !(priority > _heap[0].P))
+        {
+            return null;
+        }
+
         var list = new List<Entry>(_heap.Count + 1);
         foreach (var e in _heap)
         {
@@ -205,16 +243,14 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             }
         }
 
-        // Entries that left the list (evicted or filtered): subtract them from the running sum.
-        bool resync = false;
-        int changes = 0;
+        var decision = new Decision();
         foreach (var e in _heap)
         {
             if (!used[e.Slot])
             {
-                resync |= !IsFinite(e.P);
-                SubtractFromSum(e.Slot);
-                changes++;
+                decision.ResyncNow |= !IsFinite(e.P);
+                decision.Leaving.Add(e.Slot);
+                decision.Changes++;
             }
         }
 
@@ -224,33 +260,56 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             var e = list[newIndex];
             e.Slot = slot;
             list[newIndex] = e;
-            used[slot] = true;
-            var stored = Slot(slot);
+            decision.Inserted = true;
+            decision.NewSlot = slot;
+            decision.Replaces = decision.Leaving.Contains(slot);
+            decision.Changes++;
+        }
+
+        foreach (int slot in decision.Leaving)
+        {
+            if (slot != decision.NewSlot)
+            {
+                decision.OthersLeaving.Add(slot);
+            }
+        }
+
+        _heap = list;
+        return decision;
+    }
+
+    /// <summary>
+    /// The element-wise part of a decided offer, with tensor operations: the entries that leave are subtracted from the running
+    /// sum (in old list order), the new one is stored and added (unless <paramref name="sumHoldsNew"/>: the caller has added
+    /// <paramref name="x"/> already), and the slots left empty are zeroed.
+    /// </summary>
+    private void Apply(Tensor x, Decision decision, bool sumHoldsNew)
+    {
+        foreach (int slot in decision.Leaving)
+        {
+            SubtractFromSum(slot);
+        }
+
+        if (decision.Inserted)
+        {
+            var stored = Slot(decision.NewSlot);
             stored.copy_(x);
             if (_sum is not null && !sumHoldsNew)
             {
                 _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype));
             }
-
-            changes++;
         }
         else if (_sum is not null && sumHoldsNew)
         {
             _sum.sub_(x);
         }
 
-        // Entries that left and whose slot was not reused: zero their slot.
-        foreach (var e in _heap)
+        foreach (int slot in decision.OthersLeaving)
         {
-            if (!used[e.Slot])
-            {
-                Slot(e.Slot).zero_();
-                used[e.Slot] = true;
-            }
+            ZeroSlot(slot);
         }
 
-        _heap = list;
-        CountChanges(changes, resync);
+        CountChanges(decision.Changes, decision.ResyncNow);
     }
 
     /// <summary>The view <c>values[slot]</c>, created once (each new view is a native call and a handle).</summary>
@@ -259,6 +318,9 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         _slotViews ??= new Tensor?[Capacity];
         return _slotViews[slot] ??= _values.select(0, slot).DetachFromDisposeScope();
     }
+
+    /// <summary>The address of <c>values[slot]</c> (host memory only).</summary>
+    private nint SlotAddress(int slot) => FusedMemory.Address(_values) + (nint)(slot * EntryElements() * _values.element_size());
 
     private void ReleaseSlotViews()
     {
@@ -284,8 +346,26 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             return;
         }
 
+        if (OnHostMemory)
+        {
+            HostKernels.Subtract(SumDtype, FusedMemory.Address(_sum), SlotAddress(slot), EntryElements());
+            return;
+        }
+
         var old = Slot(slot);
         _sum.sub_(old.dtype == _sum.dtype ? old : old.to(_sum.dtype));
+    }
+
+    private void ZeroSlot(int slot)
+    {
+        if (OnHostMemory)
+        {
+            HostKernels.Zero(ValueDtype, SlotAddress(slot), EntryElements());
+        }
+        else
+        {
+            Slot(slot).zero_();
+        }
     }
 
     /// <summary>
@@ -314,13 +394,23 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             return;
         }
 
-        using (NewDisposeScope())
+        if (_heap.Count == 0)
         {
-            if (_heap.Count == 0)
+            _sum.zero_();
+        }
+        else if (OnHostMemory)
+        {
+            var terms = new nint[_heap.Count];
+            for (int i = 0; i < terms.Length; i++)
             {
-                _sum.zero_();
+                terms[i] = SlotAddress(_heap[i].Slot);
             }
-            else
+
+            HostKernels.SumInOrder(SumDtype, FusedMemory.Address(_sum), terms, terms.Length, EntryElements());
+        }
+        else
+        {
+            using (NewDisposeScope())
             {
                 _sum.copy_(ListOrderSum(_sum.dtype));
             }
@@ -369,7 +459,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             {
                 resync |= !IsFinite(e.P);
                 SubtractFromSum(e.Slot);
-                Slot(e.Slot).zero_();
+                ZeroSlot(e.Slot);
                 removed = true;
                 changes++;
             }

@@ -21,8 +21,11 @@ namespace OptimDsl.Runtime;
 /// <item>the count is a host integer until <see cref="DropOlderThan"/> first has something to drop; from then on the
 /// occupancy mask and the count live on the device (first free slot = preferred target; full = argmin over all keys).</item>
 /// </list>
+/// This file holds the device-side decisions, used when the buffer lives on an accelerator (or the parameter's dtype is a
+/// reduced-precision one). A buffer of float32/float64 values on the CPU takes the same decisions on the host, reading its
+/// bookkeeping tensors' memory directly (SlotCriticalBuffer.Host.cs): on the CPU there is no device to synchronise with.
 /// </summary>
-internal sealed class SlotCriticalBuffer : CriticalStore
+internal sealed partial class SlotCriticalBuffer : CriticalStore
 {
     private const int StateMagic = 0x534C4F54; // "SLOT"
 
@@ -94,26 +97,30 @@ internal sealed class SlotCriticalBuffer : CriticalStore
         return where(_deviceCount!.gt(0), result, x);
     }
 
-    public override void Offer(Tensor x, double priority, long step)
-    {
-        var dtype = _keys is not null ? _keys.dtype : SumDtype;
-        // A fill kernel, not a host-to-device copy.
-        var p = full(Array.Empty<long>(), priority, dtype: dtype, device: Device);
-        Offer(x, p, 0.0, step);
-    }
-
-    public override void Offer(Tensor x, Tensor priority, double criticalTest, long step)
+    public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
     {
         if (!Shapes.Equal(x.shape, Shape))
         {
             throw new ArgumentException("The offered tensor's shape does not match the buffer's.", nameof(x));
         }
 
-        if (priority.numel() != 1)
+        if (DecidesOnHost)
+        {
+            OfferDecidedOnHost(x, priority, criticalTest, step);
+            return;
+        }
+
+        Tensor p = priority.Device ?? full(Array.Empty<long>(), priority.Value, dtype: _keys is not null ? _keys.dtype : SumDtype, device: Device); // a fill, not a copy
+        if (p.numel() != 1)
         {
             throw new ArgumentException("The priority must be a one-element tensor.", nameof(priority));
         }
 
+        OfferDecidedOnDevice(x, p, criticalTest, step);
+    }
+
+    private void OfferDecidedOnDevice(Tensor x, Tensor priority, double criticalTest, long step)
+    {
         var keys = EnsureKeys(priority.dtype);
         var pk = priority.reshape(1);
         if (pk.dtype != keys.dtype || pk.device != keys.device)
@@ -233,7 +240,17 @@ internal sealed class SlotCriticalBuffer : CriticalStore
         }
     }
 
-    public override void Decay(double decay) => _keys?.mul_(decay);
+    public override void Decay(double decay)
+    {
+        if (DecidesOnHost)
+        {
+            DecayOnHost(decay);
+        }
+        else
+        {
+            _keys?.mul_(decay);
+        }
+    }
 
     public override void DropOlderThan(int maxAge, long stepsSeen)
     {
@@ -250,6 +267,13 @@ internal sealed class SlotCriticalBuffer : CriticalStore
         }
 
         EnsureDeviceMode();
+        if (DecidesOnHost)
+        {
+            DropOnHost(threshold);
+            _droppedThrough = threshold;
+            return;
+        }
+
         if (threshold - _droppedThrough <= 2)
         {
             // Usual case (called every step with the same maxAge): the entries offered at one or two steps expire.

@@ -9,7 +9,7 @@ namespace OptimDsl.Runtime
     /// the relative learning rate (<c>_get_lr</c>), the decay schedule <c>beta2t</c> and update clipping. The tensor-valued
     /// helpers stay on the device: they never read a tensor on the host.
     /// </summary>
-    public static class AdafactorMath
+    public static partial class AdafactorMath
     {
         /// <summary>
         /// HF <c>_get_lr</c>: <c>rho = relativeStep ? min(warmupInit ? 1e-6·step : 1e-2, 1/sqrt(step)) : lr</c>;

@@ -17,7 +17,7 @@ namespace OptimDsl.Runtime
     /// tensor on the host.
     /// </para>
     /// </summary>
-    public sealed class FactoredSecondMoment : IDisposable
+    public sealed partial class FactoredSecondMoment : IDisposable
     {
         private const string Layout = "OptimDsl.FactoredSecondMoment/1";
 

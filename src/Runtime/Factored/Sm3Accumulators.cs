@@ -16,7 +16,7 @@ namespace OptimDsl.Runtime
     /// The accumulators have the parameter's dtype and device (like the reference, which allocates them like the gradient),
     /// start at zero and are detached from every dispose scope. <see cref="Update"/> never reads a tensor on the host.
     /// </summary>
-    public sealed class Sm3Accumulators : IDisposable
+    public sealed partial class Sm3Accumulators : IDisposable
     {
         private const string Layout = "OptimDsl.Sm3Accumulators/1";
 

@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/AdafactorCriticalGradients/v1/f87016c1";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate; null with relative_step (the step size is then min(1e-2, 1/sqrt(t))) (default: null).</param>
@@ -33,9 +40,10 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize)
+        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -59,9 +67,10 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize)
+        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -85,8 +94,9 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
+        public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             global::OptimDsl.Runtime.Arguments.CheckAdafactor(lr, relative_step, warmup_init);
@@ -114,6 +124,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -209,11 +220,12 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            global::TorchSharp.torch.Tensor?[] priorities = global::OptimDsl.Runtime.CriticalPriority.OnDevice(grads, synced);
             double kappaWeight = kappa;
-            using global::TorchSharp.Scalar beta1Scalar = beta1 ?? 0.0;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - (beta1 ?? 0.0);
-            using global::TorchSharp.Scalar negativeWeightDecay = -weight_decay;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -222,12 +234,79 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("AdafactorCriticalGradients does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "AdafactorCriticalGradients", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();
+                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);
+                t.Elements = param.numel();
+                t.RowLength = (int)rowLength;
+                t.Factored = param.dim() >= 2;
+                t.Position = index;
+                t.State = state;
+                t.maximize = maximize;
+                t.useFirstMoment = beta1 is not null;
+                t.applyWeightDecay = weight_decay != 0;
+                if (t.useFirstMoment && state.exp_avg is null)
+                {
+                    state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                }
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
+                t.beta1Scalar = beta1 ?? 0.0;
+                t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+                t.negativeWeightDecay = -weight_decay;
+                t.criticalKappa = kappaWeight;
+                t.criticalRule = aggr;
+                t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
+                t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
+                t.adafactorEps1 = eps1;
+                t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedGradientNorms(parameters.Length, single, dual));
+            PlanCriticalOffers(single, priorities, max_age, 0.0);
+            PlanCriticalOffers(dual, priorities, max_age, 0.0);
+            PrepareAdafactor<float>(single);
+            PrepareAdafactor<double>(dual);
+            single.Run(AdafactorStatisticsSingle);
+            dual.Run(AdafactorStatisticsDouble);
+            FinishAdafactorStatistics<float>(single, lr, eps2, relative_step, scale_parameter, warmup_init);
+            FinishAdafactorStatistics<double>(dual, lr, eps2, relative_step, scale_parameter, warmup_init);
+            single.Run(AdafactorRmsSingle);
+            dual.Run(AdafactorRmsDouble);
+            FinishAdafactorClip<float>(single, clip_threshold);
+            FinishAdafactorClip<double>(dual, clip_threshold);
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+            CompleteCriticalOffers(single, decay);
+            CompleteCriticalOffers(dual, decay);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar beta1Scalar = beta1 ?? 0.0;
+            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+            using global::TorchSharp.Scalar negativeWeightDecay = -weight_decay;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]!);
-                    else state.critical.Offer(d, priorities[index]!);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index], 0.0);
+                    else state.critical.Offer(d, priorities[index], 0.0);
                 }
                 global::TorchSharp.torch.Tensor learningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);
                 global::TorchSharp.torch.Tensor update = state.factored.Precondition(d, global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate), eps1);
@@ -243,6 +322,488 @@ namespace OptimDsl.Optimizers
                 param.sub_(update);
                 state.critical?.DecayPriorities(decay);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorStatisticsSingle = AdafactorStatistics<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorStatisticsDouble = AdafactorStatistics<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorRmsSingle = AdafactorRms<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorRmsDouble = AdafactorRms<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void AdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            bool maximize = t.maximize;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = false;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            bool adafactorFactored = t.Factored;
+            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
+            global::System.Numerics.Vector<double> adafactorParamSquares = default;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = rowLength;
+                global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+                global::System.Numerics.Vector<double> adafactorRowSum = default;
+                global::System.Span<double> adafactorColumnSums = t.Factored ? t.State.factored.ColumnSums(work.Ordinal, row) : default;
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    const bool whole = true;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
+                    if (adafactorFactored)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
+                    }
+                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    const bool whole = false;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
+                    if (adafactorFactored)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
+                    }
+                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                }
+                if (t.Factored) t.State.factored.SetRowSum(row, global::OptimDsl.Runtime.FusedVector.Total(adafactorRowSum));
+            }
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.FusedVector.Total(adafactorParamSquares);
+        }
+
+        /// <summary>Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void AdafactorRms<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            bool maximize = t.maximize;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = false;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            bool adafactorFactored = t.Factored;
+            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
+            global::System.Numerics.Vector<T> adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));
+            global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
+            global::System.Numerics.Vector<double> adafactorUpdateSquares = default;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = rowLength;
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+                global::System.Span<T> adafactorFullMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.adafactorFull, first, count);
+                global::System.Numerics.Vector<T> adafactorRowFactor = t.Factored ? new(t.State.factored.RowFactor<T>(row)) : default;
+                global::System.Span<T> adafactorColumnFactors = t.Factored ? t.State.factored.ColumnFactors<T>(row) : default;
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    const bool whole = true;
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> adafactorUpdate;
+                    if (adafactorFactored)
+                    {
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                    }
+                    else
+                    {
+                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
+                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                    }
+                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    const bool whole = false;
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> adafactorUpdate;
+                    if (adafactorFactored)
+                    {
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                    }
+                    else
+                    {
+                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
+                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                    }
+                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                }
+            }
+            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.Total(adafactorUpdateSquares);
+        }
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
+            global::System.Numerics.Vector<T> negativeWeightDecay = new(T.CreateTruncating(t.negativeWeightDecay));
+            bool maximize = t.maximize;
+            bool useFirstMoment = t.useFirstMoment;
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool exp_avgPresent = t.exp_avg != 0;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = t.critical.Admits;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            bool adafactorFactored = t.Factored;
+            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
+            global::System.Numerics.Vector<T> adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));
+            global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
+            global::System.Numerics.Vector<T> adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));
+            global::System.Numerics.Vector<T> adafactorClip = new(T.CreateTruncating(t.adafactorClip));
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = rowLength;
+                global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
+                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+                global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+                global::System.Span<T> adafactorFullMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.adafactorFull, first, count);
+                global::System.Numerics.Vector<T> adafactorRowFactor = t.Factored ? new(t.State.factored.RowFactor<T>(row)) : default;
+                global::System.Span<T> adafactorColumnFactors = t.Factored ? t.State.factored.ColumnFactors<T>(row) : default;
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    const bool whole = true;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    global::System.Numerics.Vector<T> criticalEntry = d;
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAdmits)
+                    {
+                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                        criticalSlot = criticalEntry;
+                    }
+                    global::System.Numerics.Vector<T> adafactorUpdate;
+                    if (adafactorFactored)
+                    {
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                    }
+                    else
+                    {
+                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
+                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                    }
+                    adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;
+                    if (useFirstMoment)
+                    {
+                        exp_avg = exp_avg * beta1Scalar + adafactorUpdate * oneMinusBeta1;
+                        adafactorUpdate = exp_avg;
+                    }
+                    if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
+                    param = param - adafactorUpdate;
+                    global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(exp_avgMemory, i, exp_avg);
+                    if (criticalAdmits)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
+                        global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                    }
+                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.Store(adafactorFullMemory, i, adafactorFull);
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    const bool whole = false;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    global::System.Numerics.Vector<T> criticalEntry = d;
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAdmits)
+                    {
+                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                        criticalSlot = criticalEntry;
+                    }
+                    global::System.Numerics.Vector<T> adafactorUpdate;
+                    if (adafactorFactored)
+                    {
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                    }
+                    else
+                    {
+                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
+                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                    }
+                    adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;
+                    if (useFirstMoment)
+                    {
+                        exp_avg = exp_avg * beta1Scalar + adafactorUpdate * oneMinusBeta1;
+                        adafactorUpdate = exp_avg;
+                    }
+                    if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
+                    param = param - adafactorUpdate;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                    if (criticalAdmits)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    }
+                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullMemory, i, adafactorFull);
+                }
+            }
+        }
+
+        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start * t.RowLength, work.Count * t.RowLength);
+        }
+
+        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
+        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        {
+            if (single.Count + dual.Count == 0) return null;
+            var norms = new double[count];
+            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
+            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return norms;
+
+            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            {
+                batch.ResetPartials(1);
+                batch.Run(kernel);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                }
+            }
+        }
+
+        /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                if (t.State.critical is not { } buffer) continue;
+                t.criticalSeeding = !buffer.HasEverReceived;
+                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+            }
+        }
+
+        /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.Tensor(i).State.critical is not { } buffer) continue;
+                buffer.CompleteOffer();
+                buffer.DecayPriorities(decay);
+            }
+        }
+
+        /// <summary>Resets each Adafactor parameter's sums, before the statistics pass.</summary>
+        private static void PrepareAdafactor<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            batch.ResetPartials(2);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                t.State.factored.PrepareFused<T>(batch.ItemsOf(i));
+            }
+        }
+
+        /// <summary>The relative learning rates and the factors' update, after the statistics pass.</summary>
+        private static void FinishAdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double lr, double eps2, bool relativeStep, bool scaleParameter, bool warmupInit)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                double rms = global::System.Math.Sqrt(batch.SumPartials(i, 0)) / global::System.Math.Sqrt(t.Elements);
+                t.adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(rms, t.State.step, lr, eps2, relativeStep, scaleParameter, warmupInit, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
+                if (t.Factored) t.State.factored.FinishStatistics<T>(batch.ItemsOf(i), t.adafactorBeta2);
+            }
+        }
+
+        /// <summary>The clipping divisors, after the RMS pass.</summary>
+        private static void FinishAdafactorClip<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double clipThreshold)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                double rms = global::System.Math.Sqrt(batch.SumPartials(i, 1)) / global::System.Math.Sqrt(t.Elements);
+                t.adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(rms, clipThreshold, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>The parameter's number of elements.</summary>
+            public long Elements;
+
+            /// <summary>Elements per row (the last axis; all elements for rank ≤ 1).</summary>
+            public int RowLength;
+
+            /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>
+            public bool Factored;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.exp_avg</c> (0 when absent).</summary>
+            public nint exp_avg;
+
+            /// <summary><c>beta1 ?? 0.0</c>.</summary>
+            public double beta1Scalar;
+
+            /// <summary><c>1 - (beta1 ?? 0.0)</c>.</summary>
+            public double oneMinusBeta1;
+
+            /// <summary><c>-weight_decay</c>.</summary>
+            public double negativeWeightDecay;
+
+            /// <summary><c>maximize</c>.</summary>
+            public bool maximize;
+
+            /// <summary><c>beta1 is not null</c>.</summary>
+            public bool useFirstMoment;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
+            /// <summary>The critical buffer's offer this step, decided on the host.</summary>
+            public global::OptimDsl.Runtime.CriticalKernelOperands critical;
+
+            /// <summary>Whether this step makes the buffer's very first offer.</summary>
+            public bool criticalSeeding;
+
+            /// <summary>The weight of the buffer term.</summary>
+            public double criticalKappa;
+
+            /// <summary>The aggregation rule.</summary>
+            public global::OptimDsl.AggregationRule criticalRule;
+
+            /// <summary>Address of the full second moment of a rank &lt; 2 parameter (0 otherwise).</summary>
+            public nint adafactorFull;
+
+            /// <summary>This step's decay 1 − t^decay_rate.</summary>
+            public double adafactorBeta2;
+
+            /// <summary>1 − this step's decay.</summary>
+            public double adafactorOneMinusBeta2;
+
+            /// <summary>The regularisation added to squared inputs.</summary>
+            public double adafactorEps1;
+
+            /// <summary>This step's relative learning rate (after the statistics pass).</summary>
+            public double adafactorLearningRate;
+
+            /// <summary>The clipping divisor max(1, RMS(update)/clip_threshold) (after the RMS pass).</summary>
+            public double adafactorClip;
+
         }
 
         /// <inheritdoc/>

@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/Adagrad/v1/26adced3";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.01).</param>
@@ -21,9 +28,10 @@ namespace OptimDsl.Optimizers
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-10).</param>
         /// <param name="weight_decay">Weight decay (L2 penalty added to the gradient) (default: 0.0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public Adagrad(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, lr_decay, initial_accumulator_value, eps, weight_decay, maximize)
+        public Adagrad(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, lr_decay, initial_accumulator_value, eps, weight_decay, maximize, fused)
         {
         }
 
@@ -35,9 +43,10 @@ namespace OptimDsl.Optimizers
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-10).</param>
         /// <param name="weight_decay">Weight decay (L2 penalty added to the gradient) (default: 0.0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public Adagrad(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, lr_decay, initial_accumulator_value, eps, weight_decay, maximize)
+        public Adagrad(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, lr_decay, initial_accumulator_value, eps, weight_decay, maximize, fused)
         {
         }
 
@@ -49,8 +58,9 @@ namespace OptimDsl.Optimizers
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-10).</param>
         /// <param name="weight_decay">Weight decay (L2 penalty added to the gradient) (default: 0.0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public Adagrad(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false)
+        public Adagrad(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.01, double lr_decay = 0.0, double initial_accumulator_value = 0.0, double eps = 1E-10, double weight_decay = 0.0, bool maximize = false, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -65,6 +75,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -132,9 +143,11 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
-            using global::TorchSharp.Scalar one = 1.0;
-            using global::TorchSharp.Scalar epsScalar = eps;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -143,14 +156,157 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("Adagrad does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "Adagrad", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                t.Position = index;
+                t.State = state;
+                t.maximize = maximize;
+                t.applyWeightDecay = weight_decay != 0;
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.sum = global::OptimDsl.Runtime.FusedMemory.Address(state.sum);
+                t.weightDecayScalar = weight_decay;
+                t.one = 1.0;
+                t.epsScalar = eps;
+                t.negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+            }
+
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
+            using global::TorchSharp.Scalar one = 1.0;
+            using global::TorchSharp.Scalar epsScalar = eps;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.sum.addcmul_(d, d, value: one);
-                global::TorchSharp.torch.Tensor denom = state.sum.sqrt();
-                denom.add_(epsScalar);
-                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+                global::TorchSharp.torch.Tensor denom = state.sum.sqrt().add_(epsScalar);
                 param.addcdiv_(d, denom, value: negativeStepSize);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("sum", state.sum, param);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
+            global::System.Numerics.Vector<T> one = new(T.CreateTruncating(t.one));
+            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            bool maximize = t.maximize;
+            bool applyWeightDecay = t.applyWeightDecay;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            global::System.Span<T> sumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.sum, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> sum = global::OptimDsl.Runtime.FusedVector.Load(sumMemory, i);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                sum = sum + d * d * one;
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(sum) + epsScalar;
+                param = param + d / denom * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.Store(sumMemory, i, sum);
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                global::System.Numerics.Vector<T> sum = global::OptimDsl.Runtime.FusedVector.LoadTail(sumMemory, i);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                sum = sum + d * d * one;
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(sum) + epsScalar;
+                param = param + d / denom * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(sumMemory, i, sum);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.sum</c>.</summary>
+            public nint sum;
+
+            /// <summary><c>weight_decay</c>.</summary>
+            public double weightDecayScalar;
+
+            /// <summary><c>1.0</c>.</summary>
+            public double one;
+
+            /// <summary><c>eps</c>.</summary>
+            public double epsScalar;
+
+            /// <summary><c>-(lr / (1 + (state.step - 1) * lr_decay))</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>maximize</c>.</summary>
+            public bool maximize;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
         }
 
         /// <inheritdoc/>

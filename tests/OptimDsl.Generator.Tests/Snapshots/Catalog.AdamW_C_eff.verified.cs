@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/AdamW_C_eff/v1/4afcfd34";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.001).</param>
@@ -27,9 +34,10 @@ namespace OptimDsl.Optimizers
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, synced, buffer_dtype, max_age)
+        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, synced, buffer_dtype, max_age, fused)
         {
         }
 
@@ -47,9 +55,10 @@ namespace OptimDsl.Optimizers
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, synced, buffer_dtype, max_age)
+        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, synced, buffer_dtype, max_age, fused)
         {
         }
 
@@ -67,8 +76,9 @@ namespace OptimDsl.Optimizers
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0)
+        public AdamW_C_eff(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -89,6 +99,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -170,14 +181,12 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            global::TorchSharp.torch.Tensor?[] priorities = global::OptimDsl.Runtime.CriticalPriority.OnDevice(grads, synced);
             double kappaWeight = 1.0;
-            using global::TorchSharp.Scalar decoupledFactor = 1 - lr * weight_decay;
-            using global::TorchSharp.Scalar beta1Scalar = beta1;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - beta1;
-            using global::TorchSharp.Scalar beta2Scalar = beta2;
-            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - beta2;
-            using global::TorchSharp.Scalar epsScalar = eps;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -186,28 +195,342 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("AdamW_C_eff does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "AdamW_C_eff", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                t.Position = index;
+                t.State = state;
+                t.applyWeightDecay = weight_decay != 0;
+                t.amsgrad = amsgrad;
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg);
+                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                t.max_exp_avg_sq = !t.amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.max_exp_avg_sq);
+                t.decoupledFactor = 1 - lr * weight_decay;
+                t.beta1Scalar = beta1;
+                t.oneMinusBeta1 = 1 - beta1;
+                t.beta2Scalar = beta2;
+                t.oneMinusBeta2 = 1 - beta2;
+                t.secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
+                t.epsScalar = eps;
+                t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
+                t.criticalKappa = kappaWeight;
+                t.criticalRule = global::OptimDsl.AggregationRule.Sum;
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedGradientNorms(parameters.Length, single, dual));
+            PlanCriticalOffers(single, priorities, max_age, 0.0);
+            PlanCriticalOffers(dual, priorities, max_age, 0.0);
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+            CompleteCriticalOffers(single, decay);
+            CompleteCriticalOffers(dual, decay);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar decoupledFactor = 1 - lr * weight_decay;
+            using global::TorchSharp.Scalar beta1Scalar = beta1;
+            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - beta1;
+            using global::TorchSharp.Scalar beta2Scalar = beta2;
+            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - beta2;
+            using global::TorchSharp.Scalar epsScalar = eps;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
+                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                 if (weight_decay != 0) param.mul_(decoupledFactor);
                 global::TorchSharp.torch.Tensor d = grad;
-                // A fresh tensor, dead once the moments are updated: its memory then holds the denominator.
-                global::TorchSharp.torch.Tensor? aggregated = null;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = aggregated = state.critical.AggregateAndOffer(d, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!);
-                    else state.critical.Offer(d, priorities[index]!);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index], 0.0);
+                    else state.critical.Offer(d, priorities[index], 0.0);
                 }
                 state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);
                 global::TorchSharp.torch.Tensor numerator = state.exp_avg;
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
-                if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq, state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor denom = aggregated is null ? (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt() : aggregated.copy_(amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt_();
-                using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
-                denom.div_(secondMomentCorrection);
-                denom.add_(epsScalar);
-                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
+                if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq!, state.exp_avg_sq));
+                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt().div_(secondMomentCorrection).add_(epsScalar);
                 param.addcdiv_(numerator, denom, value: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", state.exp_avg_sq, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("max_exp_avg_sq", state.max_exp_avg_sq, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> decoupledFactor = new(T.CreateTruncating(t.decoupledFactor));
+            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
+            global::System.Numerics.Vector<T> beta2Scalar = new(T.CreateTruncating(t.beta2Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta2 = new(T.CreateTruncating(t.oneMinusBeta2));
+            global::System.Numerics.Vector<T> secondMomentCorrection = new(T.CreateTruncating(t.secondMomentCorrection));
+            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool amsgrad = t.amsgrad;
+            bool max_exp_avg_sqPresent = t.max_exp_avg_sq != 0;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = t.critical.Admits;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
+            global::System.Span<T> exp_avg_sqMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg_sq, first, count);
+            global::System.Span<T> max_exp_avg_sqMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.max_exp_avg_sq, first, count);
+            global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+            global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Load(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.Load(max_exp_avg_sqMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                if (applyWeightDecay)
+                {
+                    param = param * decoupledFactor;
+                }
+                global::System.Numerics.Vector<T> d = grad;
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                global::System.Numerics.Vector<T> numerator = exp_avg;
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                if (amsgrad)
+                {
+                    max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(max_exp_avg_sq, exp_avg_sq);
+                }
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(amsgrad ? max_exp_avg_sq : exp_avg_sq) / secondMomentCorrection + epsScalar;
+                param = param + numerator / denom * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.Store(exp_avgMemory, i, exp_avg);
+                global::OptimDsl.Runtime.FusedVector.Store(exp_avg_sqMemory, i, exp_avg_sq);
+                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.Store(max_exp_avg_sqMemory, i, max_exp_avg_sq);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(max_exp_avg_sqMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                if (applyWeightDecay)
+                {
+                    param = param * decoupledFactor;
+                }
+                global::System.Numerics.Vector<T> d = grad;
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                global::System.Numerics.Vector<T> numerator = exp_avg;
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                if (amsgrad)
+                {
+                    max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(max_exp_avg_sq, exp_avg_sq);
+                }
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(amsgrad ? max_exp_avg_sq : exp_avg_sq) / secondMomentCorrection + epsScalar;
+                param = param + numerator / denom * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
+                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(max_exp_avg_sqMemory, i, max_exp_avg_sq);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+        }
+
+        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+        }
+
+        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
+        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        {
+            if (single.Count + dual.Count == 0) return null;
+            var norms = new double[count];
+            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
+            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return norms;
+
+            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            {
+                batch.ResetPartials(1);
+                batch.Run(kernel);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                }
+            }
+        }
+
+        /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                if (t.State.critical is not { } buffer) continue;
+                t.criticalSeeding = !buffer.HasEverReceived;
+                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+            }
+        }
+
+        /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.Tensor(i).State.critical is not { } buffer) continue;
+                buffer.CompleteOffer();
+                buffer.DecayPriorities(decay);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.exp_avg</c>.</summary>
+            public nint exp_avg;
+
+            /// <summary>Address of <c>state.exp_avg_sq</c>.</summary>
+            public nint exp_avg_sq;
+
+            /// <summary>Address of <c>state.max_exp_avg_sq</c> (0 when absent).</summary>
+            public nint max_exp_avg_sq;
+
+            /// <summary><c>1 - lr * weight_decay</c>.</summary>
+            public double decoupledFactor;
+
+            /// <summary><c>beta1</c>.</summary>
+            public double beta1Scalar;
+
+            /// <summary><c>1 - beta1</c>.</summary>
+            public double oneMinusBeta1;
+
+            /// <summary><c>beta2</c>.</summary>
+            public double beta2Scalar;
+
+            /// <summary><c>1 - beta2</c>.</summary>
+            public double oneMinusBeta2;
+
+            /// <summary><c>global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step))</c>.</summary>
+            public double secondMomentCorrection;
+
+            /// <summary><c>eps</c>.</summary>
+            public double epsScalar;
+
+            /// <summary><c>-(lr / (1 - global::System.Math.Pow(beta1, state.step)))</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
+            /// <summary><c>amsgrad</c>.</summary>
+            public bool amsgrad;
+
+            /// <summary>The critical buffer's offer this step, decided on the host.</summary>
+            public global::OptimDsl.Runtime.CriticalKernelOperands critical;
+
+            /// <summary>Whether this step makes the buffer's very first offer.</summary>
+            public bool criticalSeeding;
+
+            /// <summary>The weight of the buffer term.</summary>
+            public double criticalKappa;
+
+            /// <summary>The aggregation rule.</summary>
+            public global::OptimDsl.AggregationRule criticalRule;
+
         }
 
         /// <summary>The default (beta1, beta2) of new groups; schedulers set them on each group.</summary>

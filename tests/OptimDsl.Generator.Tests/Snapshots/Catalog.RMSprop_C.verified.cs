@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/RMSprop_C/v1/63c21083";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.01).</param>
@@ -27,9 +34,10 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Mean).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public RMSprop_C(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, momentum, alpha, centered, eps, weight_decay, topC, decay, kappa, aggr, synced, max_age)
+        public RMSprop_C(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, momentum, alpha, centered, eps, weight_decay, topC, decay, kappa, aggr, synced, max_age, fused)
         {
         }
 
@@ -47,9 +55,10 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Mean).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public RMSprop_C(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, alpha, centered, eps, weight_decay, topC, decay, kappa, aggr, synced, max_age)
+        public RMSprop_C(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, alpha, centered, eps, weight_decay, topC, decay, kappa, aggr, synced, max_age, fused)
         {
         }
 
@@ -67,8 +76,9 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Mean).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public RMSprop_C(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0)
+        public RMSprop_C(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.01, double momentum = 0.0, double alpha = 0.99, bool centered = false, double eps = 1E-08, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, int max_age = 0, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -89,6 +99,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -171,13 +182,12 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            double[] priorities = global::OptimDsl.Runtime.CriticalPriority.OnHost(grads, synced);
             double kappaWeight = 1.0;
-            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
-            using global::TorchSharp.Scalar momentumScalar = momentum;
-            using global::TorchSharp.Scalar beta2Scalar = alpha;
-            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - alpha;
-            using global::TorchSharp.Scalar epsScalar = eps;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -186,24 +196,81 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("RMSprop_C does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "RMSprop_C", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                t.Position = index;
+                t.State = state;
+                t.applyWeightDecay = weight_decay != 0;
+                t.centered = centered;
+                t.usePreconditionedMomentum = momentum > 0;
+                if (t.usePreconditionedMomentum && state.momentum_buffer is null)
+                {
+                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                }
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
+                t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                t.weightDecayScalar = weight_decay;
+                t.beta2Scalar = alpha;
+                t.oneMinusBeta2 = 1 - alpha;
+                t.negativeOne = -1.0;
+                t.epsScalar = eps;
+                t.negativeStepSize = -(lr);
+                t.momentumScalar = momentum;
+                t.criticalKappa = kappaWeight;
+                t.criticalRule = aggr;
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedGradientNorms(parameters.Length, single, dual));
+            PlanCriticalOffers(single, priorities, max_age, 0.0);
+            PlanCriticalOffers(dual, priorities, max_age, 0.0);
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+            CompleteCriticalOffers(single, decay);
+            CompleteCriticalOffers(dual, decay);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
+            using global::TorchSharp.Scalar beta2Scalar = alpha;
+            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - alpha;
+            using global::TorchSharp.Scalar negativeOne = -1.0;
+            using global::TorchSharp.Scalar epsScalar = eps;
+            using global::TorchSharp.Scalar momentumScalar = momentum;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
-                    else state.critical.Offer(d, priorities[index]);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index], 0.0);
+                    else state.critical.Offer(d, priorities[index], 0.0);
                 }
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
                 if (centered) state.grad_avg!.mul_(beta2Scalar).add_(d, alpha: oneMinusBeta2);
-                global::TorchSharp.torch.Tensor denom = (centered ? state.exp_avg_sq.addcmul(state.grad_avg!, state.grad_avg!, value: -1).sqrt_() : state.exp_avg_sq.sqrt());
-                denom.add_(epsScalar);
-                using global::TorchSharp.Scalar negativeStepSize = -(lr);
+                global::TorchSharp.torch.Tensor denom = (centered ? state.exp_avg_sq.addcmul(state.grad_avg!, state.grad_avg!, value: negativeOne).sqrt_() : state.exp_avg_sq.sqrt()).add_(epsScalar);
                 if (momentum > 0)
                 {
                     state.momentum_buffer ??= global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    state.momentum_buffer.mul_(momentumScalar).addcdiv_(d, denom);
-                    param.add_(state.momentum_buffer, alpha: negativeStepSize);
+                    state.momentum_buffer!.mul_(momentumScalar).addcdiv_(d, denom);
+                    param.add_(state.momentum_buffer!, alpha: negativeStepSize);
                 }
                 else
                 {
@@ -211,6 +278,283 @@ namespace OptimDsl.Optimizers
                 }
                 state.critical?.DecayPriorities(decay);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", state.exp_avg_sq, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("grad_avg", state.grad_avg, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", state.momentum_buffer, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
+            global::System.Numerics.Vector<T> beta2Scalar = new(T.CreateTruncating(t.beta2Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta2 = new(T.CreateTruncating(t.oneMinusBeta2));
+            global::System.Numerics.Vector<T> negativeOne = new(T.CreateTruncating(t.negativeOne));
+            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            global::System.Numerics.Vector<T> momentumScalar = new(T.CreateTruncating(t.momentumScalar));
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool centered = t.centered;
+            bool usePreconditionedMomentum = t.usePreconditionedMomentum;
+            bool grad_avgPresent = t.grad_avg != 0;
+            bool momentum_bufferPresent = t.momentum_buffer != 0;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = t.critical.Admits;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            global::System.Span<T> exp_avg_sqMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg_sq, first, count);
+            global::System.Span<T> grad_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad_avg, first, count);
+            global::System.Span<T> momentum_bufferMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.momentum_buffer, first, count);
+            global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+            global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Load(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load(grad_avgMemory, i) : default;
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load(momentum_bufferMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> d = grad;
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                if (centered)
+                {
+                    grad_avg = grad_avg * beta2Scalar + d * oneMinusBeta2;
+                }
+                global::System.Numerics.Vector<T> denom = (centered ? global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq + grad_avg * grad_avg * negativeOne) : global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq)) + epsScalar;
+                if (usePreconditionedMomentum)
+                {
+                    momentum_buffer = momentum_buffer * momentumScalar + d / denom;
+                    param = param + momentum_buffer * negativeStepSize;
+                }
+                else
+                {
+                    param = param + d / denom * negativeStepSize;
+                }
+                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.Store(exp_avg_sqMemory, i, exp_avg_sq);
+                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(grad_avgMemory, i, grad_avg);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(momentum_bufferMemory, i, momentum_buffer);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(grad_avgMemory, i) : default;
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> d = grad;
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                if (centered)
+                {
+                    grad_avg = grad_avg * beta2Scalar + d * oneMinusBeta2;
+                }
+                global::System.Numerics.Vector<T> denom = (centered ? global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq + grad_avg * grad_avg * negativeOne) : global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq)) + epsScalar;
+                if (usePreconditionedMomentum)
+                {
+                    momentum_buffer = momentum_buffer * momentumScalar + d / denom;
+                    param = param + momentum_buffer * negativeStepSize;
+                }
+                else
+                {
+                    param = param + d / denom * negativeStepSize;
+                }
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
+                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(grad_avgMemory, i, grad_avg);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+        }
+
+        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+        }
+
+        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
+        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        {
+            if (single.Count + dual.Count == 0) return null;
+            var norms = new double[count];
+            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
+            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return norms;
+
+            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            {
+                batch.ResetPartials(1);
+                batch.Run(kernel);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                }
+            }
+        }
+
+        /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                if (t.State.critical is not { } buffer) continue;
+                t.criticalSeeding = !buffer.HasEverReceived;
+                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+            }
+        }
+
+        /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.Tensor(i).State.critical is not { } buffer) continue;
+                buffer.CompleteOffer();
+                buffer.DecayPriorities(decay);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.exp_avg_sq</c>.</summary>
+            public nint exp_avg_sq;
+
+            /// <summary>Address of <c>state.grad_avg</c> (0 when absent).</summary>
+            public nint grad_avg;
+
+            /// <summary>Address of <c>state.momentum_buffer</c> (0 when absent).</summary>
+            public nint momentum_buffer;
+
+            /// <summary><c>weight_decay</c>.</summary>
+            public double weightDecayScalar;
+
+            /// <summary><c>alpha</c>.</summary>
+            public double beta2Scalar;
+
+            /// <summary><c>1 - alpha</c>.</summary>
+            public double oneMinusBeta2;
+
+            /// <summary><c>-1.0</c>.</summary>
+            public double negativeOne;
+
+            /// <summary><c>eps</c>.</summary>
+            public double epsScalar;
+
+            /// <summary><c>-(lr)</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>momentum</c>.</summary>
+            public double momentumScalar;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
+            /// <summary><c>centered</c>.</summary>
+            public bool centered;
+
+            /// <summary><c>momentum &gt; 0</c>.</summary>
+            public bool usePreconditionedMomentum;
+
+            /// <summary>The critical buffer's offer this step, decided on the host.</summary>
+            public global::OptimDsl.Runtime.CriticalKernelOperands critical;
+
+            /// <summary>Whether this step makes the buffer's very first offer.</summary>
+            public bool criticalSeeding;
+
+            /// <summary>The weight of the buffer term.</summary>
+            public double criticalKappa;
+
+            /// <summary>The aggregation rule.</summary>
+            public global::OptimDsl.AggregationRule criticalRule;
+
         }
 
         /// <summary>The default momentum of new groups; schedulers set it on each group.</summary>

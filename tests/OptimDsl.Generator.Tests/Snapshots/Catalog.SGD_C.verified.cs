@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/SGD_C/v1/aff4deff";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.001).</param>
@@ -26,9 +33,10 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Sum).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SGD_C(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, aggr, synced, max_age)
+        public SGD_C(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, aggr, synced, max_age, fused)
         {
         }
 
@@ -45,9 +53,10 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Sum).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SGD_C(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, aggr, synced, max_age)
+        public SGD_C(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, aggr, synced, max_age, fused)
         {
         }
 
@@ -64,8 +73,9 @@ namespace OptimDsl.Optimizers
         /// <param name="aggr">Aggregation of the current quantity with the buffer (default: global::OptimDsl.AggregationRule.Sum).</param>
         /// <param name="synced">Priority = sum of the group's per-tensor gradient norms (true) or this tensor's gradient norm (false) (default: true).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SGD_C(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0)
+        public SGD_C(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Sum, bool synced = true, int max_age = 0, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -85,6 +95,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -165,11 +176,12 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            double[] priorities = global::OptimDsl.Runtime.CriticalPriority.OnHost(grads, synced);
             double kappaWeight = kappa;
-            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
-            using global::TorchSharp.Scalar momentumScalar = momentum;
-            using global::TorchSharp.Scalar oneMinusDampening = 1 - dampening;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -178,24 +190,307 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("SGD_C does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "SGD_C", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                t.Position = index;
+                t.State = state;
+                t.applyWeightDecay = weight_decay != 0;
+                t.useMomentum = momentum != 0;
+                t.nesterov = nesterov;
+                if (t.useMomentum && state.momentum_buffer is null)
+                {
+                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    t.momentum_bufferFirstUse = true;
+                }
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.momentum_buffer = !t.useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                t.weightDecayScalar = weight_decay;
+                t.momentumScalar = momentum;
+                t.oneMinusDampening = 1 - dampening;
+                t.negativeStepSize = -(lr);
+                t.criticalKappa = kappaWeight;
+                t.criticalRule = aggr;
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedGradientNorms(parameters.Length, single, dual));
+            PlanCriticalOffers(single, priorities, max_age, 0.0);
+            PlanCriticalOffers(dual, priorities, max_age, 0.0);
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+            CompleteCriticalOffers(single, decay);
+            CompleteCriticalOffers(dual, decay);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
+            using global::TorchSharp.Scalar momentumScalar = momentum;
+            using global::TorchSharp.Scalar oneMinusDampening = 1 - dampening;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index]);
-                    else state.critical.Offer(d, priorities[index]);
+                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index], 0.0);
+                    else state.critical.Offer(d, priorities[index], 0.0);
                 }
                 if (momentum != 0)
                 {
                     if (state.momentum_buffer is null) state.momentum_buffer = d.clone().detach().DetachFromDisposeScope();
-                    else state.momentum_buffer.mul_(momentumScalar).add_(d, alpha: oneMinusDampening);
-                    d = nesterov ? d.add(state.momentum_buffer, alpha: momentumScalar) : state.momentum_buffer;
+                    else state.momentum_buffer!.mul_(momentumScalar).add_(d, alpha: oneMinusDampening);
+                    d = nesterov ? d.add(state.momentum_buffer!, alpha: momentumScalar) : state.momentum_buffer!;
                 }
-                using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 param.add_(d, alpha: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", state.momentum_buffer, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
+            global::System.Numerics.Vector<T> momentumScalar = new(T.CreateTruncating(t.momentumScalar));
+            global::System.Numerics.Vector<T> oneMinusDampening = new(T.CreateTruncating(t.oneMinusDampening));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool useMomentum = t.useMomentum;
+            bool nesterov = t.nesterov;
+            bool momentum_bufferPresent = t.momentum_buffer != 0;
+            bool momentum_bufferFirstUse = t.momentum_bufferFirstUse;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = t.critical.Admits;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            global::System.Span<T> momentum_bufferMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.momentum_buffer, first, count);
+            global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+            global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load(momentum_bufferMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> d = grad;
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                if (useMomentum)
+                {
+                    momentum_buffer = momentum_bufferFirstUse ? d : momentum_buffer * momentumScalar + d * oneMinusDampening;
+                    d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
+                }
+                param = param + d * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(momentum_bufferMemory, i, momentum_buffer);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> d = grad;
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                global::System.Numerics.Vector<T> criticalEntry = d;
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAdmits)
+                {
+                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                    criticalSlot = criticalEntry;
+                }
+                if (useMomentum)
+                {
+                    momentum_buffer = momentum_bufferFirstUse ? d : momentum_buffer * momentumScalar + d * oneMinusDampening;
+                    d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
+                }
+                param = param + d * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                if (criticalAdmits)
+                {
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                }
+            }
+        }
+
+        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+        }
+
+        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
+        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        {
+            if (single.Count + dual.Count == 0) return null;
+            var norms = new double[count];
+            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
+            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return norms;
+
+            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            {
+                batch.ResetPartials(1);
+                batch.Run(kernel);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                }
+            }
+        }
+
+        /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                if (t.State.critical is not { } buffer) continue;
+                t.criticalSeeding = !buffer.HasEverReceived;
+                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+            }
+        }
+
+        /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.Tensor(i).State.critical is not { } buffer) continue;
+                buffer.CompleteOffer();
+                buffer.DecayPriorities(decay);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.momentum_buffer</c> (0 when absent).</summary>
+            public nint momentum_buffer;
+
+            /// <summary>Whether <c>state.momentum_buffer</c> was created by this step (it then takes its first value).</summary>
+            public bool momentum_bufferFirstUse;
+
+            /// <summary><c>weight_decay</c>.</summary>
+            public double weightDecayScalar;
+
+            /// <summary><c>momentum</c>.</summary>
+            public double momentumScalar;
+
+            /// <summary><c>1 - dampening</c>.</summary>
+            public double oneMinusDampening;
+
+            /// <summary><c>-(lr)</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
+            /// <summary><c>momentum != 0</c>.</summary>
+            public bool useMomentum;
+
+            /// <summary><c>nesterov</c>.</summary>
+            public bool nesterov;
+
+            /// <summary>The critical buffer's offer this step, decided on the host.</summary>
+            public global::OptimDsl.Runtime.CriticalKernelOperands critical;
+
+            /// <summary>Whether this step makes the buffer's very first offer.</summary>
+            public bool criticalSeeding;
+
+            /// <summary>The weight of the buffer term.</summary>
+            public double criticalKappa;
+
+            /// <summary>The aggregation rule.</summary>
+            public global::OptimDsl.AggregationRule criticalRule;
+
         }
 
         /// <summary>The default momentum of new groups; schedulers set it on each group.</summary>

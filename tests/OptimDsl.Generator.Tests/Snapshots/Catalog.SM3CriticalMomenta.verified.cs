@@ -13,6 +13,13 @@ namespace OptimDsl.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/SM3CriticalMomenta/v1/976ed60b";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.1).</param>
@@ -26,9 +33,10 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, beta1, beta, eps, topC, decay, kappa, synced, buffer_dtype, max_age, maximize)
+        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, beta1, beta, eps, topC, decay, kappa, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -45,9 +53,10 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, beta1, beta, eps, topC, decay, kappa, synced, buffer_dtype, max_age, maximize)
+        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, beta1, beta, eps, topC, decay, kappa, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -64,8 +73,9 @@ namespace OptimDsl.Optimizers
         /// <param name="buffer_dtype">Storage dtype of the buffer (null: the parameter's dtype), e.g. bfloat16 to halve its memory (default: null).</param>
         /// <param name="max_age">Entries older than this many steps are dropped (0: unlimited) (default: 0).</param>
         /// <param name="maximize">Maximize the objective instead of minimizing it (default: false).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false)
+        public SM3CriticalMomenta(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.1, double beta1 = 0.9, double beta = 0.0, double eps = 1E-30, int topC = 5, double decay = 0.7, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -85,6 +95,7 @@ namespace OptimDsl.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -163,11 +174,12 @@ namespace OptimDsl.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            global::TorchSharp.torch.Tensor?[] priorities = global::OptimDsl.Runtime.CriticalPriority.OnDevice(grads, synced);
             double kappaWeight = kappa;
-            using global::TorchSharp.Scalar beta1Scalar = beta1;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - beta1;
-            using global::TorchSharp.Scalar epsScalar = eps;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -176,21 +188,432 @@ namespace OptimDsl.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("SM3CriticalMomenta does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "SM3CriticalMomenta", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();
+                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);
+                t.Elements = param.numel();
+                t.RowLength = (int)rowLength;
+                t.Factored = param.dim() >= 2;
+                t.Position = index;
+                t.State = state;
+                t.maximize = maximize;
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg);
+                t.beta1Scalar = beta1;
+                t.oneMinusBeta1 = 1 - beta1;
+                t.epsScalar = eps;
+                t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
+                t.criticalKappa = kappaWeight;
+                t.criticalRule = global::OptimDsl.AggregationRule.Sum;
+                t.sm3Beta = beta;
+                t.sm3OneMinusBeta = 1.0 - beta;
+                t.sm3Decays = beta > 0;
+                t.sm3Accumulator = t.Factored ? 0 : state.sm3.FullAddress;
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedGradientNorms(parameters.Length, single, dual));
+            PlanCriticalOffers(single, priorities, max_age, 0.0);
+            PlanCriticalOffers(dual, priorities, max_age, 0.0);
+            PrepareSm3<float>(single);
+            PrepareSm3<double>(dual);
+            single.Run(Sm3MaximaSingle);
+            dual.Run(Sm3MaximaDouble);
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+            CommitSm3<float>(single);
+            CommitSm3<double>(dual);
+            CompleteCriticalOffers(single, decay);
+            CompleteCriticalOffers(dual, decay);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar beta1Scalar = beta1;
+            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - beta1;
+            using global::TorchSharp.Scalar epsScalar = eps;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);
                 global::TorchSharp.torch.Tensor numerator = state.exp_avg;
                 if (state.critical is not null)
                 {
                     state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) numerator = state.critical.AggregateAndOffer(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index]!);
-                    else state.critical.Offer(state.exp_avg, priorities[index]!);
+                    if (state.critical.HasEverReceived) numerator = state.critical.AggregateAndOffer(state.exp_avg, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index], 0.0);
+                    else state.critical.Offer(state.exp_avg, priorities[index], 0.0);
                 }
                 global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);
                 global::TorchSharp.torch.Tensor denom = nu.add(epsScalar).sqrt_();
-                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                 param.addcdiv_(numerator, denom, value: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> Sm3MaximaSingle = Sm3Maxima<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> Sm3MaximaDouble = Sm3Maxima<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>SM3's reduction pass over one work item: the maxima of the estimate ν per row and per column (nothing is stored).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Sm3Maxima<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            if (!t.Factored) return; // a rank ≤ 1 parameter's accumulator is updated element-wise
+            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
+            bool maximize = t.maximize;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = false;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            global::System.Numerics.Vector<T> sm3Beta = new(T.CreateTruncating(t.sm3Beta));
+            global::System.Numerics.Vector<T> sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));
+            bool sm3Decays = t.sm3Decays;
+            bool sm3Factored = t.Factored;
+            global::System.Span<T> sm3ColumnMaxima = t.State.sm3.ColumnMaxima<T>(work.Ordinal);
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = rowLength;
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
+                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+                global::System.Numerics.Vector<T> sm3RowMinimum = t.Factored ? new(t.State.sm3.RowMinimum<T>(row)) : default;
+                global::System.Span<T> sm3Last = t.Factored ? t.State.sm3.LastAccumulator<T>() : default;
+                global::System.Numerics.Vector<T> sm3RowMaximum = new(T.NegativeInfinity);
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    const bool whole = true;
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                    global::System.Numerics.Vector<T> numerator = exp_avg;
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> nu = global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole));
+                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
+                    global::System.Numerics.Vector<T> sm3Valid = whole ? nu : global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity);
+                    sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
+                    global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, whole, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i, whole), sm3Valid));
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    const bool whole = false;
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                    global::System.Numerics.Vector<T> numerator = exp_avg;
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    global::System.Numerics.Vector<T> nu = global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole));
+                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
+                    global::System.Numerics.Vector<T> sm3Valid = whole ? nu : global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity);
+                    sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
+                    global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, whole, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i, whole), sm3Valid));
+                }
+                t.State.sm3.RecordRowMaximum(work.Ordinal, row, global::OptimDsl.Runtime.FusedVector.MaxLane(sm3RowMaximum));
+            }
+        }
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
+            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            bool maximize = t.maximize;
+            bool criticalAggregates = t.critical.Aggregates;
+            bool criticalAdmits = t.critical.Admits;
+            bool criticalReplaces = t.critical.Replaces;
+            bool criticalSeeding = t.criticalSeeding;
+            bool criticalWeighted = t.criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
+            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
+            bool criticalReadsSum = criticalAggregates || criticalAdmits;
+            global::System.Numerics.Vector<T> sm3Beta = new(T.CreateTruncating(t.sm3Beta));
+            global::System.Numerics.Vector<T> sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));
+            bool sm3Decays = t.sm3Decays;
+            bool sm3Factored = t.Factored;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = rowLength;
+                global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
+                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
+                global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+                global::System.Span<T> sm3AccumulatorMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.sm3Accumulator, first, count);
+                global::System.Numerics.Vector<T> sm3RowMinimum = t.Factored ? new(t.State.sm3.RowMinimum<T>(row)) : default;
+                global::System.Span<T> sm3Last = t.Factored ? t.State.sm3.LastAccumulator<T>() : default;
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    const bool whole = true;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.Load(sm3AccumulatorMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                    global::System.Numerics.Vector<T> numerator = exp_avg;
+                    global::System.Numerics.Vector<T> criticalEntry = exp_avg;
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAdmits)
+                    {
+                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                        criticalSlot = criticalEntry;
+                    }
+                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole)) : sm3Accumulator;
+                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
+                    if (!sm3Factored) sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
+                    param = param + numerator / denom * negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                    global::OptimDsl.Runtime.FusedVector.Store(exp_avgMemory, i, exp_avg);
+                    if (criticalAdmits)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
+                        global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                    }
+                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.Store(sm3AccumulatorMemory, i, sm3Accumulator);
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    const bool whole = false;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(sm3AccumulatorMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
+                    global::System.Numerics.Vector<T> numerator = exp_avg;
+                    global::System.Numerics.Vector<T> criticalEntry = exp_avg;
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAdmits)
+                    {
+                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
+                        criticalSlot = criticalEntry;
+                    }
+                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole)) : sm3Accumulator;
+                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
+                    if (!sm3Factored) sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
+                    param = param + numerator / denom * negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                    if (criticalAdmits)
+                    {
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    }
+                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.StoreTail(sm3AccumulatorMemory, i, sm3Accumulator);
+                }
+            }
+        }
+
+        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start * t.RowLength, work.Count * t.RowLength);
+        }
+
+        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
+        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        {
+            if (single.Count + dual.Count == 0) return null;
+            var norms = new double[count];
+            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
+            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return norms;
+
+            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            {
+                batch.ResetPartials(1);
+                batch.Run(kernel);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                }
+            }
+        }
+
+        /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                if (t.State.critical is not { } buffer) continue;
+                t.criticalSeeding = !buffer.HasEverReceived;
+                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+            }
+        }
+
+        /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.Tensor(i).State.critical is not { } buffer) continue;
+                buffer.CompleteOffer();
+                buffer.DecayPriorities(decay);
+            }
+        }
+
+        /// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the maxima pass.</summary>
+        private static void PrepareSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                t.State.sm3.PrepareFused<T>(batch.ItemsOf(i));
+            }
+        }
+
+        /// <summary>The SM3 accumulators take the gathered maxima, after the element-wise pass.</summary>
+        private static void CommitSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ref FusedTensor t = ref batch.Tensor(i);
+                t.State.sm3.CommitFused<T>(batch.ItemsOf(i), t.sm3Beta);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>The parameter's number of elements.</summary>
+            public long Elements;
+
+            /// <summary>Elements per row (the last axis; all elements for rank ≤ 1).</summary>
+            public int RowLength;
+
+            /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>
+            public bool Factored;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.exp_avg</c>.</summary>
+            public nint exp_avg;
+
+            /// <summary><c>beta1</c>.</summary>
+            public double beta1Scalar;
+
+            /// <summary><c>1 - beta1</c>.</summary>
+            public double oneMinusBeta1;
+
+            /// <summary><c>eps</c>.</summary>
+            public double epsScalar;
+
+            /// <summary><c>-(lr / (1 - global::System.Math.Pow(beta1, state.step)))</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>maximize</c>.</summary>
+            public bool maximize;
+
+            /// <summary>The critical buffer's offer this step, decided on the host.</summary>
+            public global::OptimDsl.Runtime.CriticalKernelOperands critical;
+
+            /// <summary>Whether this step makes the buffer's very first offer.</summary>
+            public bool criticalSeeding;
+
+            /// <summary>The weight of the buffer term.</summary>
+            public double criticalKappa;
+
+            /// <summary>The aggregation rule.</summary>
+            public global::OptimDsl.AggregationRule criticalRule;
+
+            /// <summary>Address of the single SM3 accumulator of a rank ≤ 1 parameter (0 otherwise).</summary>
+            public nint sm3Accumulator;
+
+            /// <summary>SM3's coefficient.</summary>
+            public double sm3Beta;
+
+            /// <summary>1 − SM3's coefficient.</summary>
+            public double sm3OneMinusBeta;
+
+            /// <summary>Whether SM3's coefficient is positive (a moving average).</summary>
+            public bool sm3Decays;
+
         }
 
         /// <inheritdoc/>

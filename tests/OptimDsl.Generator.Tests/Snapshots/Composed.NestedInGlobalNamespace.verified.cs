@@ -15,29 +15,39 @@ partial class Outer
             /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
             public const string StateFormat = "OptimDsl/PlainGd/v1/5f30b4e1";
 
+            private readonly bool? _fused;
+            private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+            private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+            /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+            public bool? Fused => _fused;
+
             /// <summary>Creates the optimizer for one group of parameters.</summary>
             /// <param name="parameters">Parameters to optimize.</param>
             /// <param name="lr">Learning rate (default: 1.0).</param>
+            /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
             /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-            public PlainGd(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 1.0)
-                : this(new ParamGroup[] { new ParamGroup(parameters) }, lr)
+            public PlainGd(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 1.0, bool? fused = null)
+                : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, fused)
             {
             }
 
             /// <summary>Creates the optimizer for named parameters (as returned by <c>named_parameters()</c>).</summary>
             /// <param name="parameters">Named parameters to optimize.</param>
             /// <param name="lr">Learning rate (default: 1.0).</param>
+            /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
             /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-            public PlainGd(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 1.0)
-                : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr)
+            public PlainGd(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 1.0, bool? fused = null)
+                : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, fused)
             {
             }
 
             /// <summary>Creates the optimizer for several parameter groups; options a group leaves unset take the values given here.</summary>
             /// <param name="parameters">Parameter groups.</param>
             /// <param name="lr">Learning rate (default: 1.0).</param>
+            /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
             /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-            public PlainGd(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 1.0)
+            public PlainGd(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 1.0, bool? fused = null)
             {
                 if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
                 var defaults = new Options
@@ -47,6 +57,7 @@ partial class Outer
                 };
                 Validate(defaults);
                 _defaults = defaults;
+                _fused = fused;
                 _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
                 foreach (ParamGroup group in parameters)
                 {
@@ -100,6 +111,11 @@ partial class Outer
                 global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
                 var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
                 for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+                single.Clear();
+                dual.Clear();
+                var tensorPath = new global::System.Collections.Generic.List<int>();
                 for (int index = 0; index < parameters.Length; index++)
                 {
                     global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -108,10 +124,104 @@ partial class Outer
                     if (grad.is_sparse) throw new global::System.NotSupportedException("PlainGd does not support sparse gradients (parameter " + index + " of its group has one).");
                     var state = (State)_state[param.Handle];
                     state.step += 1;
-                    global::TorchSharp.torch.Tensor d = grad;
+                    if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "PlainGd", _parameter_groups.IndexOf(group), index, param))
+                    {
+                        tensorPath.Add(index);
+                        continue;
+                    }
+
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                    ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                    t.Position = index;
+                    t.State = state;
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                    t.negativeStepSize = -(lr);
+                }
+
+                single.Run(UpdateSingle);
+                dual.Run(UpdateDouble);
+
+                if (tensorPath.Count == 0)
+                {
+                    return;
+                }
+
+                // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+                foreach (int index in tensorPath)
+                {
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    global::TorchSharp.torch.Tensor grad = grads[index]!;
+                    var state = (State)_state[param.Handle];
                     using global::TorchSharp.Scalar negativeStepSize = -(lr);
+                    global::TorchSharp.torch.Tensor d = grad;
                     param.add_(d, alpha: negativeStepSize);
                 }
+            }
+
+            /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+            private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+            {
+                return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad);
+            }
+
+            private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+            private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+            /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+            /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+            /// <param name="batch">The group's fused parameters of this element type.</param>
+            /// <param name="item">The work item.</param>
+            private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+                where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+            {
+                ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+                ref FusedTensor t = ref batch.Tensor(work.Tensor);
+                global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+                int lanes = global::System.Numerics.Vector<T>.Count;
+                long first = work.Start;
+                int count = work.Count;
+                global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> d = grad;
+                    param = param + d * negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> d = grad;
+                    param = param + d * negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                }
+            }
+
+            /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+            private struct FusedTensor
+            {
+                /// <summary>The parameter's position in its group.</summary>
+                public int Position;
+
+                /// <summary>The parameter's state.</summary>
+                public State State;
+
+                /// <summary>Address of <c>param</c>.</summary>
+                public nint param;
+
+                /// <summary>Address of <c>grad</c>.</summary>
+                public nint grad;
+
+                /// <summary><c>-(lr)</c>.</summary>
+                public double negativeStepSize;
+
             }
 
             /// <inheritdoc/>

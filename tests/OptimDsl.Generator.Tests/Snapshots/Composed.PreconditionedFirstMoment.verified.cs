@@ -13,6 +13,13 @@ namespace MyApp.Optimizers
         /// <summary>Identifies this optimizer's checkpoint layout; loading a checkpoint of another layout fails with a clear message.</summary>
         public const string StateFormat = "OptimDsl/PreconditionedMoment/v1/fe5403c2";
 
+        private readonly bool? _fused;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedSingle;
+        private global::OptimDsl.Runtime.FusedBatch<FusedTensor>? _fusedDouble;
+
+        /// <summary>The <c>fused</c> argument: null = fused CPU kernels where a parameter qualifies, false = never, true = always (or throw).</summary>
+        public bool? Fused => _fused;
+
         /// <summary>Creates the optimizer for one group of parameters.</summary>
         /// <param name="parameters">Parameters to optimize.</param>
         /// <param name="lr">Learning rate (default: 0.001).</param>
@@ -20,9 +27,10 @@ namespace MyApp.Optimizers
         /// <param name="b2">Coefficient of the second-moment moving average (default: 0.99).</param>
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-08).</param>
         /// <param name="weight_decay">Decoupled weight decay: the parameter is multiplied by 1 - lr * weight_decay (default: 0.01).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01)
-            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, b1, b2, eps, weight_decay)
+        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01, bool? fused = null)
+            : this(new ParamGroup[] { new ParamGroup(parameters) }, lr, b1, b2, eps, weight_decay, fused)
         {
         }
 
@@ -33,9 +41,10 @@ namespace MyApp.Optimizers
         /// <param name="b2">Coefficient of the second-moment moving average (default: 0.99).</param>
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-08).</param>
         /// <param name="weight_decay">Decoupled weight decay: the parameter is multiplied by 1 - lr * weight_decay (default: 0.01).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, b1, b2, eps, weight_decay)
+        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01, bool? fused = null)
+            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, b1, b2, eps, weight_decay, fused)
         {
         }
 
@@ -46,8 +55,9 @@ namespace MyApp.Optimizers
         /// <param name="b2">Coefficient of the second-moment moving average (default: 0.99).</param>
         /// <param name="eps">Term added to the denominator for numerical stability (default: 1E-08).</param>
         /// <param name="weight_decay">Decoupled weight decay: the parameter is multiplied by 1 - lr * weight_decay (default: 0.01).</param>
+        /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
-        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01)
+        public PreconditionedMoment(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double b1 = 0.8, double b2 = 0.99, double eps = 1E-08, double weight_decay = 0.01, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             var defaults = new Options
@@ -61,6 +71,7 @@ namespace MyApp.Optimizers
             };
             Validate(defaults);
             _defaults = defaults;
+            _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
             foreach (ParamGroup group in parameters)
             {
@@ -126,12 +137,11 @@ namespace MyApp.Optimizers
             global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
             var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
             for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
-            using global::TorchSharp.Scalar decoupledFactor = 1 - lr * weight_decay;
-            using global::TorchSharp.Scalar beta1Scalar = b1;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - b1;
-            using global::TorchSharp.Scalar beta2Scalar = b2;
-            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - b2;
-            using global::TorchSharp.Scalar epsScalar = eps;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            single.Clear();
+            dual.Clear();
+            var tensorPath = new global::System.Collections.Generic.List<int>();
             for (int index = 0; index < parameters.Length; index++)
             {
                 global::TorchSharp.Modules.Parameter param = parameters[index];
@@ -140,21 +150,209 @@ namespace MyApp.Optimizers
                 if (grad.is_sparse) throw new global::System.NotSupportedException("PreconditionedMoment does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
+                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "PreconditionedMoment", _parameter_groups.IndexOf(group), index, param))
+                {
+                    tensorPath.Add(index);
+                    continue;
+                }
+
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
+                ref FusedTensor t = ref batch.Add(param.numel(), 1);
+                t.Position = index;
+                t.State = state;
+                t.applyWeightDecay = weight_decay != 0;
+                t.useFirstMoment = b1 != 0 || state.exp_avg is not null;
+                if (t.useFirstMoment && state.exp_avg is null)
+                {
+                    state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                }
+                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
+                t.decoupledFactor = 1 - lr * weight_decay;
+                t.beta2Scalar = b2;
+                t.oneMinusBeta2 = 1 - b2;
+                t.epsScalar = eps;
+                t.negativeStepSize = -(lr);
+                t.beta1Scalar = b1;
+                t.oneMinusBeta1 = 1 - b1;
+            }
+
+            single.Run(UpdateSingle);
+            dual.Run(UpdateDouble);
+
+            if (tensorPath.Count == 0)
+            {
+                return;
+            }
+
+            // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
+            using global::TorchSharp.Scalar decoupledFactor = 1 - lr * weight_decay;
+            using global::TorchSharp.Scalar beta2Scalar = b2;
+            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - b2;
+            using global::TorchSharp.Scalar epsScalar = eps;
+            using global::TorchSharp.Scalar beta1Scalar = b1;
+            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - b1;
+            foreach (int index in tensorPath)
+            {
+                global::TorchSharp.Modules.Parameter param = parameters[index];
+                global::TorchSharp.torch.Tensor grad = grads[index]!;
+                var state = (State)_state[param.Handle];
+                using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 if (weight_decay != 0) param.mul_(decoupledFactor);
                 global::TorchSharp.torch.Tensor d = grad;
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
-                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt();
-                denom.add_(epsScalar);
-                using global::TorchSharp.Scalar negativeStepSize = -(lr);
+                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt().add_(epsScalar);
                 global::TorchSharp.torch.Tensor update = d.div(denom);
                 if (b1 != 0 || state.exp_avg is not null)
                 {
                     state.exp_avg ??= global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    state.exp_avg.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);
-                    update = state.exp_avg;
+                    state.exp_avg!.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);
+                    update = state.exp_avg!;
                 }
                 param.add_(update, alpha: negativeStepSize);
             }
+        }
+
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        {
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", state.exp_avg_sq, param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param);
+        }
+
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
+
+        /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
+        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
+        /// <param name="batch">The group's fused parameters of this element type.</param>
+        /// <param name="item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
+        {
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
+            ref FusedTensor t = ref batch.Tensor(work.Tensor);
+            global::System.Numerics.Vector<T> decoupledFactor = new(T.CreateTruncating(t.decoupledFactor));
+            global::System.Numerics.Vector<T> beta2Scalar = new(T.CreateTruncating(t.beta2Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta2 = new(T.CreateTruncating(t.oneMinusBeta2));
+            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
+            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
+            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
+            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool useFirstMoment = t.useFirstMoment;
+            bool exp_avgPresent = t.exp_avg != 0;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            global::System.Span<T> exp_avg_sqMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg_sq, first, count);
+            global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Load(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i) : default;
+                if (applyWeightDecay)
+                {
+                    param = param * decoupledFactor;
+                }
+                global::System.Numerics.Vector<T> d = grad;
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq) + epsScalar;
+                global::System.Numerics.Vector<T> update = d / denom;
+                if (useFirstMoment)
+                {
+                    exp_avg = exp_avg * beta1Scalar + update * oneMinusBeta1;
+                    update = exp_avg;
+                }
+                param = param + update * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.Store(exp_avg_sqMemory, i, exp_avg_sq);
+                if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(exp_avgMemory, i, exp_avg);
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
+                global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i) : default;
+                if (applyWeightDecay)
+                {
+                    param = param * decoupledFactor;
+                }
+                global::System.Numerics.Vector<T> d = grad;
+                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
+                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(exp_avg_sq) + epsScalar;
+                global::System.Numerics.Vector<T> update = d / denom;
+                if (useFirstMoment)
+                {
+                    exp_avg = exp_avg * beta1Scalar + update * oneMinusBeta1;
+                    update = exp_avg;
+                }
+                param = param + update * negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
+                if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+            }
+        }
+
+        /// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>
+        private struct FusedTensor
+        {
+            /// <summary>The parameter's position in its group.</summary>
+            public int Position;
+
+            /// <summary>The parameter's state.</summary>
+            public State State;
+
+            /// <summary>Address of <c>param</c>.</summary>
+            public nint param;
+
+            /// <summary>Address of <c>grad</c>.</summary>
+            public nint grad;
+
+            /// <summary>Address of <c>state.exp_avg_sq</c>.</summary>
+            public nint exp_avg_sq;
+
+            /// <summary>Address of <c>state.exp_avg</c> (0 when absent).</summary>
+            public nint exp_avg;
+
+            /// <summary><c>1 - lr * weight_decay</c>.</summary>
+            public double decoupledFactor;
+
+            /// <summary><c>b2</c>.</summary>
+            public double beta2Scalar;
+
+            /// <summary><c>1 - b2</c>.</summary>
+            public double oneMinusBeta2;
+
+            /// <summary><c>eps</c>.</summary>
+            public double epsScalar;
+
+            /// <summary><c>-(lr)</c>.</summary>
+            public double negativeStepSize;
+
+            /// <summary><c>b1</c>.</summary>
+            public double beta1Scalar;
+
+            /// <summary><c>1 - b1</c>.</summary>
+            public double oneMinusBeta1;
+
+            /// <summary><c>weight_decay != 0</c>.</summary>
+            public bool applyWeightDecay;
+
+            /// <summary><c>b1 != 0 || state.exp_avg is not null</c>.</summary>
+            public bool useFirstMoment;
+
         }
 
         /// <inheritdoc/>

@@ -18,8 +18,23 @@ namespace OptimDsl.PropertyTests.Harness
         /// <summary>Absolute floor of the comparison (for values that cross zero).</summary>
         public const double AbsoluteFloor = 1e-12;
 
+        /// <summary>
+        /// Null when the generated optimizer matches the reference at every step on both back ends (the fused CPU kernels,
+        /// then tensor operations); otherwise the first difference, naming the path.
+        /// </summary>
+        public static string? CompareBothPaths(Type optimizerType, Declaration decl, Scenario scenario, BufferEvents? events = null) =>
+            Labelled("fused path", Compare(optimizerType, decl, scenario, events, fused: true))
+            ?? Labelled("tensor-operation path", Compare(optimizerType, decl, scenario, null, fused: false));
+
+        private static string? Labelled(string path, string? failure) => failure is null ? null : path + ": " + failure;
+
         /// <summary>Null when the generated optimizer matches the reference at every step; otherwise the first difference.</summary>
-        public static string? Compare(Type optimizerType, Declaration decl, Scenario scenario, BufferEvents? events = null)
+        /// <param name="optimizerType">The compiled variant.</param>
+        /// <param name="decl">Its declaration (arguments and reference configuration).</param>
+        /// <param name="scenario">Parameters and gradients.</param>
+        /// <param name="events">Collects the reference buffers' events of a passing case.</param>
+        /// <param name="fused">The optimizer's <c>fused</c> argument (true forces the fused kernels on these float64 CPU tensors).</param>
+        public static string? Compare(Type optimizerType, Declaration decl, Scenario scenario, BufferEvents? events = null, bool? fused = null)
         {
             RefConfig config = decl.ToReference();
             var reference = new ReferenceOptimizer(config, scenario.Initial);
@@ -30,7 +45,7 @@ namespace OptimDsl.PropertyTests.Harness
             OptimizerHelper optimizer;
             try
             {
-                optimizer = OptimizerFactory.Create(optimizerType, parameters, decl.Args);
+                optimizer = OptimizerFactory.Create(optimizerType, parameters, new Dictionary<string, object?>(decl.Args) { ["fused"] = fused });
             }
             catch (Exception e)
             {

@@ -32,8 +32,8 @@ namespace OptimDsl.Tests.Classic
     {
         public abstract ClassicKind Kind { get; }
 
-        /// <summary>The generated (catalog) optimizer.</summary>
-        public abstract optim.Optimizer Generated(IEnumerable<Parameter> parameters);
+        /// <summary>The generated (catalog) optimizer; <paramref name="fused"/> is its <c>fused</c> argument.</summary>
+        public abstract optim.Optimizer Generated(IEnumerable<Parameter> parameters, bool? fused = null);
 
         /// <summary>TorchSharp's built-in optimizer with the same hyper-parameters.</summary>
         public abstract optim.Optimizer Builtin(IEnumerable<Parameter> parameters);
@@ -50,8 +50,8 @@ namespace OptimDsl.Tests.Classic
     {
         public override ClassicKind Kind => ClassicKind.SGD;
 
-        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters) =>
-            new G.SGD(parameters, lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weight_decay: weight_decay, maximize: maximize);
+        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters, bool? fused = null) =>
+            new G.SGD(parameters, lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weight_decay: weight_decay, maximize: maximize, fused: fused);
 
         public override optim.Optimizer Builtin(IEnumerable<Parameter> parameters) =>
             optim.SGD(parameters, learningRate: lr, momentum: momentum, dampening: dampening, weight_decay: weight_decay, nesterov: nesterov, maximize: maximize);
@@ -67,9 +67,9 @@ namespace OptimDsl.Tests.Classic
     {
         public override ClassicKind Kind => decoupled ? ClassicKind.AdamW : ClassicKind.Adam;
 
-        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters) => decoupled
-            ? new G.AdamW(parameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weight_decay, amsgrad: amsgrad, maximize: maximize)
-            : new G.Adam(parameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weight_decay, amsgrad: amsgrad, maximize: maximize);
+        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters, bool? fused = null) => decoupled
+            ? new G.AdamW(parameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weight_decay, amsgrad: amsgrad, maximize: maximize, fused: fused)
+            : new G.Adam(parameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weight_decay, amsgrad: amsgrad, maximize: maximize, fused: fused);
 
         public override optim.Optimizer Builtin(IEnumerable<Parameter> parameters) => decoupled
             ? optim.AdamW(parameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weight_decay, amsgrad: amsgrad, maximize: maximize)
@@ -86,8 +86,8 @@ namespace OptimDsl.Tests.Classic
     {
         public override ClassicKind Kind => ClassicKind.RMSprop;
 
-        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters) =>
-            new G.RMSprop(parameters, lr: lr, alpha: alpha, centered: centered, eps: eps, weight_decay: weight_decay, momentum: momentum, maximize: maximize);
+        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters, bool? fused = null) =>
+            new G.RMSprop(parameters, lr: lr, alpha: alpha, centered: centered, eps: eps, weight_decay: weight_decay, momentum: momentum, maximize: maximize, fused: fused);
 
         public override optim.Optimizer Builtin(IEnumerable<Parameter> parameters) =>
             optim.RMSProp(parameters, lr: lr, alpha: alpha, eps: eps, weight_decay: weight_decay, momentum: momentum, centered: centered, maximize: maximize);
@@ -107,8 +107,8 @@ namespace OptimDsl.Tests.Classic
     {
         public override ClassicKind Kind => ClassicKind.Adagrad;
 
-        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters) =>
-            new G.Adagrad(parameters, lr: lr, lr_decay: lr_decay, initial_accumulator_value: initial_accumulator_value, eps: eps, weight_decay: weight_decay, maximize: maximize);
+        public override optim.Optimizer Generated(IEnumerable<Parameter> parameters, bool? fused = null) =>
+            new G.Adagrad(parameters, lr: lr, lr_decay: lr_decay, initial_accumulator_value: initial_accumulator_value, eps: eps, weight_decay: weight_decay, maximize: maximize, fused: fused);
 
         public override optim.Optimizer Builtin(IEnumerable<Parameter> parameters)
         {

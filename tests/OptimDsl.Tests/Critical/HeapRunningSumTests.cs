@@ -189,56 +189,6 @@ public class HeapRunningSumTests
     }
 
     [Fact]
-    public void AggregateAndOfferScaled_TimesScale_IsTheAggregate_AndTheOfferCompletesBeforeAnyOtherUse()
-    {
-        var r = new Random(5);
-        var like = zeros(9, dtype: ScalarType.Float64);
-        using var scaled = Heap(like, 3, CriticalSum.Running);
-        using var plain = Heap(like, 3, CriticalSum.Running);
-        int folded = 0;
-        for (int step = 0; step < 200; step++)
-        {
-            using var scope = NewDisposeScope();
-            var x = randn(9, dtype: ScalarType.Float64);
-            double p = r.NextDouble() < 0.2 ? 0.001 : 1 + r.NextDouble();
-            var rule = step % 5 == 4 ? AggregationRule.Sum : AggregationRule.Mean; // Sum is never folded: scale 1, a new tensor
-            if (!plain.HasEverReceived)
-            {
-                plain.Offer(x, p);
-                scaled.Offer(x, p);
-            }
-            else
-            {
-                var expected = plain.AggregateAndOffer(x, rule, 1.0, p);
-                var result = scaled.AggregateAndOfferScaled(x, rule, 1.0, p, out double scale);
-                if (scale != 1.0)
-                {
-                    folded++;
-                    Assert.Equal(AggregationRule.Mean, rule);
-                }
-
-                AssertClose(Host(expected), result.mul(scale), 1e-13, "step " + step);
-                if (step % 7 == 0)
-                {
-                    // Any member completes the pending offer first: here a checkpoint taken mid-step.
-                    using var copy = RoundTrip(scaled, () => Heap(like, 3, CriticalSum.Running));
-                    Assert.True(copy.ApproximatelyEquals(plain));
-                }
-
-                scaled.FinishOffer();
-                scaled.FinishOffer(); // idempotent
-            }
-
-            plain.DecayPriorities(0.7);
-            scaled.DecayPriorities(0.7);
-            Assert.Equal(plain.PrioritiesForTesting(), scaled.PrioritiesForTesting());
-            AssertBitEqual(plain.Values, scaled.Values, "values, step " + step);
-        }
-
-        Assert.True(folded > 100, "most steps take the folded path");
-    }
-
-    [Fact]
     public void StateBytes_RunningSumAddsOneParameterSizedTensor()
     {
         var like = zeros(new long[] { 100, 10 }, dtype: ScalarType.Float32);

@@ -7,8 +7,9 @@ using Xunit;
 namespace OptimDsl.Tests.CriticalCatalog
 {
     /// <summary>
-    /// Variants declared with the slot buffer take no host read in their step: the generated step and the slot buffer's
-    /// code contain no item/ToSingle/ToDouble/data/ToArray on tensors. Checked on the generated source the build emitted.
+    /// Variants declared with the slot buffer take no host read in their step: the generated step asks for device
+    /// priorities (host values only where every gradient is on the CPU, where reading costs no synchronisation) and
+    /// contains no item/ToSingle/ToDouble/data/ToArray on tensors. Checked on the generated source the build emitted.
     /// </summary>
     public sealed class NoHostSyncTests
     {
@@ -27,7 +28,7 @@ namespace OptimDsl.Tests.CriticalCatalog
         {
             string source = GeneratedSource(optimizer);
             string step = source[source.IndexOf("private void StepGroup", System.StringComparison.Ordinal)..source.IndexOf("protected override void Dispose", System.StringComparison.Ordinal)];
-            Assert.Contains("CriticalPriority.OnDevice(", step);
+            Assert.Contains("CriticalPriority.ForGroup(grads, synced, onHost: false", step);
             Assert.DoesNotMatch(HostRead, step);
         }
 
@@ -36,9 +37,9 @@ namespace OptimDsl.Tests.CriticalCatalog
         {
             string source = GeneratedSource("Adam_C");
             string step = source[source.IndexOf("private void StepGroup", System.StringComparison.Ordinal)..];
-            Assert.Single(Regex.Matches(step, @"CriticalPriority\.OnHost\("));
-            int loop = step.IndexOf("for (int index = 0;", System.StringComparison.Ordinal);
-            Assert.True(step.IndexOf("CriticalPriority.OnHost(", System.StringComparison.Ordinal) < loop, "the host read must happen before the per-parameter loop");
+            Assert.Single(Regex.Matches(step, @"CriticalPriority\.ForGroup\(grads, synced, onHost: true"));
+            int loop = step.IndexOf("foreach (int index in tensorPath)", System.StringComparison.Ordinal);
+            Assert.True(step.IndexOf("CriticalPriority.ForGroup(", System.StringComparison.Ordinal) < loop, "the host read must happen before the tensor path's per-parameter loop");
         }
 
         private static string GeneratedSource(string optimizer)

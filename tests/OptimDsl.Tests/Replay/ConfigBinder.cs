@@ -14,7 +14,11 @@ namespace OptimDsl.Tests.Replay
     /// </summary>
     public static class ConfigBinder
     {
-        public static object Create(Type optimizer, IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, JsonElement> config)
+        /// <param name="optimizer">The generated optimizer type.</param>
+        /// <param name="parameters">The parameters.</param>
+        /// <param name="config">The reference's keyword arguments.</param>
+        /// <param name="fused">The generated optimizer's <c>fused</c> argument (which back end runs).</param>
+        public static object Create(Type optimizer, IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, JsonElement> config, bool? fused = null)
         {
             ConstructorInfo ctor = optimizer.GetConstructors()
                 .Single(c => c.GetParameters().FirstOrDefault()?.ParameterType == typeof(IEnumerable<Parameter>));
@@ -27,6 +31,7 @@ namespace OptimDsl.Tests.Replay
                 values[key] = Convert(value, formal.ParameterType, key);
             }
 
+            values["fused"] = fused;
             object?[] args = formals.Select((p, i) => i == 0 ? parameters : values.TryGetValue(p.Name!, out object? v) ? v : p.DefaultValue).ToArray();
             return ctor.Invoke(args);
         }

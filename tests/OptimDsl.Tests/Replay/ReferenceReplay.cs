@@ -10,13 +10,16 @@ namespace OptimDsl.Tests.Replay
     /// <summary>Outcome of replaying one case.</summary>
     public sealed record ReplayOutcome(string Name, bool Passed, bool Skipped, string Detail, int FailedStep = 0, double MaxRel = 0);
 
-    /// <summary>Replays a recorded reference run against the catalog optimizer that reproduces it (float64).</summary>
+    /// <summary>
+    /// Replays a recorded reference run against the catalog optimizer that reproduces it (float64), on one back end:
+    /// <c>fused: true</c> forces the fused CPU kernels, <c>fused: false</c> tensor operations.
+    /// </summary>
     public static class ReferenceReplay
     {
         public const double RelativeTolerance = 1e-9;
         public const double AbsoluteFloor = 1e-12;
 
-        public static ReplayOutcome Run(RefVectorCase c)
+        public static ReplayOutcome Run(RefVectorCase c, bool fused)
         {
             Type? type = CatalogLookup.Find(c.Reference);
             if (type is null)
@@ -27,7 +30,7 @@ namespace OptimDsl.Tests.Replay
             using var scope = NewDisposeScope();
             Parameter[] parameters = c.Shapes.Select((shape, i) =>
                 new Parameter(tensor(c.Init[i], dtype: ScalarType.Float64).reshape(shape))).ToArray();
-            var optimizer = (optim.Optimizer)ConfigBinder.Create(type, parameters, c.Config);
+            var optimizer = (optim.Optimizer)ConfigBinder.Create(type, parameters, c.Config, fused);
             try
             {
                 double worst = 0;

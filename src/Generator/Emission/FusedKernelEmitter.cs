@@ -1,0 +1,370 @@
+using System.Collections.Generic;
+using System.Linq;
+using OptimDsl.Generator.Lowering;
+
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary>The kernels of the fused back end: the element-wise pass and the reduction passes of SM3 and Adafactor.</summary>
+    internal enum KernelPass
+    {
+        /// <summary>Every statement, each operand read and written once.</summary>
+        Update,
+
+        /// <summary>SM3: the maxima of ν over each row and each column (rank ≥ 2), gathered per work item.</summary>
+        Sm3Maxima,
+
+        /// <summary>Adafactor: the sums of <c>x² + eps1</c> per row and column, and the parameter's sum of squares.</summary>
+        AdafactorStatistics,
+
+        /// <summary>Adafactor: the preconditioned update's sum of squares (its RMS clips it).</summary>
+        AdafactorRms,
+    }
+
+    /// <summary>
+    /// One kernel of the fused back end: a method generic over float/double that runs one work item — a range of elements,
+    /// or of rows when the step walks rows — loading each operand's vector, running the statements in <c>Vector&lt;T&gt;</c>
+    /// arithmetic (the same text serves the partial last vector, padded with zeros), and storing what it wrote. A reduction
+    /// pass runs the statements before its block without storing anything, then accumulates its reduction.
+    /// </summary>
+    internal sealed class FusedKernelEmitter
+    {
+        private readonly LoweredStep _step;
+        private readonly KernelPass _pass;
+        private readonly Sm3Estimate? _sm3;
+        private readonly AdafactorUpdate? _adafactor;
+
+        public FusedKernelEmitter(LoweredStep step, KernelPass pass)
+        {
+            _step = step;
+            _pass = pass;
+            _sm3 = step.Statements.OfType<Sm3Estimate>().FirstOrDefault();
+            _adafactor = step.Statements.OfType<AdafactorUpdate>().FirstOrDefault();
+        }
+
+        private bool Storing => _pass == KernelPass.Update;
+
+        public void Emit(CodeWriter w)
+        {
+            // The statements first, to learn which operands they read.
+            var body = new CodeWriter();
+            var statements = new KernelStatements(body, _step, _pass);
+            statements.Emit(_step.Statements);
+            HashSet<string> used = statements.Used;
+
+            w.Line("/// <summary>" + Summary() + "</summary>");
+            w.Line("/// <typeparam name=\"T\">The parameters' element type (float or double).</typeparam>");
+            w.Line("/// <param name=\"batch\">The group's fused parameters of this element type.</param>");
+            w.Line("/// <param name=\"item\">The work item.</param>");
+            w.Line("private static void " + _pass + "<T>(" + FusedNames.Batch + " batch, int item)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
+                w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
+                if (_pass == KernelPass.Sm3Maxima)
+                {
+                    w.Line("if (!t.Factored) return; // a rank ≤ 1 parameter's accumulator is updated element-wise");
+                }
+
+                EmitLocals(w, used);
+                if (_step.WalksRows)
+                {
+                    w.Line("int rowLength = t.RowLength;");
+                    using (w.Block("for (long row = work.Start; row < work.Start + work.Count; row++)"))
+                    {
+                        w.Line("long first = row * rowLength;");
+                        w.Line("int count = rowLength;");
+                        EmitSpans(w, used);
+                        EmitRowStart(w);
+                        EmitLoop(w, body, used);
+                        EmitRowEnd(w);
+                    }
+                }
+                else
+                {
+                    w.Line("long first = work.Start;");
+                    w.Line("int count = work.Count;");
+                    EmitSpans(w, used);
+                    EmitLoop(w, body, used);
+                }
+
+                EmitItemEnd(w);
+            }
+
+            w.Line();
+        }
+
+        private string Summary() => _pass switch
+        {
+            KernelPass.Update => "The fused element-wise pass over one work item: every statement of the step, each operand read and written once.",
+            KernelPass.Sm3Maxima => "SM3's reduction pass over one work item: the maxima of the estimate ν per row and per column (nothing is stored).",
+            KernelPass.AdafactorStatistics => "Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.",
+            _ => "Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.",
+        };
+
+        private void EmitLocals(CodeWriter w, HashSet<string> used)
+        {
+            foreach (StepScalar s in _step.Scalars.Where(s => used.Contains(s.Name)))
+            {
+                w.Line(FusedNames.VectorT + " " + s.Name + " = new(T.CreateTruncating(t." + s.Name + "));");
+            }
+
+            foreach (StepCondition c in _step.Conditions.Where(c => used.Contains(c.Name)))
+            {
+                w.Line("bool " + c.Name + " = t." + c.Name + ";");
+            }
+
+            foreach (StepOperand o in _step.Operands.Where(o => FusedStepEmitter.Optional(o) && used.Contains(o.Name)))
+            {
+                w.Line("bool " + o.Name + "Present = t." + o.Name + " != 0;");
+            }
+
+            foreach (StepOperand o in _step.Operands.Where(o => o.Lazy == LazyInit.FromFirstStore && used.Contains(o.Name)))
+            {
+                w.Line("bool " + o.Name + "FirstUse = t." + o.Name + "FirstUse;");
+            }
+
+            if (used.Contains(KernelStatements.CriticalUse))
+            {
+                w.Line("bool criticalAggregates = t.critical.Aggregates;");
+                w.Line("bool criticalAdmits = " + (Storing ? "t.critical.Admits" : "false") + ";");
+                w.Line("bool criticalReplaces = t.critical.Replaces;");
+                w.Line("bool criticalSeeding = t.criticalSeeding;");
+                if (_step.Statements.Any(s => s is CriticalSeedOnly))
+                {
+                    w.Line("bool criticalSeedOnly = t.criticalSeedOnly;");
+                }
+
+                w.Line("bool criticalWeighted = t.criticalKappa != 1.0;");
+                w.Line("global::OptimDsl.AggregationRule criticalRule = t.criticalRule;");
+                w.Line(FusedNames.VectorT + " criticalCount = new(T.CreateTruncating(t.critical.Count));");
+                w.Line(FusedNames.VectorT + " criticalKappa = new(T.CreateTruncating(t.criticalKappa));");
+                if (_step.Critical!.RunningSum)
+                {
+                    w.Line("bool criticalReadsSum = criticalAggregates || criticalAdmits;");
+                }
+            }
+
+            if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
+            {
+                w.Line(FusedNames.VectorT + " sm3Beta = new(T.CreateTruncating(t.sm3Beta));");
+                w.Line(FusedNames.VectorT + " sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));");
+                w.Line("bool sm3Decays = t.sm3Decays;");
+                w.Line("bool sm3Factored = t.Factored;");
+                if (_pass == KernelPass.Sm3Maxima)
+                {
+                    w.Line(FusedNames.Span + " sm3ColumnMaxima = t.State." + _sm3.StateObject + ".ColumnMaxima<T>(work.Ordinal);");
+                }
+            }
+
+            if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse))
+            {
+                w.Line("bool adafactorFactored = t.Factored;");
+                w.Line(FusedNames.VectorT + " adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));");
+                if (_pass != KernelPass.AdafactorStatistics)
+                {
+                    w.Line(FusedNames.VectorT + " adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));");
+                    w.Line(FusedNames.VectorT + " adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));");
+                }
+
+                if (_pass == KernelPass.Update)
+                {
+                    w.Line(FusedNames.VectorT + " adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));");
+                    w.Line(FusedNames.VectorT + " adafactorClip = new(T.CreateTruncating(t.adafactorClip));");
+                }
+
+                if (_pass == KernelPass.AdafactorStatistics)
+                {
+                    w.Line("global::System.Numerics.Vector<double> adafactorParamSquares = default;");
+                }
+
+                if (_pass == KernelPass.AdafactorRms)
+                {
+                    w.Line("global::System.Numerics.Vector<double> adafactorUpdateSquares = default;");
+                }
+            }
+
+            w.Line("int lanes = " + FusedNames.VectorT + ".Count;");
+        }
+
+        // The memory of the operands this kernel reads, for the current range of elements.
+        private void EmitSpans(CodeWriter w, HashSet<string> used)
+        {
+            foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
+            {
+                w.Line(FusedNames.Span + " " + o.Name + "Memory = " + FusedNames.Memory + ".Span<T>(t." + o.Name + ", first, count);");
+            }
+
+            if (used.Contains(KernelStatements.CriticalUse))
+            {
+                if (_step.Critical!.RunningSum)
+                {
+                    w.Line(FusedNames.Span + " criticalSumMemory = " + FusedNames.Memory + ".Span<T>(t.critical.Sum, first, count);");
+                }
+
+                if (Storing)
+                {
+                    w.Line(FusedNames.Span + " criticalSlotMemory = " + FusedNames.Memory + ".Span<T>(t.critical.Target, first, count);");
+                }
+            }
+
+            if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
+            {
+                w.Line(FusedNames.Span + " sm3AccumulatorMemory = " + FusedNames.Memory + ".Span<T>(t.sm3Accumulator, first, count);");
+            }
+
+            if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
+            {
+                w.Line(FusedNames.Span + " adafactorFullMemory = " + FusedNames.Memory + ".Span<T>(t.adafactorFull, first, count);");
+            }
+        }
+
+        private void EmitRowStart(CodeWriter w)
+        {
+            if (_sm3 is { } sm3)
+            {
+                string state = "t.State." + sm3.StateObject;
+                w.Line(FusedNames.VectorT + " sm3RowMinimum = t.Factored ? new(" + state + ".RowMinimum<T>(row)) : default;");
+                w.Line(FusedNames.Span + " sm3Last = t.Factored ? " + state + ".LastAccumulator<T>() : default;");
+                if (_pass == KernelPass.Sm3Maxima)
+                {
+                    w.Line(FusedNames.VectorT + " sm3RowMaximum = new(T.NegativeInfinity);");
+                }
+            }
+
+            if (_adafactor is { } a)
+            {
+                string state = "t.State." + a.StateObject;
+                if (_pass == KernelPass.AdafactorStatistics)
+                {
+                    w.Line("global::System.Numerics.Vector<double> adafactorRowSum = default;");
+                    w.Line("global::System.Span<double> adafactorColumnSums = t.Factored ? " + state + ".ColumnSums(work.Ordinal, row) : default;");
+                }
+                else
+                {
+                    w.Line(FusedNames.VectorT + " adafactorRowFactor = t.Factored ? new(" + state + ".RowFactor<T>(row)) : default;");
+                    w.Line(FusedNames.Span + " adafactorColumnFactors = t.Factored ? " + state + ".ColumnFactors<T>(row) : default;");
+                }
+            }
+        }
+
+        private void EmitRowEnd(CodeWriter w)
+        {
+            if (_sm3 is { } sm3 && _pass == KernelPass.Sm3Maxima)
+            {
+                w.Line("t.State." + sm3.StateObject + ".RecordRowMaximum(work.Ordinal, row, " + FusedNames.Vector + ".MaxLane(sm3RowMaximum));");
+            }
+
+            if (_adafactor is { } a && _pass == KernelPass.AdafactorStatistics)
+            {
+                w.Line("if (t.Factored) t.State." + a.StateObject + ".SetRowSum(row, " + FusedNames.Vector + ".Total(adafactorRowSum));");
+            }
+        }
+
+        private void EmitItemEnd(CodeWriter w)
+        {
+            if (_adafactor is not null && _pass == KernelPass.AdafactorStatistics)
+            {
+                w.Line("batch.Partials(item)[0] = " + FusedNames.Vector + ".Total(adafactorParamSquares);");
+            }
+
+            if (_adafactor is not null && _pass == KernelPass.AdafactorRms)
+            {
+                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".Total(adafactorUpdateSquares);");
+            }
+        }
+
+        // Whole vectors first, then the partial last vector (padded with zeros) through the same statements.
+        private void EmitLoop(CodeWriter w, CodeWriter body, HashSet<string> used)
+        {
+            w.Line("int vectors = count - count % lanes;");
+            using (w.Block("for (int i = 0; i < vectors; i += lanes)"))
+            {
+                EmitIteration(w, body, used, whole: true);
+            }
+
+            using (w.Block("if (vectors < count)"))
+            {
+                w.Line("// The last, partial vector: the same statements on the remaining elements, padded with zeros.");
+                w.Line("int i = vectors;");
+                EmitIteration(w, body, used, whole: false);
+            }
+        }
+
+        private void EmitIteration(CodeWriter w, CodeWriter body, HashSet<string> used, bool whole)
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(body.ToString(), @"\bwhole\b"))
+            {
+                w.Line("const bool whole = " + (whole ? "true" : "false") + ";");
+            }
+
+            string Load(string memory) => FusedNames.Vector + "." + (whole ? "Load" : "LoadTail") + "(" + memory + ", i)";
+            foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
+            {
+                w.Line(FusedNames.VectorT + " " + o.Name + " = " + (FusedStepEmitter.Optional(o) ? o.Name + "Present ? " + Load(o.Name + "Memory") + " : default" : Load(o.Name + "Memory")) + ";");
+            }
+
+            if (used.Contains(KernelStatements.CriticalUse))
+            {
+                if (_step.Critical!.RunningSum)
+                {
+                    w.Line(FusedNames.VectorT + " criticalSum = criticalReadsSum ? " + Load("criticalSumMemory") + " : default;");
+                }
+
+                if (Storing)
+                {
+                    w.Line(FusedNames.VectorT + " criticalSlot = criticalAdmits && criticalReplaces ? " + Load("criticalSlotMemory") + " : default;");
+                }
+            }
+
+            if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
+            {
+                w.Line(FusedNames.VectorT + " sm3Accumulator = sm3Factored ? default : " + Load("sm3AccumulatorMemory") + ";");
+            }
+
+            if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
+            {
+                w.Line(FusedNames.VectorT + " adafactorFull = adafactorFactored ? default : " + Load("adafactorFullMemory") + ";");
+            }
+
+            w.Lines(body.ToString().TrimEnd('\n'));
+            if (Storing)
+            {
+                EmitStores(w, used, whole);
+            }
+        }
+
+        private void EmitStores(CodeWriter w, HashSet<string> used, bool whole)
+        {
+            string Store(string memory, string value) => FusedNames.Vector + "." + (whole ? "Store" : "StoreTail") + "(" + memory + ", i, " + value + ");";
+            foreach (StepOperand o in _step.Operands.Where(o => o.Written && used.Contains(o.Name)))
+            {
+                string store = Store(o.Name + "Memory", o.Name);
+                w.Line(FusedStepEmitter.Optional(o) ? "if (" + o.Name + "Present) " + store : store);
+            }
+
+            if (used.Contains(KernelStatements.CriticalUse))
+            {
+                using (w.Block("if (criticalAdmits)"))
+                {
+                    if (_step.Critical!.RunningSum)
+                    {
+                        w.Line(Store("criticalSumMemory", "criticalSum"));
+                    }
+
+                    w.Line(Store("criticalSlotMemory", "criticalSlot"));
+                }
+            }
+
+            if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
+            {
+                w.Line("if (!sm3Factored) " + Store("sm3AccumulatorMemory", "sm3Accumulator"));
+            }
+
+            if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse))
+            {
+                w.Line("if (!adafactorFactored) " + Store("adafactorFullMemory", "adafactorFull"));
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary>Fully qualified names used by the fused CPU back end.</summary>
+    internal static class FusedNames
+    {
+        public const string Batch = "global::OptimDsl.Runtime.FusedBatch<FusedTensor>";
+        public const string Kernel = "global::OptimDsl.Runtime.FusedKernel<FusedTensor>";
+        public const string WorkItem = "global::OptimDsl.Runtime.FusedWorkItem";
+        public const string Memory = "global::OptimDsl.Runtime.FusedMemory";
+        public const string Vector = "global::OptimDsl.Runtime.FusedVector";
+        public const string Critical = "global::OptimDsl.Runtime.FusedCritical";
+        public const string Dispatch = "global::OptimDsl.Runtime.FusedDispatch";
+        public const string HostKernels = "global::OptimDsl.Runtime.HostKernels";
+        public const string CriticalOperands = "global::OptimDsl.Runtime.CriticalKernelOperands";
+        public const string OfferPriority = "global::OptimDsl.Runtime.OfferPriority";
+        public const string Span = "global::System.Span<T>";
+        public const string VectorT = "global::System.Numerics.Vector<T>";
+        public const string Element = "where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>";
+        public const string ScalarType = "global::TorchSharp.torch.ScalarType";
+    }
+}

@@ -1,0 +1,476 @@
+using System.Collections.Generic;
+using System.Linq;
+using OptimDsl.Generator.Lowering;
+
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary>
+    /// The fused CPU back end, emitted from the lowered step: a per-parameter record (<c>FusedTensor</c>: addresses,
+    /// scalars, conditions), the host code that fills it and runs the passes, and the kernels — one element-wise pass that
+    /// reads and writes each operand once, in <c>Vector&lt;T&gt;</c> arithmetic over the tensors' memory, plus one pass per
+    /// reduction (the critical buffer's gradient norms, SM3's cover-set maxima, Adafactor's row/column statistics and update
+    /// RMS). A reduction pass recomputes the statements before its block without storing anything. Each kernel is generic
+    /// over float and double; a declaration with SM3 or Adafactor walks each parameter's rows (all axes but the last).
+    /// </summary>
+    internal sealed class FusedStepEmitter
+    {
+        private readonly LoweredStep _step;
+        private readonly bool _seedOnly;
+        private readonly Sm3Estimate? _sm3;
+        private readonly AdafactorUpdate? _adafactor;
+
+        public FusedStepEmitter(LoweredStep step)
+        {
+            _step = step;
+            _seedOnly = step.Statements.Any(s => s is CriticalSeedOnly);
+            _sm3 = step.Statements.OfType<Sm3Estimate>().FirstOrDefault();
+            _adafactor = step.Statements.OfType<AdafactorUpdate>().FirstOrDefault();
+        }
+
+        /// <summary>The passes of a step, in order, each with the kernel it runs (null for host phases).</summary>
+        private IEnumerable<KernelPass> Passes()
+        {
+            if (_sm3 is not null)
+            {
+                yield return KernelPass.Sm3Maxima;
+            }
+
+            if (_adafactor is not null)
+            {
+                yield return KernelPass.AdafactorStatistics;
+                yield return KernelPass.AdafactorRms;
+            }
+
+            yield return KernelPass.Update;
+        }
+
+        /// <summary>The reason a parameter does not take the fused path (null: it does), for its state tensors and buffer.</summary>
+        public void EmitWhyNot(CodeWriter w)
+        {
+            w.Line("/// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>");
+            using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " param, " + Names.Tensor + " grad, State state)"))
+            {
+                var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(param, grad)" };
+                foreach (StepOperand o in _step.Operands.Where(o => o.Name != "param" && o.Name != "grad"))
+                {
+                    reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + o.Name + "\", " + o.Tensor + ", param)");
+                }
+
+                if (_step.Critical is not null)
+                {
+                    reasons.Add(FusedNames.Dispatch + ".WhyNotBuffer(state.critical)");
+                }
+
+                for (int i = 0; i < reasons.Count; i++)
+                {
+                    w.Line((i == 0 ? "return " : "    ?? ") + reasons[i] + (i == reasons.Count - 1 ? ";" : string.Empty));
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>Fills the record of a parameter that takes the fused path (inside the dispatch loop: options, param, grad, state, index in scope).</summary>
+        public void EmitFill(CodeWriter w)
+        {
+            w.Line(FusedNames.Batch + " batch = param.dtype == " + FusedNames.ScalarType + ".Float32 ? single : dual;");
+            if (_step.WalksRows)
+            {
+                w.Line("long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();");
+                w.Line("ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);");
+                w.Line("t.Elements = param.numel();");
+                w.Line("t.RowLength = (int)rowLength;");
+                w.Line("t.Factored = param.dim() >= 2;");
+            }
+            else
+            {
+                w.Line("ref FusedTensor t = ref batch.Add(param.numel(), 1);");
+            }
+
+            w.Line("t.Position = index;");
+            w.Line("t.State = state;");
+            foreach (StepCondition c in _step.Conditions)
+            {
+                w.Line("t." + c.Name + " = " + c.Expression + ";");
+            }
+
+            if (_seedOnly && _step.Operands.Any(o => o.Lazy != LazyInit.None))
+            {
+                // A step that only seeds the buffer creates no state (the tensor path stops before creating it).
+                w.Line("bool seedsOnly = state.critical is { HasEverReceived: false };");
+            }
+
+            foreach (StepOperand o in _step.Operands.Where(o => o.Lazy != LazyInit.None))
+            {
+                string when = (_seedOnly ? "!seedsOnly && " : string.Empty) + (o.Present is null ? string.Empty : "t." + o.Present + " && ") + o.Tensor + " is null";
+                using (w.Block("if (" + when + ")"))
+                {
+                    w.Line(o.Tensor + " = " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                    if (o.Lazy == LazyInit.FromFirstStore)
+                    {
+                        w.Line("t." + o.Name + "FirstUse = true;");
+                    }
+                }
+            }
+
+            foreach (StepOperand o in _step.Operands)
+            {
+                // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
+                w.Line("t." + o.Name + " = " + (Optional(o)
+                    ? (o.Present is null ? string.Empty : "!t." + o.Present + " ? 0 : ") + FusedNames.Memory + ".AddressOrZero(" + o.Tensor + ")"
+                    : FusedNames.Memory + ".Address(" + o.Tensor + ")") + ";");
+            }
+
+            foreach (StepScalar s in _step.Scalars)
+            {
+                w.Line("t." + s.Name + " = " + s.Expression + ";");
+            }
+
+            if (_step.Critical is { } c2)
+            {
+                w.Line("t.criticalKappa = kappaWeight;");
+                w.Line("t.criticalRule = " + c2.Rule + ";");
+            }
+
+            if (_sm3 is { } sm3)
+            {
+                w.Line("t.sm3Beta = " + sm3.Beta + ";");
+                w.Line("t.sm3OneMinusBeta = 1.0 - " + sm3.Beta + ";");
+                w.Line("t.sm3Decays = " + sm3.Beta + " > 0;");
+                w.Line("t.sm3Accumulator = t.Factored ? 0 : state." + sm3.StateObject + ".FullAddress;");
+            }
+
+            if (_adafactor is { } a)
+            {
+                w.Line("t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, " + a.DecayRate + ");");
+                w.Line("t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;");
+                w.Line("t.adafactorEps1 = " + a.Eps1 + ";");
+                w.Line("t.adafactorFull = t.Factored ? 0 : state." + a.StateObject + ".FullAddress;");
+            }
+        }
+
+        /// <summary>The passes after the dispatch loop: priorities and host decisions, reductions, the element-wise pass, upkeep.</summary>
+        public void EmitPasses(CodeWriter w)
+        {
+            if (_step.Critical is { } c)
+            {
+                w.Line(FusedNames.OfferPriority + "[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, " + c.Synced + ", onHost: "
+                    + (c.PrioritiesOnHost ? "true" : "false") + ", FusedGradientNorms(parameters.Length, single, dual));");
+                Both(w, "PlanCriticalOffers({0}, priorities, " + c.MaxAge + ", " + c.CriticalTest + ");");
+            }
+
+            if (_sm3 is not null)
+            {
+                Both(w, "PrepareSm3<{1}>({0});");
+                Both(w, "{0}.Run(Sm3Maxima{2});");
+            }
+
+            if (_adafactor is { } a)
+            {
+                Both(w, "PrepareAdafactor<{1}>({0});");
+                Both(w, "{0}.Run(AdafactorStatistics{2});");
+                Both(w, "FinishAdafactorStatistics<{1}>({0}, " + a.Lr + ", " + a.Eps2 + ", " + a.RelativeStep + ", " + a.ScaleParameter + ", " + a.WarmupInit + ");");
+                Both(w, "{0}.Run(AdafactorRms{2});");
+                Both(w, "FinishAdafactorClip<{1}>({0}, " + a.ClipThreshold + ");");
+            }
+
+            Both(w, "{0}.Run(Update{2});");
+            if (_sm3 is not null)
+            {
+                Both(w, "CommitSm3<{1}>({0});");
+            }
+
+            if (_step.Critical is { } c3)
+            {
+                Both(w, "CompleteCriticalOffers({0}, " + c3.Decay + ");");
+            }
+        }
+
+        // The same line for the float32 and the float64 batch.
+        private static void Both(CodeWriter w, string format)
+        {
+            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "single", "float", "Single"));
+            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "dual", "double", "Double"));
+        }
+
+        /// <summary>The kernels, their cached delegates and the host helpers of the passes.</summary>
+        public void EmitKernels(CodeWriter w)
+        {
+            var kernels = Passes().Select(p => p.ToString()).ToList();
+            if (_step.Critical is not null)
+            {
+                kernels.Insert(0, "GradientNorm");
+            }
+
+            foreach (string kernel in kernels)
+            {
+                w.Line("private static readonly " + FusedNames.Kernel + " " + kernel + "Single = " + kernel + "<float>;");
+                w.Line("private static readonly " + FusedNames.Kernel + " " + kernel + "Double = " + kernel + "<double>;");
+            }
+
+            w.Line();
+            foreach (KernelPass pass in Passes())
+            {
+                new FusedKernelEmitter(_step, pass).Emit(w);
+            }
+
+            if (_step.Critical is not null)
+            {
+                EmitCriticalHelpers(w);
+            }
+
+            if (_sm3 is not null)
+            {
+                EmitSm3Helpers(w);
+            }
+
+            if (_adafactor is not null)
+            {
+                EmitAdafactorHelpers(w);
+            }
+        }
+
+        /// <summary>The record of one fused parameter.</summary>
+        public void EmitRecord(CodeWriter w)
+        {
+            w.Line("/// <summary>What the fused CPU kernels need of one parameter in one step: addresses, scalars and conditions.</summary>");
+            using (w.Block("private struct FusedTensor"))
+            {
+                Field(w, "int", "Position", "The parameter's position in its group.");
+                Field(w, "State", "State", "The parameter's state.");
+                if (_step.WalksRows)
+                {
+                    Field(w, "long", "Elements", "The parameter's number of elements.");
+                    Field(w, "int", "RowLength", "Elements per row (the last axis; all elements for rank ≤ 1).");
+                    Field(w, "bool", "Factored", "Whether the parameter has rank ≥ 2 (row and column state).");
+                }
+
+                foreach (StepOperand o in _step.Operands)
+                {
+                    Field(w, "nint", o.Name, "Address of <c>" + ConstructorEmitter.Xml(o.Tensor) + "</c>" + (Optional(o) ? " (0 when absent)" : string.Empty) + ".");
+                    if (o.Lazy == LazyInit.FromFirstStore)
+                    {
+                        Field(w, "bool", o.Name + "FirstUse", "Whether <c>" + ConstructorEmitter.Xml(o.Tensor) + "</c> was created by this step (it then takes its first value).");
+                    }
+                }
+
+                foreach (StepScalar s in _step.Scalars)
+                {
+                    Field(w, "double", s.Name, "<c>" + ConstructorEmitter.Xml(s.Expression) + "</c>.");
+                }
+
+                foreach (StepCondition c in _step.Conditions)
+                {
+                    Field(w, "bool", c.Name, "<c>" + ConstructorEmitter.Xml(c.Expression) + "</c>.");
+                }
+
+                if (_step.Critical is not null)
+                {
+                    Field(w, FusedNames.CriticalOperands, "critical", "The critical buffer's offer this step, decided on the host.");
+                    Field(w, "bool", "criticalSeeding", "Whether this step makes the buffer's very first offer.");
+                    if (_seedOnly)
+                    {
+                        Field(w, "bool", "criticalSeedOnly", "Whether this step only seeds the buffer (the reference's first step).");
+                    }
+
+                    Field(w, "double", "criticalKappa", "The weight of the buffer term.");
+                    Field(w, "global::OptimDsl.AggregationRule", "criticalRule", "The aggregation rule.");
+                }
+
+                if (_sm3 is not null)
+                {
+                    Field(w, "nint", "sm3Accumulator", "Address of the single SM3 accumulator of a rank ≤ 1 parameter (0 otherwise).");
+                    Field(w, "double", "sm3Beta", "SM3's coefficient.");
+                    Field(w, "double", "sm3OneMinusBeta", "1 − SM3's coefficient.");
+                    Field(w, "bool", "sm3Decays", "Whether SM3's coefficient is positive (a moving average).");
+                }
+
+                if (_adafactor is not null)
+                {
+                    Field(w, "nint", "adafactorFull", "Address of the full second moment of a rank &lt; 2 parameter (0 otherwise).");
+                    Field(w, "double", "adafactorBeta2", "This step's decay 1 − t^decay_rate.");
+                    Field(w, "double", "adafactorOneMinusBeta2", "1 − this step's decay.");
+                    Field(w, "double", "adafactorEps1", "The regularisation added to squared inputs.");
+                    Field(w, "double", "adafactorLearningRate", "This step's relative learning rate (after the statistics pass).");
+                    Field(w, "double", "adafactorClip", "The clipping divisor max(1, RMS(update)/clip_threshold) (after the RMS pass).");
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>Whether an operand may be absent (a condition decides it exists, or it is created lazily).</summary>
+        internal static bool Optional(StepOperand o) => o.Present is not null || o.Lazy != LazyInit.None;
+
+        private static void Field(CodeWriter w, string type, string name, string documentation)
+        {
+            w.Line("/// <summary>" + documentation + "</summary>");
+            w.Line("public " + type + " " + name + ";");
+            w.Line();
+        }
+
+        private string SkipSeedOnly => _seedOnly ? "if (t.criticalSeedOnly) continue;" : string.Empty;
+
+        private void EmitCriticalHelpers(CodeWriter w)
+        {
+            w.Line("/// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>");
+            w.Line("/// <typeparam name=\"T\">The parameters' element type (float or double).</typeparam>");
+            w.Line("/// <param name=\"batch\">The group's fused parameters of this element type.</param>");
+            w.Line("/// <param name=\"item\">The work item.</param>");
+            w.Line("private static void GradientNorm<T>(" + FusedNames.Batch + " batch, int item)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
+                w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
+                string scale = _step.WalksRows ? " * t.RowLength" : string.Empty;
+                w.Line("batch.Partials(item)[0] = " + FusedNames.HostKernels + ".SumOfSquares<T>(t.grad, work.Start" + scale + ", work.Count" + scale + ");");
+            }
+
+            w.Line();
+            w.Line("/// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>");
+            using (w.Block("private static double[]? FusedGradientNorms(int count, " + FusedNames.Batch + " single, " + FusedNames.Batch + " dual)"))
+            {
+                w.Line("if (single.Count + dual.Count == 0) return null;");
+                w.Line("var norms = new double[count];");
+                w.Line("global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);");
+                w.Line("Norms(single, GradientNormSingle, " + FusedNames.ScalarType + ".Float32);");
+                w.Line("Norms(dual, GradientNormDouble, " + FusedNames.ScalarType + ".Float64);");
+                w.Line("return norms;");
+                w.Line();
+                using (w.Block("void Norms(" + FusedNames.Batch + " batch, " + FusedNames.Kernel + " kernel, " + FusedNames.ScalarType + " dtype)"))
+                {
+                    w.Line("batch.ResetPartials(1);");
+                    w.Line("batch.Run(kernel);");
+                    using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                    {
+                        w.Line("norms[batch.Tensor(i).Position] = " + FusedNames.HostKernels + ".NormOf(dtype, batch.SumPartials(i, 0));");
+                    }
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>");
+            using (w.Block("private static void PlanCriticalOffers(" + FusedNames.Batch + " batch, " + FusedNames.OfferPriority + "[] priorities, int maxAge, double criticalTest)"))
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("if (t.State.critical is not { } buffer) continue;");
+                    w.Line("t.criticalSeeding = !buffer.HasEverReceived;");
+                    if (_seedOnly)
+                    {
+                        w.Line("t.criticalSeedOnly = t.criticalSeeding;");
+                    }
+
+                    w.Line("if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);");
+                    w.Line("buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>");
+            using (w.Block("private static void CompleteCriticalOffers(" + FusedNames.Batch + " batch, double decay)"))
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("if (batch.Tensor(i).State.critical is not { } buffer) continue;");
+                    w.Line("buffer.CompleteOffer();");
+                    w.Line("buffer.DecayPriorities(decay);");
+                }
+            }
+
+            w.Line();
+        }
+
+        private void EmitSm3Helpers(CodeWriter w)
+        {
+            string sm3 = "t.State." + _sm3!.StateObject;
+            w.Line("/// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the maxima pass.</summary>");
+            w.Line("private static void PrepareSm3<T>(" + FusedNames.Batch + " batch)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line(sm3 + ".PrepareFused<T>(batch.ItemsOf(i));");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>The SM3 accumulators take the gathered maxima, after the element-wise pass.</summary>");
+            w.Line("private static void CommitSm3<T>(" + FusedNames.Batch + " batch)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    if (_seedOnly)
+                    {
+                        w.Line(SkipSeedOnly);
+                    }
+
+                    w.Line(sm3 + ".CommitFused<T>(batch.ItemsOf(i), t.sm3Beta);");
+                }
+            }
+
+            w.Line();
+        }
+
+        private void EmitAdafactorHelpers(CodeWriter w)
+        {
+            string factored = "t.State." + _adafactor!.StateObject;
+            string dtype = "typeof(T) == typeof(float) ? " + FusedNames.ScalarType + ".Float32 : " + FusedNames.ScalarType + ".Float64";
+            w.Line("/// <summary>Resets each Adafactor parameter's sums, before the statistics pass.</summary>");
+            w.Line("private static void PrepareAdafactor<T>(" + FusedNames.Batch + " batch)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                w.Line("batch.ResetPartials(2);");
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line(factored + ".PrepareFused<T>(batch.ItemsOf(i));");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>The relative learning rates and the factors' update, after the statistics pass.</summary>");
+            w.Line("private static void FinishAdafactorStatistics<T>(" + FusedNames.Batch + " batch, double lr, double eps2, bool relativeStep, bool scaleParameter, bool warmupInit)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    if (_seedOnly)
+                    {
+                        w.Line(SkipSeedOnly);
+                    }
+
+                    w.Line("double rms = global::System.Math.Sqrt(batch.SumPartials(i, 0)) / global::System.Math.Sqrt(t.Elements);");
+                    w.Line("t.adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(rms, t.State.step, lr, eps2, relativeStep, scaleParameter, warmupInit, " + dtype + ");");
+                    w.Line("if (t.Factored) " + factored + ".FinishStatistics<T>(batch.ItemsOf(i), t.adafactorBeta2);");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>The clipping divisors, after the RMS pass.</summary>");
+            w.Line("private static void FinishAdafactorClip<T>(" + FusedNames.Batch + " batch, double clipThreshold)");
+            w.Line("    " + FusedNames.Element);
+            using (w.Braces())
+            {
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("double rms = global::System.Math.Sqrt(batch.SumPartials(i, 1)) / global::System.Math.Sqrt(t.Elements);");
+                    w.Line("t.adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(rms, clipThreshold, " + dtype + ");");
+                }
+            }
+
+            w.Line();
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Collections.Generic;
+using System.Linq;
+using OptimDsl.Generator.Lowering;
+
+namespace OptimDsl.Generator.Emission
+{
+    /// <summary>
+    /// The statements of the lowered step as <c>Vector&lt;T&gt;</c> arithmetic over the loaded operands, for one kernel pass:
+    /// the element-wise pass renders them all (its stores are written back by the kernel); a reduction pass renders the
+    /// statements before its block, then the block's reduction, and stops. Records every name it uses, so the kernel loads only
+    /// what it reads.
+    /// </summary>
+    internal sealed class KernelStatements
+    {
+        /// <summary>Marks that the critical buffer's locals are used.</summary>
+        public const string CriticalUse = "<critical>";
+
+        /// <summary>Marks that SM3's locals are used.</summary>
+        public const string Sm3Use = "<sm3>";
+
+        /// <summary>Marks that Adafactor's locals are used.</summary>
+        public const string AdafactorUse = "<adafactor>";
+
+        private readonly CodeWriter _w;
+        private readonly LoweredStep _step;
+        private readonly KernelPass _pass;
+        private bool _done;
+
+        public KernelStatements(CodeWriter w, LoweredStep step, KernelPass pass)
+        {
+            _w = w;
+            _step = step;
+            _pass = pass;
+        }
+
+        /// <summary>Every operand, scalar, condition or local read or written (and the composite markers).</summary>
+        public HashSet<string> Used { get; } = new();
+
+        private bool Storing => _pass == KernelPass.Update;
+
+        public void Emit(IReadOnlyList<Statement> statements)
+        {
+            for (int i = 0; i < statements.Count && !_done; i++)
+            {
+                if (statements[i] is CriticalSeedOnly seed)
+                {
+                    // The reference's first step only seeds the buffer: the rest of the step runs on the other steps.
+                    Used.Add(CriticalUse);
+                    using (_w.Block("if (criticalSeedOnly)"))
+                    {
+                        if (Storing)
+                        {
+                            OfferWrite(Use(seed.Seed));
+                        }
+                    }
+
+                    using (_w.Block("else"))
+                    {
+                        Emit(statements.Skip(i + 1).ToList());
+                    }
+
+                    return;
+                }
+
+                Emit(statements[i]);
+            }
+        }
+
+        private void Emit(Statement statement)
+        {
+            switch (statement)
+            {
+                case Define d:
+                    _w.Line(FusedNames.VectorT + " " + d.Local + " = " + Code(d.Value) + ";");
+                    break;
+                case Assign a:
+                    _w.Line(a.Local + " = " + Code(a.Value) + ";");
+                    break;
+                case Store s:
+                    _w.Line(Use(s.Operand) + " = " + Code(s.Value) + ";");
+                    break;
+                case StoreFirstOrUpdate f:
+                    _w.Line(Use(f.Operand) + " = " + f.Operand + "FirstUse ? " + Code(f.First) + " : " + Code(f.Update) + ";");
+                    break;
+                case When conditional:
+                    using (_w.Block("if (" + Use(conditional.Condition) + ")"))
+                    {
+                        Emit(conditional.Then);
+                    }
+
+                    if (conditional.Otherwise.Count > 0)
+                    {
+                        using (_w.Block("else"))
+                        {
+                            Emit(conditional.Otherwise);
+                        }
+                    }
+
+                    break;
+                case CriticalOffer offer:
+                    CriticalOffer(offer);
+                    break;
+                case Sm3Estimate sm3:
+                    Sm3(sm3);
+                    break;
+                case AdafactorUpdate adafactor:
+                    Adafactor(adafactor);
+                    break;
+            }
+        }
+
+        // Aggregate the source with the stored entries (as they were before this step), then offer it.
+        private void CriticalOffer(CriticalOffer offer)
+        {
+            Used.Add(CriticalUse);
+            string source = Use(offer.Source);
+            string sum = _step.Critical!.RunningSum
+                ? "criticalSum"
+                : FusedNames.Critical + ".EntrySum<T>(t.critical.Entries!, t.critical.Count, first + i, whole ? lanes : count - i)";
+            if (Storing)
+            {
+                string entry = offer.Seed == offer.Source ? source : "criticalSeeding ? " + Use(offer.Seed) + " : " + source;
+                _w.Line(FusedNames.VectorT + " criticalEntry = " + entry + ";");
+            }
+
+            _w.Line("if (criticalAggregates) " + offer.Target + " = " + FusedNames.Critical + ".Aggregate(" + source + ", " + sum
+                + ", criticalCount, criticalKappa, criticalWeighted, criticalRule);");
+            if (Storing)
+            {
+                OfferWrite("criticalEntry");
+            }
+        }
+
+        // The admitted entry replaces the slot's old one in the running sum and is stored.
+        private void OfferWrite(string entry)
+        {
+            using (_w.Block("if (criticalAdmits)"))
+            {
+                if (_step.Critical!.RunningSum)
+                {
+                    _w.Line("criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + " + entry + ";");
+                }
+
+                _w.Line("criticalSlot = " + entry + ";");
+            }
+        }
+
+        // SM3's estimate ν: the smallest accumulator covering the element, β-mixed with x² (Sm3Accumulators.Update).
+        private void Sm3(Sm3Estimate sm3)
+        {
+            Used.Add(Sm3Use);
+            string x = Use(sm3.Input);
+            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + FusedNames.Vector + ".Load(sm3Last, i, whole))";
+            _w.Line(FusedNames.VectorT + " " + sm3.Target + " = " + (_pass == KernelPass.Sm3Maxima ? cover : "sm3Factored ? " + cover + " : sm3Accumulator") + ";");
+            _w.Line(sm3.Target + " = (sm3Decays ? " + sm3.Target + " * sm3Beta : " + sm3.Target + ") + " + x + " * " + x + " * sm3OneMinusBeta;");
+            if (_pass == KernelPass.Sm3Maxima)
+            {
+                // The new accumulators are the maxima of ν over every axis but theirs (padding lanes excluded).
+                _w.Line(FusedNames.VectorT + " sm3Valid = whole ? " + sm3.Target + " : " + FusedNames.Vector + ".Masked(" + sm3.Target + ", count - i, T.NegativeInfinity);");
+                _w.Line("sm3RowMaximum = " + FusedNames.Vector + ".Maximum(sm3RowMaximum, sm3Valid);");
+                _w.Line(FusedNames.Vector + ".Store(sm3ColumnMaxima, i, whole, " + FusedNames.Vector + ".Maximum(" + FusedNames.Vector + ".Load(sm3ColumnMaxima, i, whole), sm3Valid));");
+                _done = true;
+                return;
+            }
+
+            // A rank ≤ 1 parameter's single accumulator: ν itself (β = 0) or max(acc, ν).
+            _w.Line("if (!sm3Factored) sm3Accumulator = sm3Decays ? " + FusedNames.Vector + ".Maximum(sm3Accumulator, " + sm3.Target + ") : " + sm3.Target + ";");
+        }
+
+        // HuggingFace's Adafactor, per element: the statistics, the RMS of the preconditioned update, or the update itself.
+        private void Adafactor(AdafactorUpdate a)
+        {
+            Used.Add(AdafactorUse);
+            string x = Use(a.Input);
+            if (_pass == KernelPass.AdafactorStatistics)
+            {
+                Use("param");
+                _w.Line(FusedNames.VectorT + " adafactorSquare = " + x + " * " + x + " + adafactorEps1;");
+                using (_w.Block("if (adafactorFactored)"))
+                {
+                    _w.Line(FusedNames.Vector + ".AddTo(ref adafactorRowSum, whole ? adafactorSquare : " + FusedNames.Vector + ".Masked(adafactorSquare, count - i, T.Zero));");
+                    _w.Line(FusedNames.Vector + ".AddTo(adafactorColumnSums, i, adafactorSquare, count - i);");
+                }
+
+                _w.Line(FusedNames.Vector + ".AddTo(ref adafactorParamSquares, param * param);");
+                _done = true;
+                return;
+            }
+
+            // factored: rsqrt(R/mean(R)) · rsqrt(C) · x; unfactored: V ← β·V + (1 − β)·(x² + eps1), rsqrt(V) · x.
+            _w.Line(FusedNames.VectorT + " adafactorUpdate;");
+            using (_w.Block("if (adafactorFactored)"))
+            {
+                _w.Line("adafactorUpdate = adafactorRowFactor * " + FusedNames.Vector + ".Load(adafactorColumnFactors, i, whole) * " + x + ";");
+            }
+
+            using (_w.Block("else"))
+            {
+                _w.Line("adafactorFull = adafactorFull * adafactorBeta2 + (" + x + " * " + x + " + adafactorEps1) * adafactorOneMinusBeta2;");
+                _w.Line("adafactorUpdate = " + FusedNames.VectorT + ".One / " + FusedNames.Vector + ".Sqrt(adafactorFull) * " + x + ";");
+            }
+
+            if (_pass == KernelPass.AdafactorRms)
+            {
+                _w.Line(FusedNames.Vector + ".AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : "
+                    + FusedNames.Vector + ".Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));");
+                _done = true;
+                return;
+            }
+
+            // Clipped, scaled by the relative step, optionally averaged; weight decay scaled by the relative step.
+            _w.Line("adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;");
+            using (_w.Block("if (" + Use(a.UseFirstMoment) + ")"))
+            {
+                string m = Use(a.FirstMoment);
+                _w.Line(m + " = " + m + " * " + Use(a.Beta1) + " + adafactorUpdate * " + Use(a.OneMinusBeta1) + ";");
+                _w.Line("adafactorUpdate = " + m + ";");
+            }
+
+            string p = Use("param");
+            _w.Line("if (" + Use(a.UseWeightDecay) + ") " + p + " = " + p + " + " + p + " * adafactorLearningRate * " + Use(a.NegativeWeightDecay) + ";");
+            _w.Line(p + " = " + p + " - adafactorUpdate;");
+        }
+
+        private string Use(string name)
+        {
+            Used.Add(name);
+            return name;
+        }
+
+        private string Code(Expr e) => Code(e, 0);
+
+        // A whole argument: no parentheses around a choice.
+        private string Argument(Expr e) => e is Choose c ? Use(c.Condition) + " ? " + Code(c.WhenTrue) + " : " + Code(c.WhenFalse) : Code(e);
+
+        // Precedence: 0 = any, 1 = additive operand, 2 = multiplicative operand, 3 = unary operand.
+        private string Code(Expr e, int context)
+        {
+            switch (e)
+            {
+                case ValueRef r:
+                    return Use(r.Name);
+                case ScalarRef s:
+                    return Use(s.Name);
+                case Negate n:
+                    return "-" + Code(n.Value, 3);
+                case SquareRoot q:
+                    return FusedNames.Vector + ".Sqrt(" + Argument(q.Value) + ")";
+                case Maximum m:
+                    return FusedNames.Vector + ".Maximum(" + Argument(m.Left) + ", " + Argument(m.Right) + ")";
+                case Choose c:
+                    return "(" + Argument(c) + ")";
+                case Binary b:
+                    int own = b.Op is BinaryOp.Add or BinaryOp.Subtract ? 1 : 2;
+                    string op = b.Op switch { BinaryOp.Add => " + ", BinaryOp.Subtract => " - ", BinaryOp.Multiply => " * ", _ => " / " };
+                    string text = Code(b.Left, own) + op + Code(b.Right, own + 1);
+                    return context > own ? "(" + text + ")" : text;
+                default:
+                    throw new System.InvalidOperationException("Unknown expression " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using System;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// The slot structure's decisions taken on the host, for a buffer of float32/float64 values on the CPU: the same rules as
+/// the device-side decisions of SlotCriticalBuffer.cs, bit for bit (argmin = first minimum, or the first NaN; comparisons
+/// and decay in the keys' dtype; one random draw per offer at the same points; the same bookkeeping tensors), with the
+/// keys, insert steps, occupancy and counts read and written through their memory.
+/// </summary>
+internal sealed partial class SlotCriticalBuffer
+{
+    /// <summary>For tests: take the device-side decisions even on the CPU.</summary>
+    internal bool ForceDeviceDecisions { get; set; }
+
+    /// <summary>Whether decisions are taken on the host: a CPU buffer whose sums and keys are float32/float64.</summary>
+    private bool DecidesOnHost =>
+        !ForceDeviceDecisions
+        && Device.type == DeviceType.CPU
+        && IsHostFloat(SumDtype)
+        && (_keys is null || IsHostFloat(_keys.dtype));
+
+    private static bool IsHostFloat(ScalarType dtype) => dtype == ScalarType.Float32 || dtype == ScalarType.Float64;
+
+    public override void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands)
+    {
+        if (!DecidesOnHost || !OnHostMemory)
+        {
+            throw new InvalidOperationException("A fused kernel needs a critical buffer of float32/float64 values on the CPU.");
+        }
+
+        Decision d = DecideOnHost(priority, criticalTest, step);
+        operands.Count = d.CountBefore;
+        operands.Sum = FusedMemory.Address(_sum);
+        if (d.Admitted)
+        {
+            operands.Admits = true;
+            operands.Replaces = d.WasOccupied;
+            operands.Target = FusedMemory.Address(_values) + (nint)(d.Slot * EntryElements() * _values.element_size());
+        }
+    }
+
+    public override void CompleteOffer()
+    {
+    }
+
+    /// <summary>A decided offer: the receiving slot, whether it is admitted, whether the slot held an entry, and the count before.</summary>
+    private readonly record struct Decision(int Slot, bool Admitted, bool WasOccupied, int CountBefore);
+
+    /// <summary>Decides on the host, then writes the running sum and the slot with tensor operations.</summary>
+    private void OfferDecidedOnHost(Tensor x, OfferPriority priority, double criticalTest, long step)
+    {
+        Decision d = DecideOnHost(priority.ToHost(), criticalTest, step);
+        if (!d.Admitted)
+        {
+            return;
+        }
+
+        Tensor slot = _values[d.Slot];
+        Tensor newValue = x.to(ValueDtype);
+        if (d.WasOccupied)
+        {
+            _sum.sub_(slot.dtype == _sum.dtype ? slot : slot.to(_sum.dtype));
+        }
+
+        _sum.add_(newValue.dtype == _sum.dtype ? newValue : newValue.to(_sum.dtype));
+        slot.copy_(newValue);
+    }
+
+    private Decision DecideOnHost(double priority, double criticalTest, long step)
+    {
+        Tensor keys = EnsureKeys(SumDtype);
+        return keys.dtype == ScalarType.Float32
+            ? DecideOnHost(Elements<float>(keys), (float)priority, criticalTest, step)
+            : DecideOnHost(Elements<double>(keys), priority, criticalTest, step);
+    }
+
+    private Decision DecideOnHost<T>(Span<T> keys, T priority, double criticalTest, long step)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        Span<long> insertStep = Elements<long>(_insertStep);
+        Span<long> smallest = Elements<long>(_smallest);
+        if (!_deviceMode)
+        {
+            int countBefore = _count;
+            if (_count < Capacity)
+            {
+                // Not full: slot `count`, always admitted.
+                int slot = _count++;
+                keys[slot] = priority;
+                insertStep[slot] = step;
+                return new Decision(slot, true, false, countBefore);
+            }
+
+            // Full (the reference draws only here).
+            if (_rng.NextDouble() < criticalTest)
+            {
+                // CMOptimizer: skip the priority test, overwrite the (stale) slot of the last minimum search.
+                int stale = (int)smallest[0];
+                keys[stale] = priority;
+                insertStep[stale] = step;
+                return new Decision(stale, true, true, countBefore);
+            }
+
+            int min = ArgMin(keys);
+            smallest[0] = min;
+            bool admit = priority > keys[min];
+            if (admit)
+            {
+                keys[min] = priority;
+                insertStep[min] = step;
+            }
+
+            return new Decision(min, admit, true, countBefore);
+        }
+
+        // Device-mode bookkeeping (after a drop), read on the host: the draw happens on every offer and is used only when full.
+        Span<byte> occupied = Elements<byte>(_occupied!);
+        Span<long> count = Elements<long>(_deviceCount!);
+        int before = (int)count[0];
+        bool full = before == Capacity;
+        bool random = _rng.NextDouble() < criticalTest;
+        int firstFree = Math.Max(0, occupied.IndexOf((byte)0));
+        int fullTarget;
+        bool admitWhenFull;
+        if (random)
+        {
+            fullTarget = (int)smallest[0];
+            admitWhenFull = true;
+        }
+        else
+        {
+            int min = ArgMin(keys);
+            if (full)
+            {
+                smallest[0] = min;
+            }
+
+            fullTarget = min;
+            admitWhenFull = priority > keys[min];
+        }
+
+        int target = full ? fullTarget : firstFree;
+        bool admitted = !full || admitWhenFull;
+        bool wasOccupied = occupied[target] != 0;
+        if (admitted)
+        {
+            keys[target] = priority;
+            insertStep[target] = step;
+            occupied[target] = 1;
+            count[0] = Occupied(occupied);
+        }
+
+        return new Decision(target, admitted, wasOccupied, before);
+    }
+
+    private void DecayOnHost(double decay)
+    {
+        if (_keys is null)
+        {
+            return;
+        }
+
+        if (_keys.dtype == ScalarType.Float32)
+        {
+            Span<float> keys = Elements<float>(_keys);
+            float factor = (float)decay;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] *= factor;
+            }
+        }
+        else
+        {
+            Span<double> keys = Elements<double>(_keys);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] *= decay;
+            }
+        }
+    }
+
+    /// <summary>Drops the entries offered at steps up to <paramref name="threshold"/>, in the order the device-side code does.</summary>
+    private void DropOnHost(long threshold)
+    {
+        Span<long> insertStep = Elements<long>(_insertStep);
+        Span<byte> occupied = Elements<byte>(_occupied!);
+        if (threshold - _droppedThrough <= 2)
+        {
+            // Occupied slots have distinct insert steps: each expired step matches at most one slot.
+            for (long s = _droppedThrough + 1; s <= threshold; s++)
+            {
+                for (int i = 0; i < Capacity; i++)
+                {
+                    if (insertStep[i] == s && occupied[i] != 0)
+                    {
+                        RemoveOnHost(i);
+                        break;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        var expired = new bool[Capacity];
+        for (int i = 0; i < Capacity; i++)
+        {
+            expired[i] = insertStep[i] <= threshold && occupied[i] != 0;
+        }
+
+        for (int i = 0; i < Capacity; i++)
+        {
+            if (expired[i])
+            {
+                RemoveOnHost(i);
+            }
+        }
+    }
+
+    /// <summary>Empties slot <paramref name="slot"/>: out of the running sum, values and key zeroed, unoccupied.</summary>
+    private void RemoveOnHost(int slot)
+    {
+        if (OnHostMemory)
+        {
+            nint value = FusedMemory.Address(_values) + (nint)(slot * EntryElements() * _values.element_size());
+            HostKernels.Subtract(SumDtype, FusedMemory.Address(_sum), value, EntryElements());
+            HostKernels.Zero(ValueDtype, value, EntryElements());
+        }
+        else
+        {
+            Tensor old = _values[slot];
+            _sum.sub_(old.dtype == _sum.dtype ? old : old.to(_sum.dtype));
+            old.zero_();
+        }
+
+        if (_keys is not null)
+        {
+            if (_keys.dtype == ScalarType.Float32)
+            {
+                Elements<float>(_keys)[slot] = 0;
+            }
+            else
+            {
+                Elements<double>(_keys)[slot] = 0;
+            }
+        }
+
+        Span<byte> occupied = Elements<byte>(_occupied!);
+        occupied[slot] = 0;
+        Elements<long>(_deviceCount!)[0] = Occupied(occupied);
+    }
+
+    /// <summary>torch.argmin: the first NaN if there is one, else the first minimum.</summary>
+    private static int ArgMin<T>(Span<T> keys)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        int best = 0;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (T.IsNaN(keys[i]))
+            {
+                return i;
+            }
+
+            if (keys[i] < keys[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static int Occupied(Span<byte> occupied)
+    {
+        int n = 0;
+        foreach (byte o in occupied)
+        {
+            n += o != 0 ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>The memory of a small CPU bookkeeping tensor.</summary>
+    private static Span<T> Elements<T>(Tensor t)
+        where T : unmanaged => MemoryMarshal.Cast<byte, T>(t.bytes);
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// The critical buffer's element-wise arithmetic in the fused kernels: the aggregation rules of
+/// <see cref="CriticalBuffer.Aggregate"/>, in the same operation order, and the list-order sum of a heap buffer that
+/// recomputes its sum. See <see cref="CriticalKernelOperands"/> for the protocol.
+/// </summary>
+public static class FusedCritical
+{
+    /// <summary>
+    /// <paramref name="x"/> aggregated with the stored entries, whose sum is <paramref name="sum"/> and number
+    /// <paramref name="count"/> (at least 1): Sum <c>x + κ·(sum/count)</c>, Mid <c>(x + κ·(sum/count))·0.5</c>, Mean
+    /// <c>(x + κ·sum)/(count + 1)</c>, BufferMeanOnly <c>sum/count</c>; κ multiplies only when <paramref name="weighted"/>.
+    /// </summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The current quantity.</param>
+    /// <param name="sum">The sum of the stored entries.</param>
+    /// <param name="count">Their number, in every lane.</param>
+    /// <param name="kappa">The buffer weight, in every lane.</param>
+    /// <param name="weighted">False when κ is exactly 1 (no multiplication).</param>
+    /// <param name="rule">The aggregation rule.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Aggregate<T>(Vector<T> x, Vector<T> sum, Vector<T> count, Vector<T> kappa, bool weighted, AggregationRule rule)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        switch (rule)
+        {
+            case AggregationRule.Sum:
+                return x + (weighted ? sum / count * kappa : sum / count);
+            case AggregationRule.Mid:
+                return (x + (weighted ? sum / count * kappa : sum / count)) * new Vector<T>(T.CreateTruncating(0.5));
+            case AggregationRule.Mean:
+                return (x + (weighted ? sum * kappa : sum)) / (count + Vector<T>.One);
+            case AggregationRule.BufferMeanOnly:
+                return sum / count;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+        }
+    }
+
+    /// <summary>
+    /// The sum, in list order, of <paramref name="count"/> stored entries at element <paramref name="element"/>:
+    /// <c>entries[0] + entries[1] + …</c> (the reference's <c>gradSum()</c>), for <paramref name="lanes"/> lanes (the rest zero).
+    /// </summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="entries">The entries' addresses in list order.</param>
+    /// <param name="count">How many (at least 1).</param>
+    /// <param name="element">The element offset within an entry.</param>
+    /// <param name="lanes">Valid lanes (a whole vector, or fewer at a tail).</param>
+    public static Vector<T> EntrySum<T>(nint[] entries, int count, long element, int lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector<T> sum = Load<T>(entries[0], element, lanes);
+        for (int i = 1; i < count; i++)
+        {
+            sum += Load<T>(entries[i], element, lanes);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Load<T>(nint entry, long element, int lanes)
+        where T : unmanaged
+    {
+        Span<T> memory = FusedMemory.Span<T>(entry, element, lanes);
+        return lanes == Vector<T>.Count ? FusedVector.Load(memory, 0) : FusedVector.LoadTail(memory, 0);
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace OptimDsl.Runtime;
+
+/// <summary>
+/// Element functions of the fused kernels, with one overload for a <see cref="Vector{T}"/> of elements and one for a single
+/// element, so that a generated statement reads the same for both, and the loads and stores of a kernel's last, partial
+/// vector. Functions round as libtorch's do: square roots and quotients are exact IEEE operations (no approximate
+/// reciprocal square root), and <see cref="Maximum{T}(Vector{T}, Vector{T})"/> propagates NaN like <c>torch.maximum</c>.
+/// </summary>
+public static class FusedVector
+{
+    /// <summary>The vectors of a span's whole-vector prefix.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<Vector<T>> Vectors<T>(Span<T> span)
+        where T : unmanaged => MemoryMarshal.Cast<T, Vector<T>>(span);
+
+    /// <summary>The vector of elements <paramref name="start"/> to <paramref name="start"/> + <c>Vector&lt;T&gt;.Count</c> − 1 (the caller keeps it inside the span).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Load<T>(Span<T> span, int start)
+        where T : unmanaged =>
+        Unsafe.ReadUnaligned<Vector<T>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start)));
+
+    /// <summary>Writes <paramref name="value"/> to elements <paramref name="start"/> on (the caller keeps them inside the span).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element.</param>
+    /// <param name="value">The vector.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<T>(Span<T> span, int start, Vector<T> value)
+        where T : unmanaged =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start)), value);
+
+    /// <summary>A whole vector (<see cref="Load{T}(Span{T}, int)"/>) or the partial last one (<see cref="LoadTail{T}"/>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element.</param>
+    /// <param name="whole">Whether a whole vector fits from <paramref name="start"/> on.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Load<T>(Span<T> span, int start, bool whole)
+        where T : unmanaged => whole ? Load(span, start) : LoadTail(span, start);
+
+    /// <summary>Writes a whole vector (<see cref="Store{T}(Span{T}, int, Vector{T})"/>) or the lanes of a partial last one (<see cref="StoreTail{T}"/>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element.</param>
+    /// <param name="whole">Whether a whole vector fits from <paramref name="start"/> on.</param>
+    /// <param name="value">The vector.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<T>(Span<T> span, int start, bool whole, Vector<T> value)
+        where T : unmanaged
+    {
+        if (whole)
+        {
+            Store(span, start, value);
+        }
+        else
+        {
+            StoreTail(span, start, value);
+        }
+    }
+
+    /// <summary>The elements of <paramref name="span"/> from <paramref name="start"/> on (fewer than a vector), padded with zeros.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element of the partial vector.</param>
+    public static Vector<T> LoadTail<T>(Span<T> span, int start)
+        where T : unmanaged
+    {
+        Span<T> lanes = stackalloc T[Vector<T>.Count];
+        lanes.Clear();
+        span.Slice(start).CopyTo(lanes);
+        return new Vector<T>(lanes);
+    }
+
+    /// <summary>Writes the lanes of <paramref name="value"/> that fall inside <paramref name="span"/> from <paramref name="start"/> on.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="span">The span.</param>
+    /// <param name="start">The first element of the partial vector.</param>
+    /// <param name="value">The vector.</param>
+    public static void StoreTail<T>(Span<T> span, int start, Vector<T> value)
+        where T : unmanaged
+    {
+        Span<T> lanes = stackalloc T[Vector<T>.Count];
+        value.CopyTo(lanes);
+        lanes.Slice(0, span.Length - start).CopyTo(span.Slice(start));
+    }
+
+    /// <summary>A mask of the first <paramref name="count"/> lanes (all bits set) for a partial vector's reductions.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="count">Valid lanes.</param>
+    public static Vector<T> LaneMask<T>(int count)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Span<T> lanes = stackalloc T[Vector<T>.Count];
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = i < count ? T.AllBitsSet : T.Zero;
+        }
+
+        return new Vector<T>(lanes);
+    }
+
+    /// <summary>Square root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Sqrt<T>(Vector<T> x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Vector.SquareRoot(x);
+
+    /// <summary>Square root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sqrt<T>(T x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.Sqrt(x);
+
+    /// <summary>The larger of two values; NaN if either is NaN (<c>torch.maximum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Maximum<T>(Vector<T> a, Vector<T> b)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector<T> ordered = Vector.Equals(a, a) & Vector.Equals(b, b);
+        return Vector.ConditionalSelect(ordered, Vector.Max(a, b), a + b);
+    }
+
+    /// <summary>The larger of two values; NaN if either is NaN (<c>torch.maximum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Maximum<T>(T a, T b)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a >= b ? a : b);
+
+    /// <summary>The smaller of two values; NaN if either is NaN (<c>torch.minimum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Minimum<T>(Vector<T> a, Vector<T> b)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector<T> ordered = Vector.Equals(a, a) & Vector.Equals(b, b);
+        return Vector.ConditionalSelect(ordered, Vector.Min(a, b), a + b);
+    }
+
+    /// <summary>The smaller of two values; NaN if either is NaN (<c>torch.minimum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Minimum<T>(T a, T b)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a <= b ? a : b);
+
+    /// <summary>A vector with every lane <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Broadcast<T>(T value)
+        where T : unmanaged => new Vector<T>(value);
+
+    /// <summary>Adds every lane of <paramref name="x"/>, in double precision, to the lanes of <paramref name="sum"/>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="sum">Running lane sums.</param>
+    /// <param name="x">The values to add.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo<T>(ref Vector<double> sum, Vector<T> x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector.Widen(Vector.AsVectorSingle(x), out Vector<double> low, out Vector<double> high);
+            sum += low + high;
+        }
+        else
+        {
+            sum += Vector.AsVectorDouble(x);
+        }
+    }
+
+    /// <summary>The sum of the lanes of <paramref name="sum"/>, in lane order.</summary>
+    /// <param name="sum">Lane sums.</param>
+    public static double Total(Vector<double> sum)
+    {
+        double total = 0;
+        for (int i = 0; i < Vector<double>.Count; i++)
+        {
+            total += sum[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>The largest lane of <paramref name="x"/> (NaN if any lane is NaN).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The lanes.</param>
+    public static T MaxLane<T>(Vector<T> x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T max = x[0];
+        for (int i = 1; i < Vector<T>.Count; i++)
+        {
+            max = Maximum(max, x[i]);
+        }
+
+        return max;
+    }
+
+    /// <summary>The first <paramref name="lanes"/> lanes of <paramref name="x"/>, the others <paramref name="fill"/> (a partial vector's reductions).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <param name="lanes">Valid lanes.</param>
+    /// <param name="fill">The value of the other lanes.</param>
+    public static Vector<T> Masked<T>(Vector<T> x, int lanes, T fill)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (lanes >= Vector<T>.Count)
+        {
+            return x;
+        }
+
+        Span<T> values = stackalloc T[Vector<T>.Count];
+        x.CopyTo(values);
+        values.Slice(lanes).Fill(fill);
+        return new Vector<T>(values);
+    }
+
+    /// <summary>Adds the first <paramref name="lanes"/> lanes of <paramref name="x"/>, in double, to <paramref name="sums"/> from <paramref name="start"/> on.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="sums">Running sums.</param>
+    /// <param name="start">The first sum.</param>
+    /// <param name="x">The values.</param>
+    /// <param name="lanes">Valid lanes.</param>
+    public static void AddTo<T>(Span<double> sums, int start, Vector<T> x, int lanes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int n = Math.Min(lanes, Vector<T>.Count);
+        for (int i = 0; i < n; i++)
+        {
+            sums[start + i] += double.CreateTruncating(x[i]);
+        }
+    }
+}
