@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
 using OptimDsl.PropertyTests.Declarations;
@@ -20,6 +21,9 @@ namespace OptimDsl.PropertyTests
     {
         /// <summary>Declarations per run (OPTIMDSL_PROPERTY_CASES overrides it for a deeper run).</summary>
         public static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("OPTIMDSL_PROPERTY_CASES"), out int n) && n > 0 ? n : 120;
+
+        /// <summary>Declarations per run of the float32 path comparison.</summary>
+        public static readonly int PathCases = Math.Max(1, Cases / 2);
 
         private readonly ITestOutputHelper _out;
 
@@ -44,6 +48,60 @@ namespace OptimDsl.PropertyTests
             _out.WriteLine($"{runner.Tests} cases, {drawn.Select(c => c.Decl.ToSource()).Distinct().Count()} distinct declarations; "
                 + $"{cache.BatchCompiled} compiled in {cache.Compilations} compilation(s) ({compile.TotalSeconds:F1} s incl. generation), {cache.SinglyCompiled} compiled singly; "
                 + $"total {watch.Elapsed.TotalSeconds:F1} s");
+        }
+
+        /// <summary>
+        /// The two back ends agree in float32 on random declarations (see <see cref="PathAgreement"/> for the tolerance and
+        /// why): the fused kernels are not only right in float64, they round like a float32 optimizer should.
+        /// </summary>
+        [Fact]
+        public void FusedAndTensorPathsAgreeInFloat32()
+        {
+            var watch = Stopwatch.StartNew();
+            ulong seed = PropertyRunner.Seed();
+            _out.WriteLine("seed " + seed + " (replay with OPTIMDSL_PROPERTY_SEED=" + seed + ")");
+            using var cache = new VariantCache();
+            Prefetch(cache, seed, PathCases);
+            var runner = new PropertyRunner(_out.WriteLine);
+            double worst = 0;
+            string worstCase = "";
+            Prop.ForAll(VariantCase.Arbitrary(), c =>
+                {
+                    string? failure = PathAgreement.Compare(cache.Get(c.Decl), c.Decl, Scenario.Create(c.ScenarioSeed), out double ratio);
+                    if (ratio > worst)
+                    {
+                        worst = ratio;
+                        worstCase = c.Decl.ToSource() + c.Decl.CallText() + " scenario " + c.ScenarioSeed;
+                    }
+
+                    if (failure is not null)
+                    {
+                        throw new CaseFailed("declaration:\n" + c.Decl.ToSource() + c.Decl.CallText() + "\n" + failure);
+                    }
+                })
+                .Check(PropertyRunner.Configure(runner, PathCases, seed, nameof(FusedAndTensorPathsAgreeInFloat32)));
+            _out.WriteLine($"{runner.Tests} cases; worst |fused - tensor| / allowed = {worst:G3} "
+                + $"(allowed = max({PathAgreement.RelativeTolerance}·|tensor|, {PathAgreement.AbsoluteFloor})); {watch.Elapsed.TotalSeconds:F1} s; worst case:\n{worstCase}");
+        }
+
+        /// <summary>Mutation of the fused kernels alone (a 1% larger step): the float32 comparison of the two paths finds it.</summary>
+        [Fact]
+        public void PlantedBug_FusedStepSizeOff_BreaksPathAgreement()
+        {
+            ulong seed = PropertyRunner.Seed();
+            using var cache = new VariantCache(s => Regex.Replace(s, @"new\(T\.CreateTruncating\(t\.negativeStepSize\)\)", "new(T.CreateTruncating(t.negativeStepSize * 1.01))"));
+            var runner = new PropertyRunner();
+            PropertyFailedException failure = Assert.Throws<PropertyFailedException>(() =>
+                Prop.ForAll(VariantCase.Arbitrary(), c =>
+                    {
+                        if (PathAgreement.Compare(cache.Get(c.Decl), c.Decl, Scenario.Create(c.ScenarioSeed), out _) is { } difference)
+                        {
+                            throw new CaseFailed(difference);
+                        }
+                    })
+                    .Check(PropertyRunner.Configure(runner, PathCases, seed, "planted bug: fused step size off")));
+            _out.WriteLine($"falsified after {failure.Tests} case(s), {failure.Shrinks} shrink(s); {cache.Mutated} mutated sources");
+            Assert.Contains("fused", failure.Message);
         }
 
         /// <summary>Mutation: the buffer term enters with the wrong sign (κ → −κ).</summary>

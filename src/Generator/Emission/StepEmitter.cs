@@ -7,8 +7,8 @@ namespace OptimDsl.Generator.Emission
     /// <summary>
     /// The step: per group, options are read once; each parameter with a gradient counts its step and takes the fused CPU
     /// kernels (<see cref="FusedStepEmitter"/>) where it qualifies and tensor operations (<see cref="TensorStepEmitter"/>)
-    /// otherwise; both back ends come from the same lowered step. Runs inside TorchSharp's <c>_step</c> (closure under
-    /// enable_grad, then <c>no_grad</c> + one <c>DisposeScope</c>).
+    /// otherwise; both back ends come from the same lowered step. Like TorchSharp's <c>_step</c>: the closure under
+    /// enable_grad, then every group under <c>no_grad</c> in one <c>DisposeScope</c>.
     /// </summary>
     internal static class StepEmitter
     {
@@ -21,7 +21,42 @@ namespace OptimDsl.Generator.Emission
             w.Line("/// <returns>The closure's loss, or null.</returns>");
             using (w.Block("public override " + Names.Tensor + " step(global::System.Func<" + Names.Tensor + ">? closure = null)"))
             {
-                w.Line("return _step<ParamGroup>(StepGroup, closure);");
+                w.Line(Names.Tensor + "? loss = null;");
+                using (w.Block("if (closure is not null)"))
+                {
+                    w.Line("using (" + Names.Torch + ".enable_grad()) loss = closure();");
+                }
+
+                w.Line();
+                w.Line("using (" + Names.Torch + ".no_grad())");
+                w.Line("using (" + Names.Torch + ".NewDisposeScope())");
+                using (w.Braces())
+                {
+                    w.Line("// fused: true fails before any parameter changes when one of them cannot take the fused path.");
+                    w.Line("if (_fused == true) ThrowUnlessAllFusable();");
+                    using (w.Block("foreach (ParamGroup group in _parameter_groups)"))
+                    {
+                        w.Line("StepGroup(group);");
+                    }
+                }
+
+                w.Line();
+                w.Line("return loss!;");
+            }
+
+            w.Line();
+            w.Line("/// <summary>Throws the <see cref=\"global::System.ArgumentException\"/> of the first parameter with a gradient that cannot take the fused path.</summary>");
+            using (w.Block("private void ThrowUnlessAllFusable()"))
+            {
+                using (w.Block("for (int g = 0; g < _parameter_groups.Count; g++)"))
+                {
+                    w.Line(Names.Parameter + "[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);");
+                    using (w.Block("for (int index = 0; index < parameters.Length; index++)"))
+                    {
+                        w.Line("if (parameters[index].grad is not { } grad || grad.is_sparse) continue;");
+                        w.Line(FusedNames.Dispatch + ".Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), \"" + plan.Type.Name + "\", g, index, parameters[index]);");
+                    }
+                }
             }
 
             w.Line();
