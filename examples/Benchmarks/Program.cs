@@ -30,6 +30,9 @@ namespace OptimDsl.Benchmarks
               dotnet run -c Release --project examples/Benchmarks -- --bound               memory-bandwidth lower bound table
               dotnet run -c Release --project examples/Benchmarks -- --memory              optimizer state bytes per parameter
               dotnet run -c Release --project examples/Benchmarks -- --quick               in-process smoke run (CI, ~10 s)
+              dotnet run -c Release --project examples/Benchmarks -- --paths               fused kernels vs tensor operations vs
+                                                                                          TorchSharp's Adam, three model shapes,
+                                                                                          1 and 2 threads (docs/BENCHMARKS.md)
 
             Options with BenchmarkDotNet runs:
               --inprocess    run the benchmarks in this process (InProcessEmitToolchain) instead of a generated,
@@ -41,6 +44,8 @@ namespace OptimDsl.Benchmarks
               anything else  BenchmarkDotNet's own options (--filter, --list, --exporters, ...; see its --help)
             Options with --bound:
               --sizes 1M,10M model sizes (1M, 10M, 100K)
+            Options with --paths:
+              --models 10M,2000x500,1000x100x100   --threads 1,2   --rounds 7   --steps 3
 
             Critical-buffer benchmarks (Adam_C, Adam_CM) and rows of the memory report are compiled only with
             -p:CriticalCatalog=true, e.g.
@@ -70,6 +75,11 @@ namespace OptimDsl.Benchmarks
             if (args.Contains("--quick"))
             {
                 return QuickCheck.Run();
+            }
+
+            if (args.Contains("--paths"))
+            {
+                return FusedPaths.Run(args);
             }
 
             if (args.Contains("--bound"))

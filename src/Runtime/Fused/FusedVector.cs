@@ -224,11 +224,32 @@ public static class FusedVector
     /// <param name="start">The first sum.</param>
     /// <param name="x">The values.</param>
     /// <param name="lanes">Valid lanes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTo<T>(Span<double> sums, int start, Vector<T> x, int lanes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int n = Math.Min(lanes, Vector<T>.Count);
-        for (int i = 0; i < n; i++)
+        if (lanes >= Vector<T>.Count)
+        {
+            // A whole vector: one or two double vectors (float lanes are widened), added in place.
+            ref double first = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), start);
+            if (typeof(T) == typeof(float))
+            {
+                Vector.Widen(Vector.AsVectorSingle(x), out Vector<double> low, out Vector<double> high);
+                ref byte at = ref Unsafe.As<double, byte>(ref first);
+                Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + low);
+                ref byte next = ref Unsafe.Add(ref at, Vector<double>.Count * sizeof(double));
+                Unsafe.WriteUnaligned(ref next, Unsafe.ReadUnaligned<Vector<double>>(ref next) + high);
+            }
+            else
+            {
+                ref byte at = ref Unsafe.As<double, byte>(ref first);
+                Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + Vector.AsVectorDouble(x));
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < lanes; i++)
         {
             sums[start + i] += double.CreateTruncating(x[i]);
         }
