@@ -1,12 +1,13 @@
-namespace OptimDsl.Examples.Landscapes
+namespace OptimDsl.Examples.Shared
 {
     /// <summary>
-    /// Declared in this example to separate two ingredients of the reference Adam+CM (<see cref="OptimDsl.Optimizers.Adam_CM"/>):
+    /// Declared in the examples (this file is compiled into Landscapes and Compare, where the OptimDsl generator completes
+    /// it) to separate two ingredients of the reference Adam+CM (<see cref="OptimDsl.Optimizers.Adam_CM"/>):
     /// like the paper's Algorithm 1 and the reference, the second moment tracks the square of the aggregated momentum
     /// <c>m + mean(B)</c> (<c>FeedsSecondMoment</c>); unlike the reference, the first step is a normal Adam step, the
     /// buffer stores momenta from the first step on, and <c>kappa</c> weighs the buffer — as in the catalog's corrected
     /// <see cref="OptimDsl.Optimizers.CriticalMomentaAdam"/>, which instead keeps Adam's second moment of the gradient.
-    /// Comparing the three on the toy surfaces shows which ingredient drives the exploration (see docs/LANDSCAPES.md).
+    /// Comparing the three shows which ingredient drives the exploration (docs/LANDSCAPES.md) and what it does on a network (docs/COMPARE.md).
     /// </summary>
     [Optimizer(Lr = 1e-3)]
     [FirstMoment(Beta = 0.9)]
