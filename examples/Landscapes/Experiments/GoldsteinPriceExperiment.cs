@@ -54,12 +54,37 @@ namespace OptimDsl.Examples.Landscapes.Experiments
                 $"Goldstein–Price (Figure 1): lr {Format.Number(settings.LearningRate)}, {settings.Steps} steps, topC {settings.TopC}, decay {Format.Number(settings.Decay)}",
                 runs,
                 new[] { figure },
-                new[] { Table(settings, initialPoints, runs) });
+                initialPoints.Count <= MaxColumns
+                    ? new[] { EndsTable(settings, runs), Table(settings, initialPoints, runs) }
+                    : new[] { EndsTable(settings, runs) });
         }
+
+        /// <summary>The per-initial-point table is printed up to this many initial points.</summary>
+        private const int MaxColumns = 6;
 
         /// <summary>How many of <paramref name="runs"/> end within <see cref="Tolerance"/> of the global minimum.</summary>
         public static int GlobalCount(IEnumerable<Trajectory> runs) =>
             runs.Count(r => NamedMinimum.Nearest(r.Final, Minima, Tolerance)?.IsGlobal == true);
+
+        private static Table EndsTable(ExperimentSettings settings, IReadOnlyList<Trajectory> runs)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title($"where the runs end (within {Format.Number(Tolerance)} of a minimum)")
+                .AddColumn("optimizer");
+            foreach (NamedMinimum minimum in Minima) table.AddColumn(new TableColumn(minimum.Label).RightAligned());
+            table.AddColumn(new TableColumn("no minimum").RightAligned());
+            foreach (string optimizer in settings.Optimizers)
+            {
+                Trajectory[] mine = runs.Where(r => r.Optimizer == optimizer).ToArray();
+                NamedMinimum?[] ends = mine.Select(r => NamedMinimum.Nearest(r.Final, Minima, Tolerance)).ToArray();
+                var cells = new List<string> { Markup.Escape(optimizer) };
+                cells.AddRange(Minima.Select(m => $"{ends.Count(e => e == m)}/{mine.Length}"));
+                cells.Add($"{ends.Count(e => e is null)}/{mine.Length}");
+                table.AddRow(cells.ToArray());
+            }
+
+            return table;
+        }
 
         private static Table Table(ExperimentSettings settings, IReadOnlyList<double[]> initialPoints, IReadOnlyList<Trajectory> runs)
         {

@@ -37,7 +37,7 @@ namespace OptimDsl.Examples.Landscapes.Plots
                 plot.Title($"{OptimizerStyle.Label(optimizer)}\n{reached}/{mine.Length} runs end at the global minimum", size: 14);
                 plot.Legend.Alignment = Alignment.UpperLeft;
                 plot.Legend.FontSize = 11;
-                plot.Legend.IsVisible = panels.Count == 0;
+                plot.Legend.IsVisible = panels.Count == 0 && initialPoints.Count <= 7;
                 panels.Add(plot);
             }
 
