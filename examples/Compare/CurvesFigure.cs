@@ -52,8 +52,12 @@ namespace OptimDsl.Examples.Compare
                     line = mean.Select(Math.Log10).ToArray();
                 }
 
-                lowest = Math.Min(lowest, low.Min());
-                highest = Math.Max(highest, high.Max());
+                foreach (double value in low.Concat(high).Where(double.IsFinite))
+                {
+                    lowest = Math.Min(lowest, value);
+                    highest = Math.Max(highest, value);
+                }
+
                 Color color = Palette[o % Palette.Length];
                 var band = plot.Add.FillY(epochs, low, high);
                 band.FillColor = color.WithAlpha(0.18);
@@ -64,10 +68,11 @@ namespace OptimDsl.Examples.Compare
                 curve.LegendText = $"{optimizers[o]} ({mine.Length} seeds)";
             }
 
-            if (logarithmic)
+            // A diverged optimizer (NaN or infinite losses) draws nothing; the axis follows the finite values.
+            if (logarithmic && lowest <= highest)
             {
                 var ticks = new ScottPlot.TickGenerators.NumericManual();
-                foreach (double value in LogTicks(Math.Pow(10, lowest), Math.Pow(10, highest)))
+                foreach (double value in LogAxisTicks.Between(Math.Pow(10, lowest), Math.Pow(10, highest)))
                 {
                     ticks.AddMajor(Math.Log10(value), value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture));
                 }
@@ -84,43 +89,6 @@ namespace OptimDsl.Examples.Compare
             plot.Legend.Alignment = legendCorner;
             plot.ShowLegend();
             plot.SavePng(path, 1000, 600);
-        }
-
-        /// <summary>
-        /// Readable tick values for a logarithmic axis from <paramref name="low"/> to <paramref name="high"/> (both > 0):
-        /// the powers of ten in the range, or 1-2-5 steps, or every digit, or every tenth of a digit, whichever first gives
-        /// at least three ticks (thinned to at most twelve).
-        /// </summary>
-        public static IReadOnlyList<double> LogTicks(double low, double high)
-        {
-            if (!(low > 0) || !(high >= low))
-            {
-                throw new ArgumentException("A logarithmic axis needs 0 < low ≤ high.", nameof(low));
-            }
-
-            int first = (int)Math.Floor(Math.Log10(low)), last = (int)Math.Ceiling(Math.Log10(high));
-            List<double> best = new();
-            double[][] steps =
-            {
-                new[] { 1.0 }, new[] { 1.0, 2, 5 }, new[] { 1.0, 2, 3, 4, 5, 6, 7, 8, 9 },
-                Enumerable.Range(10, 90).Select(m => m / 10.0).ToArray(),
-            };
-            foreach (double[] mantissas in steps)
-            {
-                best = new List<double>();
-                for (int exponent = first; exponent <= last; exponent++)
-                {
-                    foreach (double mantissa in mantissas)
-                    {
-                        double value = Math.Round(mantissa * Math.Pow(10, exponent), 12);
-                        if (value >= low && value <= high) best.Add(value);
-                    }
-                }
-
-                if (best.Count >= 3) break;
-            }
-
-            return best.Count <= 12 ? best : best.Where((_, i) => i % ((best.Count + 11) / 12) == 0).ToList();
         }
     }
 }

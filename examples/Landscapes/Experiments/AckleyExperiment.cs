@@ -16,7 +16,7 @@ namespace OptimDsl.Examples.Landscapes.Experiments
     /// </summary>
     internal static class AckleyExperiment
     {
-        /// <summary>Default learning rate (the paper does not give its toy settings; see docs/LANDSCAPES.md).</summary>
+        /// <summary>Default learning rate (ours: no toy settings are published with the authors' code; see docs/LANDSCAPES.md).</summary>
         public const double DefaultLearningRate = 0.05;
 
         /// <summary>Default number of steps.</summary>

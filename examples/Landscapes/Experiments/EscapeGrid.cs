@@ -13,6 +13,9 @@ namespace OptimDsl.Examples.Landscapes.Experiments
 
         /// <summary>Right of the barrier (or on it): the sharp well.</summary>
         Sharp,
+
+        /// <summary>The final position is not a finite number: the run diverged.</summary>
+        Diverged,
     }
 
     /// <summary>
@@ -62,7 +65,8 @@ namespace OptimDsl.Examples.Landscapes.Experiments
         public Basin Outcome(int o, int s, int i) => Classify(runs[o, s, i].Final[0], Barriers[s]);
 
         /// <summary>The well of a final position <paramref name="x"/>, given the barrier between the wells.</summary>
-        public static Basin Classify(double x, double barrier) => x < barrier ? Basin.Flat : Basin.Sharp;
+        public static Basin Classify(double x, double barrier) =>
+            !double.IsFinite(x) ? Basin.Diverged : x < barrier ? Basin.Flat : Basin.Sharp;
 
         /// <summary>
         /// For optimizer <paramref name="o"/>: how many runs end in the flat well, out of all its runs, or with

@@ -14,7 +14,7 @@ namespace OptimDsl.Examples.Landscapes.Experiments
     /// </summary>
     internal static class GoldsteinPriceExperiment
     {
-        /// <summary>Default learning rate (the paper does not give its toy settings; see docs/LANDSCAPES.md).</summary>
+        /// <summary>Default learning rate (ours: no toy settings are published with the authors' code; see docs/LANDSCAPES.md).</summary>
         public const double DefaultLearningRate = 0.05;
 
         /// <summary>Default number of steps.</summary>
@@ -101,7 +101,7 @@ namespace OptimDsl.Examples.Landscapes.Experiments
                 {
                     NamedMinimum? end = NamedMinimum.Nearest(run.Final, Minima, Tolerance);
                     string where = end is null ? "no minimum" : end.IsGlobal ? "[green]global[/]" : $"local {Format.Number(end.Loss)}";
-                    cells.Add($"{Format.Number(run.FinalLoss)} ({where})");
+                    cells.Add(double.IsFinite(run.FinalLoss) ? $"{Format.Number(run.FinalLoss)} ({where})" : "[red]diverged[/]");
                 }
 
                 cells.Add($"{GlobalCount(mine)}/{mine.Length}");

@@ -10,8 +10,9 @@ namespace OptimDsl.Examples.Landscapes.Experiments
     {
         /// <summary>
         /// Makes every run of <paramref name="requests"/>, one after the other, and returns them in request order.
-        /// (Not in parallel: TorchSharp 0.107 shares cached scalars between threads — <c>Tensor.square()</c> fails with an
-        /// internal assertion when two threads call it at once.)
+        /// Not in parallel: with other threads allocating, the garbage collector runs more often during native calls, and
+        /// TorchSharp 0.107 methods that pass a temporary Scalar to libtorch without keeping it alive (see
+        /// <see cref="TensorArithmetic"/>; the optimizers' steps call some) then read freed memory more often.
         /// </summary>
         public static IReadOnlyList<Trajectory> RunAll(IReadOnlyList<RunRequest> requests) =>
             requests.Select(r => TrajectoryRunner.Run(r.Surface, r.Optimizer, r.Settings, r.Initial, r.Steps)).ToArray();

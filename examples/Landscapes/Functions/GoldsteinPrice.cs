@@ -21,9 +21,6 @@ namespace OptimDsl.Examples.Landscapes.Functions
 
         public IReadOnlyList<double[]> GlobalMinima { get; } = new[] { new[] { 0.0, -1.0 } };
 
-        /// <summary>The local minima that are not global, for the plots and the table.</summary>
-        public static IReadOnlyList<double[]> LocalMinima { get; } = new[] { new[] { -0.6, -0.4 }, new[] { 1.8, 0.2 }, new[] { 1.2, 0.8 } };
-
         public Tensor Evaluate(Tensor points)
         {
             using var math = new TensorArithmetic();

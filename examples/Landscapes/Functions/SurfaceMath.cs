@@ -7,7 +7,7 @@ namespace OptimDsl.Examples.Landscapes.Functions
     /// <summary>Evaluation helpers shared by the surfaces and the plots.</summary>
     internal static class SurfaceMath
     {
-        /// <summary>The loss at one point given as plain numbers (float64, no gradient).</summary>
+        /// <summary>The loss at one point given as plain numbers (float64, no gradient), e.g. 3 for Goldstein–Price at (0, −1).</summary>
         public static double ValueAt(this ILossSurface surface, IReadOnlyList<double> point)
         {
             using var scope = torch.NewDisposeScope();

@@ -7,12 +7,13 @@ namespace OptimDsl.Examples.Landscapes.Plots
 {
     /// <summary>
     /// Figure 5: one panel per optimizer; a cell per (sharpness, initial point), green when the run ends in the flat well,
-    /// red when it ends in the sharp one, with the final x written in the cell.
+    /// red when it ends in the sharp one, grey when it diverged, with the final x written in the cell.
     /// </summary>
     internal static class EscapeGridFigure
     {
         private static readonly Color FlatColor = Color.FromHex("#1B9E4B");
         private static readonly Color SharpColor = Color.FromHex("#D62728");
+        private static readonly Color DivergedColor = Color.FromHex("#7F7F7F");
 
         public static void Write(string path, EscapeGrid grid, ExperimentSettings settings)
         {
@@ -24,11 +25,12 @@ namespace OptimDsl.Examples.Landscapes.Plots
                 {
                     for (int i = 0; i < grid.InitialPoints.Count; i++)
                     {
-                        bool flat = grid.Outcome(o, s, i) == Basin.Flat;
+                        Basin outcome = grid.Outcome(o, s, i);
                         var cell = plot.Add.Rectangle(s - 0.48, s + 0.48, i - 0.48, i + 0.48);
-                        cell.FillColor = (flat ? FlatColor : SharpColor).WithAlpha(0.75);
+                        cell.FillColor = (outcome switch { Basin.Flat => FlatColor, Basin.Sharp => SharpColor, _ => DivergedColor }).WithAlpha(0.75);
                         cell.LineWidth = 0;
-                        var text = plot.Add.Text($"→ {Format.Number(grid.Run(o, s, i).Final[0], "0.00")}", s, i);
+                        string end = outcome == Basin.Diverged ? "diverged" : $"→ {Format.Number(grid.Run(o, s, i).Final[0], "0.00")}";
+                        var text = plot.Add.Text(end, s, i);
                         text.LabelFontSize = 13;
                         text.LabelFontColor = Colors.White;
                         text.LabelBold = true;

@@ -34,7 +34,10 @@ namespace OptimDsl.Examples.Landscapes.Plots
                 }
 
                 int reached = GoldsteinPriceExperiment.GlobalCount(mine);
-                plot.Title($"{OptimizerStyle.Label(optimizer)}\n{reached}/{mine.Length} runs end at the global minimum", size: 14);
+                int diverged = mine.Count(r => !double.IsFinite(r.FinalLoss));
+                plot.Title(
+                    $"{OptimizerStyle.Label(optimizer)}\n{reached}/{mine.Length} runs end at the global minimum" + (diverged > 0 ? $", {diverged} diverged" : string.Empty),
+                    size: 14);
                 plot.Legend.Alignment = Alignment.UpperLeft;
                 plot.Legend.FontSize = 11;
                 plot.Legend.IsVisible = panels.Count == 0 && initialPoints.Count <= 7;
