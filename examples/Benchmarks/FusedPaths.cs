@@ -20,7 +20,7 @@ namespace OptimDsl.Benchmarks
     /// </summary>
     internal static class FusedPaths
     {
-        private const int Warmup = 3;
+        private const int Warmup = 20;
 
         /// <summary>A model: its parameters' shapes.</summary>
         private sealed record Model(string Name, string Description, long[][] Shapes)

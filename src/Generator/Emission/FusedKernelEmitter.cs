@@ -10,9 +10,6 @@ namespace OptimDsl.Generator.Emission
         /// <summary>Every statement, each operand read and written once.</summary>
         Update,
 
-        /// <summary>SM3: the maxima of ν over each row and each column (rank ≥ 2), gathered per work item.</summary>
-        Sm3Maxima,
-
         /// <summary>Adafactor: the sums of <c>x² + eps1</c> per row and column, and the parameter's sum of squares.</summary>
         AdafactorStatistics,
 
@@ -45,10 +42,12 @@ namespace OptimDsl.Generator.Emission
 
         public void Emit(CodeWriter w)
         {
-            // The statements first, to learn which operands they read.
-            var body = new CodeWriter();
-            var statements = new KernelStatements(body, _step, _pass);
+            // The statements first, for whole vectors and for the partial last one, and which operands they read.
+            var wholeBody = new CodeWriter();
+            var tailBody = new CodeWriter();
+            var statements = new KernelStatements(wholeBody, _step, _pass, whole: true);
             statements.Emit(_step.Statements);
+            new KernelStatements(tailBody, _step, _pass, whole: false).Emit(_step.Statements);
             HashSet<string> used = statements.Used;
 
             w.Line("/// <summary>" + Summary() + "</summary>");
@@ -61,11 +60,6 @@ namespace OptimDsl.Generator.Emission
             {
                 w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
                 w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
-                if (_pass == KernelPass.Sm3Maxima)
-                {
-                    w.Line("if (!t.Factored) return; // a rank ≤ 1 parameter's accumulator is updated element-wise");
-                }
-
                 EmitLocals(w, used);
                 if (_step.WalksRows)
                 {
@@ -73,10 +67,10 @@ namespace OptimDsl.Generator.Emission
                     using (w.Block("for (long row = work.Start; row < work.Start + work.Count; row++)"))
                     {
                         w.Line("long first = row * rowLength;");
-                        w.Line("int count = rowLength;");
+                        w.Line("int count = (int)global::System.Math.Min(rowLength, t.Elements - first);");
                         EmitSpans(w, used);
                         EmitRowStart(w);
-                        EmitLoop(w, body, used);
+                        EmitLoop(w, wholeBody, tailBody, used);
                         EmitRowEnd(w);
                     }
                 }
@@ -85,7 +79,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line("long first = work.Start;");
                     w.Line("int count = work.Count;");
                     EmitSpans(w, used);
-                    EmitLoop(w, body, used);
+                    EmitLoop(w, wholeBody, tailBody, used);
                 }
 
                 EmitItemEnd(w);
@@ -97,7 +91,6 @@ namespace OptimDsl.Generator.Emission
         private string Summary() => _pass switch
         {
             KernelPass.Update => "The fused element-wise pass over one work item: every statement of the step, each operand read and written once.",
-            KernelPass.Sm3Maxima => "SM3's reduction pass over one work item: the maxima of the estimate ν per row and per column (nothing is stored).",
             KernelPass.AdafactorStatistics => "Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.",
             _ => "Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.",
         };
@@ -137,7 +130,8 @@ namespace OptimDsl.Generator.Emission
 
                 w.Line("bool criticalWeighted = t.criticalKappa != 1.0;");
                 w.Line("global::OptimDsl.AggregationRule criticalRule = t.criticalRule;");
-                w.Line(FusedNames.VectorT + " criticalCount = new(T.CreateTruncating(t.critical.Count));");
+                w.Line(FusedNames.VectorT + " criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));");
+                w.Line(FusedNames.VectorT + " criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));");
                 w.Line(FusedNames.VectorT + " criticalKappa = new(T.CreateTruncating(t.criticalKappa));");
                 if (_step.Critical!.RunningSum)
                 {
@@ -151,9 +145,9 @@ namespace OptimDsl.Generator.Emission
                 w.Line(FusedNames.VectorT + " sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));");
                 w.Line("bool sm3Decays = t.sm3Decays;");
                 w.Line("bool sm3Factored = t.Factored;");
-                if (_pass == KernelPass.Sm3Maxima)
+                if (_pass == KernelPass.Update)
                 {
-                    w.Line(FusedNames.Span + " sm3ColumnMaxima = t.State." + _sm3.StateObject + ".ColumnMaxima<T>(work.Ordinal);");
+                    w.Line(FusedNames.Span + " sm3ColumnMaxima = t.Factored ? t.State." + _sm3.StateObject + ".ColumnMaxima<T>(work.Ordinal) : default;");
                 }
             }
 
@@ -185,6 +179,8 @@ namespace OptimDsl.Generator.Emission
             }
 
             w.Line("int lanes = " + FusedNames.VectorT + ".Count;");
+            w.Line("// The partial last vector goes through this thread's scratch (no allocation, no call in the loops).");
+            w.Line(FusedNames.Span + " tail = " + FusedNames.Vector + ".TailScratch<T>();");
         }
 
         // The memory of the operands this kernel reads, for the current range of elements.
@@ -226,7 +222,7 @@ namespace OptimDsl.Generator.Emission
                 string state = "t.State." + sm3.StateObject;
                 w.Line(FusedNames.VectorT + " sm3RowMinimum = t.Factored ? new(" + state + ".RowMinimum<T>(row)) : default;");
                 w.Line(FusedNames.Span + " sm3Last = t.Factored ? " + state + ".LastAccumulator<T>() : default;");
-                if (_pass == KernelPass.Sm3Maxima)
+                if (_pass == KernelPass.Update)
                 {
                     w.Line(FusedNames.VectorT + " sm3RowMaximum = new(T.NegativeInfinity);");
                 }
@@ -250,9 +246,9 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitRowEnd(CodeWriter w)
         {
-            if (_sm3 is { } sm3 && _pass == KernelPass.Sm3Maxima)
+            if (_sm3 is { } sm3 && _pass == KernelPass.Update)
             {
-                w.Line("t.State." + sm3.StateObject + ".RecordRowMaximum(work.Ordinal, row, " + FusedNames.Vector + ".MaxLane(sm3RowMaximum));");
+                w.Line("if (t.Factored) t.State." + sm3.StateObject + ".RecordRowMaximum(work.Ordinal, row, " + FusedNames.Vector + ".MaxLane(sm3RowMaximum));");
             }
 
             if (_adafactor is { } a && _pass == KernelPass.AdafactorStatistics)
@@ -275,30 +271,25 @@ namespace OptimDsl.Generator.Emission
         }
 
         // Whole vectors first, then the partial last vector (padded with zeros) through the same statements.
-        private void EmitLoop(CodeWriter w, CodeWriter body, HashSet<string> used)
+        private void EmitLoop(CodeWriter w, CodeWriter wholeBody, CodeWriter tailBody, HashSet<string> used)
         {
             w.Line("int vectors = count - count % lanes;");
             using (w.Block("for (int i = 0; i < vectors; i += lanes)"))
             {
-                EmitIteration(w, body, used, whole: true);
+                EmitIteration(w, wholeBody, used, whole: true);
             }
 
             using (w.Block("if (vectors < count)"))
             {
                 w.Line("// The last, partial vector: the same statements on the remaining elements, padded with zeros.");
                 w.Line("int i = vectors;");
-                EmitIteration(w, body, used, whole: false);
+                EmitIteration(w, tailBody, used, whole: false);
             }
         }
 
         private void EmitIteration(CodeWriter w, CodeWriter body, HashSet<string> used, bool whole)
         {
-            if (System.Text.RegularExpressions.Regex.IsMatch(body.ToString(), @"\bwhole\b"))
-            {
-                w.Line("const bool whole = " + (whole ? "true" : "false") + ";");
-            }
-
-            string Load(string memory) => FusedNames.Vector + "." + (whole ? "Load" : "LoadTail") + "(" + memory + ", i)";
+            string Load(string memory) => KernelStatements.Load(memory, whole);
             foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
             {
                 w.Line(FusedNames.VectorT + " " + o.Name + " = " + (FusedStepEmitter.Optional(o) ? o.Name + "Present ? " + Load(o.Name + "Memory") + " : default" : Load(o.Name + "Memory")) + ";");
@@ -336,7 +327,7 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitStores(CodeWriter w, HashSet<string> used, bool whole)
         {
-            string Store(string memory, string value) => FusedNames.Vector + "." + (whole ? "Store" : "StoreTail") + "(" + memory + ", i, " + value + ");";
+            string Store(string memory, string value) => KernelStatements.Store(memory, value, whole);
             foreach (StepOperand o in _step.Operands.Where(o => o.Written && used.Contains(o.Name)))
             {
                 string store = Store(o.Name + "Memory", o.Name);

@@ -8,8 +8,8 @@ namespace OptimDsl.Generator.Emission
     /// The fused CPU back end, emitted from the lowered step: a per-parameter record (<c>FusedTensor</c>: addresses,
     /// scalars, conditions), the host code that fills it and runs the passes, and the kernels — one element-wise pass that
     /// reads and writes each operand once, in <c>Vector&lt;T&gt;</c> arithmetic over the tensors' memory, plus one pass per
-    /// reduction (the critical buffer's gradient norms, SM3's cover-set maxima, Adafactor's row/column statistics and update
-    /// RMS). A reduction pass recomputes the statements before its block without storing anything. Each kernel is generic
+    /// reduction the element-wise pass needs (the critical buffer's gradient norms, Adafactor's row/column statistics and
+    /// update RMS; SM3's cover-set maxima are gathered by the element-wise pass itself and committed after it). A reduction pass recomputes the statements before its block without storing anything. Each kernel is generic
     /// over float and double; a declaration with SM3 or Adafactor walks each parameter's rows (all axes but the last).
     /// </summary>
     internal sealed class FusedStepEmitter
@@ -30,11 +30,6 @@ namespace OptimDsl.Generator.Emission
         /// <summary>The passes of a step, in order, each with the kernel it runs (null for host phases).</summary>
         private IEnumerable<KernelPass> Passes()
         {
-            if (_sm3 is not null)
-            {
-                yield return KernelPass.Sm3Maxima;
-            }
-
             if (_adafactor is not null)
             {
                 yield return KernelPass.AdafactorStatistics;
@@ -76,8 +71,9 @@ namespace OptimDsl.Generator.Emission
             w.Line(FusedNames.Batch + " batch = param.dtype == " + FusedNames.ScalarType + ".Float32 ? single : dual;");
             if (_step.WalksRows)
             {
-                w.Line("long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();");
-                w.Line("ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);");
+                // Rank ≥ 2: the rows of the last axis (the factored state is per row and per column); rank ≤ 1: chunks.
+                w.Line("long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), " + FusedNames.Batch + ".ChunkElements);");
+                w.Line("ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);");
                 w.Line("t.Elements = param.numel();");
                 w.Line("t.RowLength = (int)rowLength;");
                 w.Line("t.Factored = param.dim() >= 2;");
@@ -162,7 +158,6 @@ namespace OptimDsl.Generator.Emission
             if (_sm3 is not null)
             {
                 Both(w, "PrepareSm3<{1}>({0});");
-                Both(w, "{0}.Run(Sm3Maxima{2});");
             }
 
             if (_adafactor is { } a)
@@ -241,7 +236,7 @@ namespace OptimDsl.Generator.Emission
                 if (_step.WalksRows)
                 {
                     Field(w, "long", "Elements", "The parameter's number of elements.");
-                    Field(w, "int", "RowLength", "Elements per row (the last axis; all elements for rank ≤ 1).");
+                    Field(w, "int", "RowLength", "Elements per row (the last axis; for rank ≤ 1, a chunk, the last one possibly shorter).");
                     Field(w, "bool", "Factored", "Whether the parameter has rank ≥ 2 (row and column state).");
                 }
 
@@ -386,7 +381,7 @@ namespace OptimDsl.Generator.Emission
         private void EmitSm3Helpers(CodeWriter w)
         {
             string sm3 = "t.State." + _sm3!.StateObject;
-            w.Line("/// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the maxima pass.</summary>");
+            w.Line("/// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.</summary>");
             w.Line("private static void PrepareSm3<T>(" + FusedNames.Batch + " batch)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())

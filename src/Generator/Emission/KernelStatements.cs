@@ -24,14 +24,33 @@ namespace OptimDsl.Generator.Emission
         private readonly CodeWriter _w;
         private readonly LoweredStep _step;
         private readonly KernelPass _pass;
+        private readonly bool _whole;
         private bool _done;
 
-        public KernelStatements(CodeWriter w, LoweredStep step, KernelPass pass)
+        /// <param name="w">The writer.</param>
+        /// <param name="step">The lowered step.</param>
+        /// <param name="pass">The kernel.</param>
+        /// <param name="whole">True for the loop over whole vectors, false for the partial last vector (loads through the
+        /// kernel's <c>tail</c> scratch, reductions masked to the valid lanes).</param>
+        public KernelStatements(CodeWriter w, LoweredStep step, KernelPass pass, bool whole)
         {
             _w = w;
             _step = step;
             _pass = pass;
+            _whole = whole;
         }
+
+        /// <summary>A vector of <paramref name="memory"/> at element <c>i</c>.</summary>
+        public static string Load(string memory, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Load(" + memory + ", i)" : "LoadTail(" + memory + ", i, tail)");
+
+        /// <summary>Stores <paramref name="value"/> to <paramref name="memory"/> at element <c>i</c>.</summary>
+        public static string Store(string memory, string value, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Store(" + memory + ", i, " + value + ");" : "StoreTail(" + memory + ", i, " + value + ", tail);");
+
+        // The valid lanes of a reduction's input: all of a whole vector, the first count - i of the last one.
+        private string Valid(string value, string fill) =>
+            _whole ? value : FusedNames.Vector + ".Masked(" + value + ", count - i, " + fill + ")";
 
         /// <summary>Every operand, scalar, condition or local read or written (and the composite markers).</summary>
         public HashSet<string> Used { get; } = new();
@@ -116,7 +135,7 @@ namespace OptimDsl.Generator.Emission
             string source = Use(offer.Source);
             string sum = _step.Critical!.RunningSum
                 ? "criticalSum"
-                : FusedNames.Critical + ".EntrySum<T>(t.critical.Entries!, t.critical.Count, first + i, whole ? lanes : count - i)";
+                : FusedNames.Critical + ".EntrySum<T>(t.critical.Entries!, t.critical.Count, first + i, " + (_whole ? "lanes" : "count - i") + ", tail)";
             if (Storing)
             {
                 string entry = offer.Seed == offer.Source ? source : "criticalSeeding ? " + Use(offer.Seed) + " : " + source;
@@ -124,7 +143,7 @@ namespace OptimDsl.Generator.Emission
             }
 
             _w.Line("if (criticalAggregates) " + offer.Target + " = " + FusedNames.Critical + ".Aggregate(" + source + ", " + sum
-                + ", criticalCount, criticalKappa, criticalWeighted, criticalRule);");
+                + ", criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);");
             if (Storing)
             {
                 OfferWrite("criticalEntry");
@@ -145,26 +164,30 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
-        // SM3's estimate ν: the smallest accumulator covering the element, β-mixed with x² (Sm3Accumulators.Update).
+        // SM3's estimate ν: the smallest accumulator covering the element, β-mixed with x² (Sm3Accumulators.Update). The
+        // accumulators' new values, the maxima of ν, are gathered in the same pass (they are committed after it, since ν
+        // is computed from the old ones).
         private void Sm3(Sm3Estimate sm3)
         {
             Used.Add(Sm3Use);
             string x = Use(sm3.Input);
-            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + FusedNames.Vector + ".Load(sm3Last, i, whole))";
-            _w.Line(FusedNames.VectorT + " " + sm3.Target + " = " + (_pass == KernelPass.Sm3Maxima ? cover : "sm3Factored ? " + cover + " : sm3Accumulator") + ";");
-            _w.Line(sm3.Target + " = (sm3Decays ? " + sm3.Target + " * sm3Beta : " + sm3.Target + ") + " + x + " * " + x + " * sm3OneMinusBeta;");
-            if (_pass == KernelPass.Sm3Maxima)
+            string nu = sm3.Target;
+            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + Load("sm3Last", _whole) + ")";
+            _w.Line(FusedNames.VectorT + " " + nu + " = sm3Factored ? " + cover + " : sm3Accumulator;");
+            _w.Line(nu + " = (sm3Decays ? " + nu + " * sm3Beta : " + nu + ") + " + x + " * " + x + " * sm3OneMinusBeta;");
+            using (_w.Block("if (sm3Factored)"))
             {
-                // The new accumulators are the maxima of ν over every axis but theirs (padding lanes excluded).
-                _w.Line(FusedNames.VectorT + " sm3Valid = whole ? " + sm3.Target + " : " + FusedNames.Vector + ".Masked(" + sm3.Target + ", count - i, T.NegativeInfinity);");
+                // The maxima of ν over every axis but one (padding lanes excluded): per row here, per column in the item's scratch.
+                _w.Line(FusedNames.VectorT + " sm3Valid = " + Valid(nu, "T.NegativeInfinity") + ";");
                 _w.Line("sm3RowMaximum = " + FusedNames.Vector + ".Maximum(sm3RowMaximum, sm3Valid);");
-                _w.Line(FusedNames.Vector + ".Store(sm3ColumnMaxima, i, whole, " + FusedNames.Vector + ".Maximum(" + FusedNames.Vector + ".Load(sm3ColumnMaxima, i, whole), sm3Valid));");
-                _done = true;
-                return;
+                _w.Line(Store("sm3ColumnMaxima", FusedNames.Vector + ".Maximum(" + Load("sm3ColumnMaxima", _whole) + ", sm3Valid)", _whole));
             }
 
-            // A rank ≤ 1 parameter's single accumulator: ν itself (β = 0) or max(acc, ν).
-            _w.Line("if (!sm3Factored) sm3Accumulator = sm3Decays ? " + FusedNames.Vector + ".Maximum(sm3Accumulator, " + sm3.Target + ") : " + sm3.Target + ";");
+            using (_w.Block("else"))
+            {
+                // A rank ≤ 1 parameter's single accumulator: ν itself (β = 0) or max(acc, ν).
+                _w.Line("sm3Accumulator = sm3Decays ? " + FusedNames.Vector + ".Maximum(sm3Accumulator, " + nu + ") : " + nu + ";");
+            }
         }
 
         // HuggingFace's Adafactor, per element: the statistics, the RMS of the preconditioned update, or the update itself.
@@ -178,11 +201,11 @@ namespace OptimDsl.Generator.Emission
                 _w.Line(FusedNames.VectorT + " adafactorSquare = " + x + " * " + x + " + adafactorEps1;");
                 using (_w.Block("if (adafactorFactored)"))
                 {
-                    _w.Line(FusedNames.Vector + ".AddTo(ref adafactorRowSum, whole ? adafactorSquare : " + FusedNames.Vector + ".Masked(adafactorSquare, count - i, T.Zero));");
+                    _w.Line("adafactorRowSum = " + FusedNames.Vector + ".Accumulate(adafactorRowSum, " + Valid("adafactorSquare", "T.Zero") + ");");
                     _w.Line(FusedNames.Vector + ".AddTo(adafactorColumnSums, i, adafactorSquare, count - i);");
                 }
 
-                _w.Line(FusedNames.Vector + ".AddTo(ref adafactorParamSquares, param * param);");
+                _w.Line("adafactorParamSquares = " + FusedNames.Vector + ".Accumulate(adafactorParamSquares, param * param);");
                 _done = true;
                 return;
             }
@@ -191,7 +214,7 @@ namespace OptimDsl.Generator.Emission
             _w.Line(FusedNames.VectorT + " adafactorUpdate;");
             using (_w.Block("if (adafactorFactored)"))
             {
-                _w.Line("adafactorUpdate = adafactorRowFactor * " + FusedNames.Vector + ".Load(adafactorColumnFactors, i, whole) * " + x + ";");
+                _w.Line("adafactorUpdate = adafactorRowFactor * " + Load("adafactorColumnFactors", _whole) + " * " + x + ";");
             }
 
             using (_w.Block("else"))
@@ -202,8 +225,7 @@ namespace OptimDsl.Generator.Emission
 
             if (_pass == KernelPass.AdafactorRms)
             {
-                _w.Line(FusedNames.Vector + ".AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : "
-                    + FusedNames.Vector + ".Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));");
+                _w.Line("adafactorUpdateSquares = " + FusedNames.Vector + ".Accumulate(adafactorUpdateSquares, " + Valid("adafactorUpdate * adafactorUpdate", "T.Zero") + ");");
                 _done = true;
                 return;
             }

@@ -12,31 +12,33 @@ namespace OptimDsl.Runtime;
 public static class FusedCritical
 {
     /// <summary>
-    /// <paramref name="x"/> aggregated with the stored entries, whose sum is <paramref name="sum"/> and number
-    /// <paramref name="count"/> (at least 1): Sum <c>x + κ·(sum/count)</c>, Mid <c>(x + κ·(sum/count))·0.5</c>, Mean
-    /// <c>(x + κ·sum)/(count + 1)</c>, BufferMeanOnly <c>sum/count</c>; κ multiplies only when <paramref name="weighted"/>.
+    /// <paramref name="x"/> aggregated with the stored entries, whose sum is <paramref name="sum"/> and number n (at least
+    /// 1): Sum <c>x + κ·(sum/n)</c>, Mid <c>(x + κ·(sum/n))·0.5</c>, Mean <c>(x + κ·sum)/(n + 1)</c>, BufferMeanOnly
+    /// <c>sum/n</c>; κ multiplies only when <paramref name="weighted"/>. The divisions are multiplications by the reciprocals
+    /// (rounded once, per work item): a division per element would cost as much as the rest of the aggregate.
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The current quantity.</param>
     /// <param name="sum">The sum of the stored entries.</param>
-    /// <param name="count">Their number, in every lane.</param>
+    /// <param name="inverseCount">1/n, in every lane.</param>
+    /// <param name="inverseCountPlusOne">1/(n + 1), in every lane.</param>
     /// <param name="kappa">The buffer weight, in every lane.</param>
     /// <param name="weighted">False when κ is exactly 1 (no multiplication).</param>
     /// <param name="rule">The aggregation rule.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Aggregate<T>(Vector<T> x, Vector<T> sum, Vector<T> count, Vector<T> kappa, bool weighted, AggregationRule rule)
+    public static Vector<T> Aggregate<T>(Vector<T> x, Vector<T> sum, Vector<T> inverseCount, Vector<T> inverseCountPlusOne, Vector<T> kappa, bool weighted, AggregationRule rule)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         switch (rule)
         {
             case AggregationRule.Sum:
-                return x + (weighted ? sum / count * kappa : sum / count);
+                return x + (weighted ? sum * inverseCount * kappa : sum * inverseCount);
             case AggregationRule.Mid:
-                return (x + (weighted ? sum / count * kappa : sum / count)) * new Vector<T>(T.CreateTruncating(0.5));
+                return (x + (weighted ? sum * inverseCount * kappa : sum * inverseCount)) * new Vector<T>(T.CreateTruncating(0.5));
             case AggregationRule.Mean:
-                return (x + (weighted ? sum * kappa : sum)) / (count + Vector<T>.One);
+                return (x + (weighted ? sum * kappa : sum)) * inverseCountPlusOne;
             case AggregationRule.BufferMeanOnly:
-                return sum / count;
+                return sum * inverseCount;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
         }
@@ -51,23 +53,24 @@ public static class FusedCritical
     /// <param name="count">How many (at least 1).</param>
     /// <param name="element">The element offset within an entry.</param>
     /// <param name="lanes">Valid lanes (a whole vector, or fewer at a tail).</param>
-    public static Vector<T> EntrySum<T>(nint[] entries, int count, long element, int lanes)
+    /// <param name="scratch">One vector of elements, for a tail.</param>
+    public static Vector<T> EntrySum<T>(nint[] entries, int count, long element, int lanes, Span<T> scratch)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        Vector<T> sum = Load<T>(entries[0], element, lanes);
+        Vector<T> sum = Load(entries[0], element, lanes, scratch);
         for (int i = 1; i < count; i++)
         {
-            sum += Load<T>(entries[i], element, lanes);
+            sum += Load(entries[i], element, lanes, scratch);
         }
 
         return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load<T>(nint entry, long element, int lanes)
+    private static Vector<T> Load<T>(nint entry, long element, int lanes, Span<T> scratch)
         where T : unmanaged
     {
         Span<T> memory = FusedMemory.Span<T>(entry, element, lanes);
-        return lanes == Vector<T>.Count ? FusedVector.Load(memory, 0) : FusedVector.LoadTail(memory, 0);
+        return lanes == Vector<T>.Count ? FusedVector.Load(memory, 0) : FusedVector.LoadTail(memory, 0, scratch);
     }
 }

@@ -13,6 +13,17 @@ namespace OptimDsl.Runtime;
 /// </summary>
 public static class FusedVector
 {
+    /// <summary>
+    /// Whether this runtime's <see cref="Vector.Max{T}"/> and <see cref="Vector.Min{T}"/> already propagate NaN (IEEE 754:2019
+    /// maximum/minimum, .NET 9 and later); on .NET 8 they are the platform's instructions, which do not, and
+    /// <see cref="Maximum{T}(Vector{T}, Vector{T})"/> adds the NaN test itself. A static readonly value: the JIT folds the test.
+    /// </summary>
+    private static readonly bool NaNPropagatingMinMax =
+        float.IsNaN(Vector.Max(new Vector<float>(float.NaN), Vector<float>.One)[0])
+        && float.IsNaN(Vector.Max(Vector<float>.One, new Vector<float>(float.NaN))[0])
+        && float.IsNaN(Vector.Min(new Vector<float>(float.NaN), Vector<float>.One)[0])
+        && float.IsNaN(Vector.Min(Vector<float>.One, new Vector<float>(float.NaN))[0]);
+
     /// <summary>The vectors of a span's whole-vector prefix.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="span">The span.</param>
@@ -39,74 +50,44 @@ public static class FusedVector
         where T : unmanaged =>
         Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start)), value);
 
-    /// <summary>A whole vector (<see cref="Load{T}(Span{T}, int)"/>) or the partial last one (<see cref="LoadTail{T}"/>).</summary>
+    /// <summary>
+    /// One vector of elements for this thread's partial-vector loads and stores (<see cref="LoadTail{T}"/>): a kernel takes it
+    /// once per work item, so its loops need no allocation, no <c>stackalloc</c> and no call.
+    /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="span">The span.</param>
-    /// <param name="start">The first element.</param>
-    /// <param name="whole">Whether a whole vector fits from <paramref name="start"/> on.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Load<T>(Span<T> span, int start, bool whole)
-        where T : unmanaged => whole ? Load(span, start) : LoadTail(span, start);
+    public static Span<T> TailScratch<T>()
+        where T : unmanaged => (TailBuffer<T>.Lanes ??= new T[Vector<T>.Count]).AsSpan();
 
-    /// <summary>Writes a whole vector (<see cref="Store{T}(Span{T}, int, Vector{T})"/>) or the lanes of a partial last one (<see cref="StoreTail{T}"/>).</summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="span">The span.</param>
-    /// <param name="start">The first element.</param>
-    /// <param name="whole">Whether a whole vector fits from <paramref name="start"/> on.</param>
-    /// <param name="value">The vector.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<T>(Span<T> span, int start, bool whole, Vector<T> value)
-        where T : unmanaged
-    {
-        if (whole)
-        {
-            Store(span, start, value);
-        }
-        else
-        {
-            StoreTail(span, start, value);
-        }
-    }
-
-    /// <summary>The elements of <paramref name="span"/> from <paramref name="start"/> on (fewer than a vector), padded with zeros.</summary>
+    /// <summary>
+    /// The elements of <paramref name="span"/> from <paramref name="start"/> on (fewer than a vector), padded with zeros,
+    /// through <paramref name="scratch"/> (one vector of elements, <see cref="TailScratch{T}"/>): no allocation and no call,
+    /// so a kernel's vector registers survive its last, partial vector.
+    /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="span">The span.</param>
     /// <param name="start">The first element of the partial vector.</param>
-    public static Vector<T> LoadTail<T>(Span<T> span, int start)
+    /// <param name="scratch">At least one vector of elements.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> LoadTail<T>(Span<T> span, int start, Span<T> scratch)
         where T : unmanaged
     {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        lanes.Clear();
-        span.Slice(start).CopyTo(lanes);
-        return new Vector<T>(lanes);
+        scratch.Clear();
+        span.Slice(start).CopyTo(scratch);
+        return new Vector<T>(scratch);
     }
 
-    /// <summary>Writes the lanes of <paramref name="value"/> that fall inside <paramref name="span"/> from <paramref name="start"/> on.</summary>
+    /// <summary>Writes the lanes of <paramref name="value"/> that fall inside <paramref name="span"/> from <paramref name="start"/> on, through <paramref name="scratch"/>.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="span">The span.</param>
     /// <param name="start">The first element of the partial vector.</param>
     /// <param name="value">The vector.</param>
-    public static void StoreTail<T>(Span<T> span, int start, Vector<T> value)
+    /// <param name="scratch">At least one vector of elements.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTail<T>(Span<T> span, int start, Vector<T> value, Span<T> scratch)
         where T : unmanaged
     {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        value.CopyTo(lanes);
-        lanes.Slice(0, span.Length - start).CopyTo(span.Slice(start));
-    }
-
-    /// <summary>A mask of the first <paramref name="count"/> lanes (all bits set) for a partial vector's reductions.</summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="count">Valid lanes.</param>
-    public static Vector<T> LaneMask<T>(int count)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = i < count ? T.AllBitsSet : T.Zero;
-        }
-
-        return new Vector<T>(lanes);
+        value.CopyTo(scratch);
+        scratch.Slice(0, span.Length - start).CopyTo(span.Slice(start));
     }
 
     /// <summary>Square root.</summary>
@@ -124,6 +105,11 @@ public static class FusedVector
     public static Vector<T> Maximum<T>(Vector<T> a, Vector<T> b)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (NaNPropagatingMinMax)
+        {
+            return Vector.Max(a, b);
+        }
+
         Vector<T> ordered = Vector.Equals(a, a) & Vector.Equals(b, b);
         return Vector.ConditionalSelect(ordered, Vector.Max(a, b), a + b);
     }
@@ -138,6 +124,11 @@ public static class FusedVector
     public static Vector<T> Minimum<T>(Vector<T> a, Vector<T> b)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (NaNPropagatingMinMax)
+        {
+            return Vector.Min(a, b);
+        }
+
         Vector<T> ordered = Vector.Equals(a, a) & Vector.Equals(b, b);
         return Vector.ConditionalSelect(ordered, Vector.Min(a, b), a + b);
     }
@@ -152,23 +143,25 @@ public static class FusedVector
     public static Vector<T> Broadcast<T>(T value)
         where T : unmanaged => new Vector<T>(value);
 
-    /// <summary>Adds every lane of <paramref name="x"/>, in double precision, to the lanes of <paramref name="sum"/>.</summary>
+    /// <summary>
+    /// <paramref name="sum"/> plus every lane of <paramref name="x"/> in double precision (a float vector's lanes are
+    /// widened into two double vectors and added pairwise). A value, not a <c>ref</c>: an accumulator whose address is
+    /// never taken stays in a register.
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="sum">Running lane sums.</param>
     /// <param name="x">The values to add.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddTo<T>(ref Vector<double> sum, Vector<T> x)
+    public static Vector<double> Accumulate<T>(Vector<double> sum, Vector<T> x)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
             Vector.Widen(Vector.AsVectorSingle(x), out Vector<double> low, out Vector<double> high);
-            sum += low + high;
+            return sum + (low + high);
         }
-        else
-        {
-            sum += Vector.AsVectorDouble(x);
-        }
+
+        return sum + Vector.AsVectorDouble(x);
     }
 
     /// <summary>The sum of the lanes of <paramref name="sum"/>, in lane order.</summary>
@@ -204,18 +197,35 @@ public static class FusedVector
     /// <param name="x">The vector.</param>
     /// <param name="lanes">Valid lanes.</param>
     /// <param name="fill">The value of the other lanes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Masked<T>(Vector<T> x, int lanes, T fill)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Vector.ConditionalSelect(Vector.LessThan(LaneIndices<T>.Value, new Vector<T>(T.CreateTruncating(lanes))), x, new Vector<T>(fill));
+
+    /// <summary>A per-thread vector of elements.</summary>
+    private static class TailBuffer<T>
+        where T : unmanaged
+    {
+        [ThreadStatic]
+        public static T[]? Lanes;
+    }
+
+    /// <summary>0, 1, 2, … in the lanes of a vector.</summary>
+    private static class LaneIndices<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (lanes >= Vector<T>.Count)
-        {
-            return x;
-        }
+        public static readonly Vector<T> Value = Create();
 
-        Span<T> values = stackalloc T[Vector<T>.Count];
-        x.CopyTo(values);
-        values.Slice(lanes).Fill(fill);
-        return new Vector<T>(values);
+        private static Vector<T> Create()
+        {
+            var lanes = new T[Vector<T>.Count];
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                lanes[i] = T.CreateTruncating(i);
+            }
+
+            return new Vector<T>(lanes);
+        }
     }
 
     /// <summary>Adds the first <paramref name="lanes"/> lanes of <paramref name="x"/>, in double, to <paramref name="sums"/> from <paramref name="start"/> on.</summary>

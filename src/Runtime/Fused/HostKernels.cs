@@ -77,7 +77,7 @@ public static class HostKernels
         for (int k = 0; k < vectors.Length; k++)
         {
             Vector<T> v = vectors[k];
-            FusedVector.AddTo(ref sum, v * v);
+            sum = FusedVector.Accumulate(sum, v * v);
         }
 
         double total = FusedVector.Total(sum);

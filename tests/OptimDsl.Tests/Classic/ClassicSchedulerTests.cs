@@ -88,7 +88,7 @@ namespace OptimDsl.Tests.Classic
                 Assert.True(expected == actual, $"{config}, scheduler step {t + 1}: built-in group {expected}, generated group {actual}");
                 check?.Invoke(c, t, actual.Lr);
                 seen.Add(string.Format(CultureInfo.InvariantCulture, "{0:G4}/{1:G4}", actual.Lr, actual.Momentum ?? actual.Beta1));
-            });
+            }, fusedPath: true);
 
             // The schedule really moved what it controls (guards against comparing two constant sequences).
             Assert.True(seen.Distinct().Count() > 3, string.Join(", ", seen));

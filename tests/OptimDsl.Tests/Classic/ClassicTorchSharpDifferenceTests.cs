@@ -177,7 +177,7 @@ namespace OptimDsl.Tests.Classic
                 return;
             }
 
-            string? failure = ClassicHarness.Compare(expected, actual, out _);
+            string? failure = ClassicHarness.Compare(expected, actual, out _, fusedPath: true);
             Assert.True(failure is null, what + " (fused): " + failure);
         }
 

@@ -140,10 +140,10 @@ namespace OptimDsl.Tests.Fused
 
                 result[k] = !o.Aggregates ? values[k] : rule switch
                 {
-                    AggregationRule.Sum => values[k] + entries / o.Count * kappa,
-                    AggregationRule.Mid => (values[k] + entries / o.Count * kappa) * 0.5,
-                    AggregationRule.Mean => (values[k] + entries * kappa) / (o.Count + 1),
-                    _ => entries / o.Count,
+                    AggregationRule.Sum => values[k] + entries * (1.0 / o.Count) * kappa,
+                    AggregationRule.Mid => (values[k] + entries * (1.0 / o.Count) * kappa) * 0.5,
+                    AggregationRule.Mean => (values[k] + entries * kappa) * (1.0 / (o.Count + 1)),
+                    _ => entries * (1.0 / o.Count),
                 };
                 if (o.Admits)
                 {
