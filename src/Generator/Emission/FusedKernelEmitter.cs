@@ -70,7 +70,7 @@ namespace OptimDsl.Generator.Emission
                         w.Line("int count = (int)global::System.Math.Min(rowLength, t.Elements - first);");
                         EmitSpans(w, used);
                         EmitRowStart(w);
-                        EmitLoop(w, wholeBody, tailBody, used);
+                        EmitReducedLoop(w, wholeBody, tailBody, used);
                         EmitRowEnd(w);
                     }
                 }
@@ -79,7 +79,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line("long first = work.Start;");
                     w.Line("int count = work.Count;");
                     EmitSpans(w, used);
-                    EmitLoop(w, wholeBody, tailBody, used);
+                    EmitReducedLoop(w, wholeBody, tailBody, used);
                 }
 
                 EmitItemEnd(w);
@@ -167,14 +167,9 @@ namespace OptimDsl.Generator.Emission
                     w.Line(FusedNames.VectorT + " adafactorClip = new(T.CreateTruncating(t.adafactorClip));");
                 }
 
-                if (_pass == KernelPass.AdafactorStatistics)
+                if (Reduction is { } reduction)
                 {
-                    w.Line("global::System.Numerics.Vector<double> adafactorParamSquares = default;");
-                }
-
-                if (_pass == KernelPass.AdafactorRms)
-                {
-                    w.Line("global::System.Numerics.Vector<double> adafactorUpdateSquares = default;");
+                    w.Line("double " + reduction + "Total = 0;");
                 }
             }
 
@@ -183,35 +178,36 @@ namespace OptimDsl.Generator.Emission
             w.Line(FusedNames.Span + " tail = " + FusedNames.Vector + ".TailScratch<T>();");
         }
 
-        // The memory of the operands this kernel reads, for the current range of elements.
+        // The addresses of the operands this kernel reads, advanced to the current range of elements.
         private void EmitSpans(CodeWriter w, HashSet<string> used)
         {
+            string At(string address) => FusedNames.Memory + ".Offset<T>(" + address + ", first)";
             foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
             {
-                w.Line(FusedNames.Span + " " + o.Name + "Memory = " + FusedNames.Memory + ".Span<T>(t." + o.Name + ", first, count);");
+                w.Line("nint " + o.Name + "At = " + At("t." + o.Name) + ";");
             }
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
                 if (_step.Critical!.RunningSum)
                 {
-                    w.Line(FusedNames.Span + " criticalSumMemory = " + FusedNames.Memory + ".Span<T>(t.critical.Sum, first, count);");
+                    w.Line("nint criticalSumAt = " + At("t.critical.Sum") + ";");
                 }
 
                 if (Storing)
                 {
-                    w.Line(FusedNames.Span + " criticalSlotMemory = " + FusedNames.Memory + ".Span<T>(t.critical.Target, first, count);");
+                    w.Line("nint criticalSlotAt = " + At("t.critical.Target") + ";");
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
             {
-                w.Line(FusedNames.Span + " sm3AccumulatorMemory = " + FusedNames.Memory + ".Span<T>(t.sm3Accumulator, first, count);");
+                w.Line("nint sm3AccumulatorAt = " + At("t.sm3Accumulator") + ";");
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
             {
-                w.Line(FusedNames.Span + " adafactorFullMemory = " + FusedNames.Memory + ".Span<T>(t.adafactorFull, first, count);");
+                w.Line("nint adafactorFullAt = " + At("t.adafactorFull") + ";");
             }
         }
 
@@ -257,16 +253,36 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
+        // The item-wide sum a reduction pass accumulates (null for the element-wise pass).
+        private string? Reduction => _adafactor is null ? null : _pass switch
+        {
+            KernelPass.AdafactorStatistics => "adafactorParamSquares",
+            KernelPass.AdafactorRms => "adafactorUpdateSquares",
+            _ => null,
+        };
+
         private void EmitItemEnd(CodeWriter w)
         {
-            if (_adafactor is not null && _pass == KernelPass.AdafactorStatistics)
+            if (Reduction is { } reduction)
             {
-                w.Line("batch.Partials(item)[0] = " + FusedNames.Vector + ".Total(adafactorParamSquares);");
+                w.Line("batch.Partials(item)[" + (_pass == KernelPass.AdafactorStatistics ? "0" : "1") + "] = " + reduction + "Total;");
+            }
+        }
+
+        // A reduction's lane sums live only through one loop (one row, or the item's range), then join the item's total: a
+        // vector accumulator never lives across a call, so the JIT keeps it in a register rather than in the frame.
+        private void EmitReducedLoop(CodeWriter w, CodeWriter wholeBody, CodeWriter tailBody, HashSet<string> used)
+        {
+            string? reduction = Reduction;
+            if (reduction is not null)
+            {
+                w.Line("global::System.Numerics.Vector<double> " + reduction + " = default;");
             }
 
-            if (_adafactor is not null && _pass == KernelPass.AdafactorRms)
+            EmitLoop(w, wholeBody, tailBody, used);
+            if (reduction is not null)
             {
-                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".Total(adafactorUpdateSquares);");
+                w.Line(reduction + "Total += " + FusedNames.Vector + ".Total(" + reduction + ");");
             }
         }
 
@@ -292,30 +308,30 @@ namespace OptimDsl.Generator.Emission
             string Load(string memory) => KernelStatements.Load(memory, whole);
             foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
             {
-                w.Line(FusedNames.VectorT + " " + o.Name + " = " + (FusedStepEmitter.Optional(o) ? o.Name + "Present ? " + Load(o.Name + "Memory") + " : default" : Load(o.Name + "Memory")) + ";");
+                w.Line(FusedNames.VectorT + " " + o.Name + " = " + (FusedStepEmitter.Optional(o) ? o.Name + "Present ? " + Load(o.Name + "At") + " : default" : Load(o.Name + "At")) + ";");
             }
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
                 if (_step.Critical!.RunningSum)
                 {
-                    w.Line(FusedNames.VectorT + " criticalSum = criticalReadsSum ? " + Load("criticalSumMemory") + " : default;");
+                    w.Line(FusedNames.VectorT + " criticalSum = criticalReadsSum ? " + Load("criticalSumAt") + " : default;");
                 }
 
                 if (Storing)
                 {
-                    w.Line(FusedNames.VectorT + " criticalSlot = criticalAdmits && criticalReplaces ? " + Load("criticalSlotMemory") + " : default;");
+                    w.Line(FusedNames.VectorT + " criticalSlot = criticalAdmits && criticalReplaces ? " + Load("criticalSlotAt") + " : default;");
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
             {
-                w.Line(FusedNames.VectorT + " sm3Accumulator = sm3Factored ? default : " + Load("sm3AccumulatorMemory") + ";");
+                w.Line(FusedNames.VectorT + " sm3Accumulator = sm3Factored ? default : " + Load("sm3AccumulatorAt") + ";");
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
             {
-                w.Line(FusedNames.VectorT + " adafactorFull = adafactorFactored ? default : " + Load("adafactorFullMemory") + ";");
+                w.Line(FusedNames.VectorT + " adafactorFull = adafactorFactored ? default : " + Load("adafactorFullAt") + ";");
             }
 
             w.Lines(body.ToString().TrimEnd('\n'));
@@ -330,7 +346,7 @@ namespace OptimDsl.Generator.Emission
             string Store(string memory, string value) => KernelStatements.Store(memory, value, whole);
             foreach (StepOperand o in _step.Operands.Where(o => o.Written && used.Contains(o.Name)))
             {
-                string store = Store(o.Name + "Memory", o.Name);
+                string store = Store(o.Name + "At", o.Name);
                 w.Line(FusedStepEmitter.Optional(o) ? "if (" + o.Name + "Present) " + store : store);
             }
 
@@ -340,21 +356,21 @@ namespace OptimDsl.Generator.Emission
                 {
                     if (_step.Critical!.RunningSum)
                     {
-                        w.Line(Store("criticalSumMemory", "criticalSum"));
+                        w.Line(Store("criticalSumAt", "criticalSum"));
                     }
 
-                    w.Line(Store("criticalSlotMemory", "criticalSlot"));
+                    w.Line(Store("criticalSlotAt", "criticalSlot"));
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
             {
-                w.Line("if (!sm3Factored) " + Store("sm3AccumulatorMemory", "sm3Accumulator"));
+                w.Line("if (!sm3Factored) " + Store("sm3AccumulatorAt", "sm3Accumulator"));
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse))
             {
-                w.Line("if (!adafactorFactored) " + Store("adafactorFullMemory", "adafactorFull"));
+                w.Line("if (!adafactorFactored) " + Store("adafactorFullAt", "adafactorFull"));
             }
         }
     }

@@ -40,17 +40,25 @@ namespace OptimDsl.Generator.Emission
             _whole = whole;
         }
 
-        /// <summary>A vector of <paramref name="memory"/> at element <c>i</c>.</summary>
-        public static string Load(string memory, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Load(" + memory + ", i)" : "LoadTail(" + memory + ", i, tail)");
+        /// <summary>A vector of the operand memory at address <paramref name="at"/>, element <c>i</c>.</summary>
+        public static string Load(string at, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Load<T>(" + at + ", i)" : "LoadTail<T>(" + at + ", i, count, tail)");
 
-        /// <summary>Stores <paramref name="value"/> to <paramref name="memory"/> at element <c>i</c>.</summary>
-        public static string Store(string memory, string value, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Store(" + memory + ", i, " + value + ");" : "StoreTail(" + memory + ", i, " + value + ", tail);");
+        /// <summary>Stores <paramref name="value"/> to the operand memory at address <paramref name="at"/>, element <c>i</c>.</summary>
+        public static string Store(string at, string value, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Store(" + at + ", i, " + value + ");" : "StoreTail(" + at + ", i, count, " + value + ", tail);");
+
+        /// <summary>A vector of a per-column span (one row's worth) at element <c>i</c>.</summary>
+        public static string LoadColumns(string span, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Load(" + span + ", i)" : "LoadTail(" + span + ", i, tail)");
+
+        /// <summary>Stores <paramref name="value"/> to a per-column span at element <c>i</c>.</summary>
+        public static string StoreColumns(string span, string value, bool whole) =>
+            FusedNames.Vector + "." + (whole ? "Store(" + span + ", i, " + value + ");" : "StoreTail(" + span + ", i, " + value + ", tail);");
 
         // The valid lanes of a reduction's input: all of a whole vector, the first count - i of the last one.
         private string Valid(string value, string fill) =>
-            _whole ? value : FusedNames.Vector + ".Masked(" + value + ", count - i, " + fill + ")";
+            _whole ? value : FusedNames.Vector + ".Masked(" + value + ", count - i, " + fill + ", tail)";
 
         /// <summary>Every operand, scalar, condition or local read or written (and the composite markers).</summary>
         public HashSet<string> Used { get; } = new();
@@ -172,7 +180,7 @@ namespace OptimDsl.Generator.Emission
             Used.Add(Sm3Use);
             string x = Use(sm3.Input);
             string nu = sm3.Target;
-            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + Load("sm3Last", _whole) + ")";
+            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + LoadColumns("sm3Last", _whole) + ")";
             _w.Line(FusedNames.VectorT + " " + nu + " = sm3Factored ? " + cover + " : sm3Accumulator;");
             _w.Line(nu + " = (sm3Decays ? " + nu + " * sm3Beta : " + nu + ") + " + x + " * " + x + " * sm3OneMinusBeta;");
             using (_w.Block("if (sm3Factored)"))
@@ -180,7 +188,7 @@ namespace OptimDsl.Generator.Emission
                 // The maxima of ν over every axis but one (padding lanes excluded): per row here, per column in the item's scratch.
                 _w.Line(FusedNames.VectorT + " sm3Valid = " + Valid(nu, "T.NegativeInfinity") + ";");
                 _w.Line("sm3RowMaximum = " + FusedNames.Vector + ".Maximum(sm3RowMaximum, sm3Valid);");
-                _w.Line(Store("sm3ColumnMaxima", FusedNames.Vector + ".Maximum(" + Load("sm3ColumnMaxima", _whole) + ", sm3Valid)", _whole));
+                _w.Line(StoreColumns("sm3ColumnMaxima", FusedNames.Vector + ".Maximum(" + LoadColumns("sm3ColumnMaxima", _whole) + ", sm3Valid)", _whole));
             }
 
             using (_w.Block("else"))
@@ -202,7 +210,7 @@ namespace OptimDsl.Generator.Emission
                 using (_w.Block("if (adafactorFactored)"))
                 {
                     _w.Line("adafactorRowSum = " + FusedNames.Vector + ".Accumulate(adafactorRowSum, " + Valid("adafactorSquare", "T.Zero") + ");");
-                    _w.Line(FusedNames.Vector + ".AddTo(adafactorColumnSums, i, adafactorSquare, count - i);");
+                    _w.Line(FusedNames.Vector + ".AddTo(adafactorColumnSums, i, adafactorSquare" + (_whole ? ");" : ", count - i, tail);"));
                 }
 
                 _w.Line("adafactorParamSquares = " + FusedNames.Vector + ".Accumulate(adafactorParamSquares, param * param);");
@@ -214,7 +222,7 @@ namespace OptimDsl.Generator.Emission
             _w.Line(FusedNames.VectorT + " adafactorUpdate;");
             using (_w.Block("if (adafactorFactored)"))
             {
-                _w.Line("adafactorUpdate = adafactorRowFactor * " + Load("adafactorColumnFactors", _whole) + " * " + x + ";");
+                _w.Line("adafactorUpdate = adafactorRowFactor * " + LoadColumns("adafactorColumnFactors", _whole) + " * " + x + ";");
             }
 
             using (_w.Block("else"))

@@ -40,9 +40,15 @@ public static class FusedCritical
             case AggregationRule.BufferMeanOnly:
                 return sum * inverseCount;
             default:
-                throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+                return UnknownRule<T>(rule);
         }
     }
+
+    // Out of line, so the kernels' loops carry a call to a cold helper rather than an inlined exception construction.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<T> UnknownRule<T>(AggregationRule rule)
+        where T : unmanaged =>
+        throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
 
     /// <summary>
     /// The sum, in list order, of <paramref name="count"/> stored entries at element <paramref name="element"/>:

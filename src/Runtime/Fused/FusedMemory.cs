@@ -39,6 +39,15 @@ public static unsafe class FusedMemory
     /// <param name="tensor">A contiguous CPU tensor, or null.</param>
     public static nint AddressOrZero(Tensor? tensor) => tensor is null ? 0 : Address(tensor);
 
+    /// <summary>The address of element <paramref name="start"/> of the memory at <paramref name="address"/> (0 stays 0).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="address">A tensor's address, or 0.</param>
+    /// <param name="start">The element.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint Offset<T>(nint address, long start)
+        where T : unmanaged =>
+        address == 0 ? 0 : (nint)((T*)address + start);
+
     /// <summary><paramref name="count"/> elements starting at element <paramref name="start"/> of the memory at <paramref name="address"/>.</summary>
     /// <typeparam name="T">The element type (the tensor's dtype).</typeparam>
     /// <param name="address">A tensor's address (<see cref="Address"/>); 0 gives an empty span.</param>

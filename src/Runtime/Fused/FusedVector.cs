@@ -11,7 +11,7 @@ namespace OptimDsl.Runtime;
 /// vector. Functions round as libtorch's do: square roots and quotients are exact IEEE operations (no approximate
 /// reciprocal square root), and <see cref="Maximum{T}(Vector{T}, Vector{T})"/> propagates NaN like <c>torch.maximum</c>.
 /// </summary>
-public static class FusedVector
+public static unsafe class FusedVector
 {
     /// <summary>
     /// Whether this runtime's <see cref="Vector.Max{T}"/> and <see cref="Vector.Min{T}"/> already propagate NaN (IEEE 754:2019
@@ -51,7 +51,75 @@ public static class FusedVector
         Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start)), value);
 
     /// <summary>
-    /// One vector of elements for this thread's partial-vector loads and stores (<see cref="LoadTail{T}"/>): a kernel takes it
+    /// The vector of elements <paramref name="index"/> to <paramref name="index"/> + <c>Vector&lt;T&gt;.Count</c> − 1 of the
+    /// memory at <paramref name="address"/> (a tensor's address, <see cref="FusedMemory.Address"/>, advanced to a work item;
+    /// the caller keeps the vector inside the tensor). Kernels address operands this way rather than through spans: one
+    /// register per operand, no lengths to keep alive.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="address">The memory of the work item's first element.</param>
+    /// <param name="index">The first element of the vector.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Load<T>(nint address, int index)
+        where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>((T*)address + index);
+
+    /// <summary>Writes <paramref name="value"/> to elements <paramref name="index"/> on of the memory at <paramref name="address"/>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="address">The memory of the work item's first element.</param>
+    /// <param name="index">The first element of the vector.</param>
+    /// <param name="value">The vector.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<T>(nint address, int index, Vector<T> value)
+        where T : unmanaged => Unsafe.WriteUnaligned((T*)address + index, value);
+
+    /// <summary>
+    /// The elements <paramref name="index"/> to <paramref name="count"/> − 1 (fewer than a vector) at
+    /// <paramref name="address"/>, padded with zeros, through <paramref name="scratch"/>: a plain loop, no call, so a
+    /// kernel's vector registers survive its last, partial vector.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="address">The memory of the work item's first element.</param>
+    /// <param name="index">The first element of the partial vector.</param>
+    /// <param name="count">The work item's number of elements.</param>
+    /// <param name="scratch">At least one vector of elements (<see cref="TailScratch{T}"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> LoadTail<T>(nint address, int index, int count, Span<T> scratch)
+        where T : unmanaged
+    {
+        T* source = (T*)address + index;
+        int valid = count - index;
+        ref T lanes = ref MemoryMarshal.GetReference(scratch);
+        for (int k = 0; k < Vector<T>.Count; k++)
+        {
+            Unsafe.Add(ref lanes, k) = k < valid ? source[k] : default;
+        }
+
+        return Unsafe.ReadUnaligned<Vector<T>>(ref Unsafe.As<T, byte>(ref lanes));
+    }
+
+    /// <summary>Writes the lanes of <paramref name="value"/> for elements <paramref name="index"/> to <paramref name="count"/> − 1 at <paramref name="address"/>, through <paramref name="scratch"/> (a plain loop, no call).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="address">The memory of the work item's first element.</param>
+    /// <param name="index">The first element of the partial vector.</param>
+    /// <param name="count">The work item's number of elements.</param>
+    /// <param name="value">The vector.</param>
+    /// <param name="scratch">At least one vector of elements.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTail<T>(nint address, int index, int count, Vector<T> value, Span<T> scratch)
+        where T : unmanaged
+    {
+        T* target = (T*)address + index;
+        int valid = count - index;
+        ref T lanes = ref MemoryMarshal.GetReference(scratch);
+        Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref lanes), value);
+        for (int k = 0; k < valid; k++)
+        {
+            target[k] = Unsafe.Add(ref lanes, k);
+        }
+    }
+
+    /// <summary>
+    /// One vector of elements for this thread's partial-vector loads and stores (<see cref="LoadTail{T}(nint, int, int, Span{T})"/>): a kernel takes it
     /// once per work item, so its loops need no allocation, no <c>stackalloc</c> and no call.
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
@@ -60,8 +128,8 @@ public static class FusedVector
 
     /// <summary>
     /// The elements of <paramref name="span"/> from <paramref name="start"/> on (fewer than a vector), padded with zeros,
-    /// through <paramref name="scratch"/> (one vector of elements, <see cref="TailScratch{T}"/>): no allocation and no call,
-    /// so a kernel's vector registers survive its last, partial vector.
+    /// through <paramref name="scratch"/> (one vector of elements, <see cref="TailScratch{T}"/>); the caller keeps
+    /// <paramref name="start"/> inside the span. A plain loop, no call.
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="span">The span.</param>
@@ -71,12 +139,13 @@ public static class FusedVector
     public static Vector<T> LoadTail<T>(Span<T> span, int start, Span<T> scratch)
         where T : unmanaged
     {
-        scratch.Clear();
-        span.Slice(start).CopyTo(scratch);
-        return new Vector<T>(scratch);
+        fixed (T* first = span)
+        {
+            return LoadTail((nint)first, start, span.Length, scratch);
+        }
     }
 
-    /// <summary>Writes the lanes of <paramref name="value"/> that fall inside <paramref name="span"/> from <paramref name="start"/> on, through <paramref name="scratch"/>.</summary>
+    /// <summary>Writes the lanes of <paramref name="value"/> that fall inside <paramref name="span"/> from <paramref name="start"/> on, through <paramref name="scratch"/> (a plain loop, no call).</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="span">The span.</param>
     /// <param name="start">The first element of the partial vector.</param>
@@ -86,8 +155,10 @@ public static class FusedVector
     public static void StoreTail<T>(Span<T> span, int start, Vector<T> value, Span<T> scratch)
         where T : unmanaged
     {
-        value.CopyTo(scratch);
-        scratch.Slice(0, span.Length - start).CopyTo(span.Slice(start));
+        fixed (T* first = span)
+        {
+            StoreTail((nint)first, start, span.Length, value, scratch);
+        }
     }
 
     /// <summary>Square root.</summary>
@@ -166,6 +237,7 @@ public static class FusedVector
 
     /// <summary>The sum of the lanes of <paramref name="sum"/>, in lane order.</summary>
     /// <param name="sum">Lane sums.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Total(Vector<double> sum)
     {
         double total = 0;
@@ -180,6 +252,7 @@ public static class FusedVector
     /// <summary>The largest lane of <paramref name="x"/> (NaN if any lane is NaN).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The lanes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxLane<T>(Vector<T> x)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -192,15 +265,29 @@ public static class FusedVector
         return max;
     }
 
-    /// <summary>The first <paramref name="lanes"/> lanes of <paramref name="x"/>, the others <paramref name="fill"/> (a partial vector's reductions).</summary>
+    /// <summary>
+    /// The first <paramref name="lanes"/> lanes of <paramref name="x"/>, the others <paramref name="fill"/> (a partial
+    /// vector's reductions), through <paramref name="scratch"/>: a plain loop, no call (not even a static's initialization
+    /// check), so the kernel's accumulators stay in registers.
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The vector.</param>
     /// <param name="lanes">Valid lanes.</param>
     /// <param name="fill">The value of the other lanes.</param>
+    /// <param name="scratch">At least one vector of elements.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Masked<T>(Vector<T> x, int lanes, T fill)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
-        Vector.ConditionalSelect(Vector.LessThan(LaneIndices<T>.Value, new Vector<T>(T.CreateTruncating(lanes))), x, new Vector<T>(fill));
+    public static Vector<T> Masked<T>(Vector<T> x, int lanes, T fill, Span<T> scratch)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ref T values = ref MemoryMarshal.GetReference(scratch);
+        Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref values), x);
+        for (int k = lanes; k < Vector<T>.Count; k++)
+        {
+            Unsafe.Add(ref values, k) = fill;
+        }
+
+        return Unsafe.ReadUnaligned<Vector<T>>(ref Unsafe.As<T, byte>(ref values));
+    }
 
     /// <summary>A per-thread vector of elements.</summary>
     private static class TailBuffer<T>
@@ -210,58 +297,47 @@ public static class FusedVector
         public static T[]? Lanes;
     }
 
-    /// <summary>0, 1, 2, … in the lanes of a vector.</summary>
-    private static class LaneIndices<T>
+    /// <summary>Adds the lanes of <paramref name="x"/>, in double, to <paramref name="sums"/> from <paramref name="start"/> on (a whole vector; the caller keeps it inside the span).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="sums">Running sums.</param>
+    /// <param name="start">The first sum.</param>
+    /// <param name="x">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo<T>(Span<double> sums, int start, Vector<T> x)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        public static readonly Vector<T> Value = Create();
-
-        private static Vector<T> Create()
+        // One or two double vectors (float lanes are widened), added in place.
+        ref byte at = ref Unsafe.As<double, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), start));
+        if (typeof(T) == typeof(float))
         {
-            var lanes = new T[Vector<T>.Count];
-            for (int i = 0; i < lanes.Length; i++)
-            {
-                lanes[i] = T.CreateTruncating(i);
-            }
-
-            return new Vector<T>(lanes);
+            Vector.Widen(Vector.AsVectorSingle(x), out Vector<double> low, out Vector<double> high);
+            Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + low);
+            ref byte next = ref Unsafe.Add(ref at, Vector<double>.Count * sizeof(double));
+            Unsafe.WriteUnaligned(ref next, Unsafe.ReadUnaligned<Vector<double>>(ref next) + high);
+        }
+        else
+        {
+            Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + Vector.AsVectorDouble(x));
         }
     }
 
-    /// <summary>Adds the first <paramref name="lanes"/> lanes of <paramref name="x"/>, in double, to <paramref name="sums"/> from <paramref name="start"/> on.</summary>
+    /// <summary>Adds the first <paramref name="lanes"/> lanes of <paramref name="x"/> (fewer than a vector), in double, to <paramref name="sums"/> from <paramref name="start"/> on, through <paramref name="scratch"/> (a plain loop, no call).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="sums">Running sums.</param>
     /// <param name="start">The first sum.</param>
     /// <param name="x">The values.</param>
     /// <param name="lanes">Valid lanes.</param>
+    /// <param name="scratch">At least one vector of elements.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddTo<T>(Span<double> sums, int start, Vector<T> x, int lanes)
+    public static void AddTo<T>(Span<double> sums, int start, Vector<T> x, int lanes, Span<T> scratch)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (lanes >= Vector<T>.Count)
+        ref T values = ref MemoryMarshal.GetReference(scratch);
+        Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref values), x);
+        ref double first = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), start);
+        for (int k = 0; k < lanes; k++)
         {
-            // A whole vector: one or two double vectors (float lanes are widened), added in place.
-            ref double first = ref Unsafe.Add(ref MemoryMarshal.GetReference(sums), start);
-            if (typeof(T) == typeof(float))
-            {
-                Vector.Widen(Vector.AsVectorSingle(x), out Vector<double> low, out Vector<double> high);
-                ref byte at = ref Unsafe.As<double, byte>(ref first);
-                Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + low);
-                ref byte next = ref Unsafe.Add(ref at, Vector<double>.Count * sizeof(double));
-                Unsafe.WriteUnaligned(ref next, Unsafe.ReadUnaligned<Vector<double>>(ref next) + high);
-            }
-            else
-            {
-                ref byte at = ref Unsafe.As<double, byte>(ref first);
-                Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector<double>>(ref at) + Vector.AsVectorDouble(x));
-            }
-
-            return;
-        }
-
-        for (int i = 0; i < lanes; i++)
-        {
-            sums[start + i] += double.CreateTruncating(x[i]);
+            Unsafe.Add(ref first, k) += double.CreateTruncating(Unsafe.Add(ref values, k));
         }
     }
 }

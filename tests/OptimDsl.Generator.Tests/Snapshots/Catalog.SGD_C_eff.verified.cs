@@ -157,7 +157,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "SGD_C_eff", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -297,32 +328,35 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
-            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
-            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
-            global::System.Span<T> momentum_bufferMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.momentum_buffer, first, count);
-            global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
-            global::System.Span<T> criticalSlotMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Target, first, count);
+            nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
+            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
+            nint momentum_bufferAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.momentum_buffer, first);
+            nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
+            nint criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Target, first);
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load(momentum_bufferMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(momentum_bufferAt, i) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSlotAt, i) : default;
                 global::System.Numerics.Vector<T> d = grad;
                 if (applyWeightDecay)
                 {
                     d = d + param * weightDecayScalar;
                 }
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -334,30 +368,30 @@ namespace OptimDsl.Optimizers
                     d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
                 }
                 param = param + d * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(momentum_bufferMemory, i, momentum_buffer);
+                global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(momentum_bufferAt, i, momentum_buffer);
                 if (criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumMemory, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotMemory, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumAt, i, criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotAt, i, criticalSlot);
                 }
             }
             if (vectors < count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(momentum_bufferAt, i, count, tail) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSlotAt, i, count, tail) : default;
                 global::System.Numerics.Vector<T> d = grad;
                 if (applyWeightDecay)
                 {
                     d = d + param * weightDecayScalar;
                 }
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -369,12 +403,12 @@ namespace OptimDsl.Optimizers
                     d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
                 }
                 param = param + d * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferAt, i, count, momentum_buffer, tail);
                 if (criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumAt, i, count, criticalSum, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotAt, i, count, criticalSlot, tail);
                 }
             }
         }
