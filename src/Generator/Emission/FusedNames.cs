@@ -10,6 +10,7 @@ namespace OptimDsl.Generator.Emission
         public const string Vector = "global::OptimDsl.Runtime.FusedVector";
         public const string Critical = "global::OptimDsl.Runtime.FusedCritical";
         public const string Dispatch = "global::OptimDsl.Runtime.FusedDispatch";
+        public const string GroupInputs = "global::OptimDsl.Runtime.GroupInputs";
         public const string HostKernels = "global::OptimDsl.Runtime.HostKernels";
         public const string CriticalOperands = "global::OptimDsl.Runtime.CriticalKernelOperands";
         public const string OfferPriority = "global::OptimDsl.Runtime.OfferPriority";

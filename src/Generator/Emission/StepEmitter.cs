@@ -5,10 +5,11 @@ using OptimDsl.Generator.Planning;
 namespace OptimDsl.Generator.Emission
 {
     /// <summary>
-    /// The step: per group, options are read once; each parameter with a gradient counts its step and takes the fused CPU
-    /// kernels (<see cref="FusedStepEmitter"/>) where it qualifies and tensor operations (<see cref="TensorStepEmitter"/>)
-    /// otherwise; both back ends come from the same lowered step. Like TorchSharp's <c>_step</c>: the closure under
-    /// enable_grad, then every group under <c>no_grad</c> in one <c>DisposeScope</c>.
+    /// The step: first every group's gradients and paths are gathered (a step that cannot run fails there, before anything
+    /// changes); then, per group, options are read once, and each parameter with a gradient counts its step and takes the
+    /// fused CPU kernels (<see cref="FusedStepEmitter"/>) where it qualifies and tensor operations
+    /// (<see cref="TensorStepEmitter"/>) otherwise; both back ends come from the same lowered step. Like TorchSharp's
+    /// <c>_step</c>: the closure under enable_grad, then every group under <c>no_grad</c> in one <c>DisposeScope</c>.
     /// </summary>
     internal static class StepEmitter
     {
@@ -32,11 +33,11 @@ namespace OptimDsl.Generator.Emission
                 w.Line("using (" + Names.Torch + ".NewDisposeScope())");
                 using (w.Braces())
                 {
-                    w.Line("// fused: true fails before any parameter changes when one of them cannot take the fused path.");
-                    w.Line("if (_fused == true) ThrowUnlessAllFusable();");
-                    using (w.Block("foreach (ParamGroup group in _parameter_groups)"))
+                    w.Line("// Every group's gradients and paths first: a step that cannot run fails before anything changes.");
+                    w.Line(FusedNames.GroupInputs + "[] inputs = GatherInputs();");
+                    using (w.Block("for (int g = 0; g < inputs.Length; g++)"))
                     {
-                        w.Line("StepGroup(group);");
+                        w.Line("StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);");
                     }
                 }
 
@@ -45,22 +46,33 @@ namespace OptimDsl.Generator.Emission
             }
 
             w.Line();
-            w.Line("/// <summary>Throws the <see cref=\"global::System.ArgumentException\"/> of the first parameter with a gradient that cannot take the fused path.</summary>");
-            using (w.Block("private void ThrowUnlessAllFusable()"))
+            w.Line("/// <summary>");
+            w.Line("/// Each group's parameters, gradients and paths, read before anything changes: throws for a sparse gradient, and,");
+            w.Line("/// with <c>fused: true</c>, for the first parameter with a gradient that cannot take the fused path.");
+            w.Line("/// </summary>");
+            using (w.Block("private " + FusedNames.GroupInputs + "[] GatherInputs()"))
             {
-                using (w.Block("for (int g = 0; g < _parameter_groups.Count; g++)"))
+                w.Line("var inputs = new " + FusedNames.GroupInputs + "[_parameter_groups.Count];");
+                using (w.Block("for (int g = 0; g < inputs.Length; g++)"))
                 {
-                    w.Line(Names.Parameter + "[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);");
-                    using (w.Block("for (int index = 0; index < parameters.Length; index++)"))
+                    w.Line("var group = new " + FusedNames.GroupInputs + "(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));");
+                    using (w.Block("for (int index = 0; index < group.Parameters.Length; index++)"))
                     {
-                        w.Line("if (parameters[index].grad is not { } grad || grad.is_sparse) continue;");
-                        w.Line(FusedNames.Dispatch + ".Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), \"" + plan.Type.Name + "\", g, index, parameters[index]);");
+                        w.Line(Names.Parameter + " param = group.Parameters[index];");
+                        w.Line(Names.Tensor + "? grad = group.Grads[index] = param.grad;");
+                        w.Line("if (grad is null) continue;");
+                        w.Line("if (grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + index + \" of group \" + g + \" has one).\");");
+                        w.Line("group.Fused[index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), \"" + plan.Type.Name + "\", g, index, param);");
                     }
+
+                    w.Line("inputs[g] = group;");
                 }
+
+                w.Line("return inputs;");
             }
 
             w.Line();
-            using (w.Block("private void StepGroup(ParamGroup group)"))
+            using (w.Block("private void StepGroup(ParamGroup group, " + FusedNames.GroupInputs + " inputs)"))
             {
                 EmitGroupPrologue(w, plan);
                 w.Line(FusedNames.Batch + " single = _fusedSingle ??= new " + FusedNames.Batch + "();");
@@ -73,11 +85,9 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Parameter + " param = parameters[index];");
                     w.Line(Names.Tensor + "? grad = grads[index];");
                     w.Line("if (grad is null) continue;");
-                    w.Line("if (grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + index + \" of its group has one).\");");
                     w.Line("var state = (State)_state[param.Handle];");
                     w.Line("state.step += 1;");
-                    using (w.Block("if (_fused == false || !" + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(param, grad, state), \"" + plan.Type.Name
-                        + "\", _parameter_groups.IndexOf(group), index, param))"))
+                    using (w.Block("if (!inputs.Fused[index])"))
                     {
                         w.Line("tensorPath.Add(index);");
                         w.Line("continue;");
@@ -110,9 +120,8 @@ namespace OptimDsl.Generator.Emission
                     : "var " + h.Name + " = options." + h.Name + "!.Value;");
             }
 
-            w.Line(Names.Parameter + "[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);");
-            w.Line("var grads = new " + Names.Tensor + "?[parameters.Length];");
-            w.Line("for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;");
+            w.Line(Names.Parameter + "[] parameters = inputs.Parameters;");
+            w.Line(Names.Tensor + "?[] grads = inputs.Grads;");
             if (plan.Step.Critical is { } c)
             {
                 w.Line("double kappaWeight = " + c.Kappa + ";");

@@ -171,32 +171,41 @@ namespace OptimDsl.Optimizers
             using (global::TorchSharp.torch.no_grad())
             using (global::TorchSharp.torch.NewDisposeScope())
             {
-                // fused: true fails before any parameter changes when one of them cannot take the fused path.
-                if (_fused == true) ThrowUnlessAllFusable();
-                foreach (ParamGroup group in _parameter_groups)
+                // Every group's gradients and paths first: a step that cannot run fails before anything changes.
+                global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
+                for (int g = 0; g < inputs.Length; g++)
                 {
-                    StepGroup(group);
+                    StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
                 }
             }
 
             return loss!;
         }
 
-        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
-        private void ThrowUnlessAllFusable()
+        /// <summary>
+        /// Each group's parameters, gradients and paths, read before anything changes: throws for a sparse gradient, and,
+        /// with <c>fused: true</c>, for the first parameter with a gradient that cannot take the fused path.
+        /// </summary>
+        private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
         {
-            for (int g = 0; g < _parameter_groups.Count; g++)
+            var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+            for (int g = 0; g < inputs.Length; g++)
             {
-                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
-                for (int index = 0; index < parameters.Length; index++)
+                var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
+                for (int index = 0; index < group.Parameters.Length; index++)
                 {
-                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
-                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "AdamW_C_eff", g, index, parameters[index]);
+                    global::TorchSharp.Modules.Parameter param = group.Parameters[index];
+                    global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
+                    if (grad is null) continue;
+                    if (grad.is_sparse) throw new global::System.NotSupportedException("AdamW_C_eff does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
+                    group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "AdamW_C_eff", g, index, param);
                 }
+                inputs[g] = group;
             }
+            return inputs;
         }
 
-        private void StepGroup(ParamGroup group)
+        private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
         {
             Options options = group.Options;
             double lr = options.LearningRate!.Value;
@@ -209,9 +218,8 @@ namespace OptimDsl.Optimizers
             var kappa = options.kappa!.Value;
             var synced = options.synced!.Value;
             var max_age = options.max_age!.Value;
-            global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(group.Parameters);
-            var grads = new global::TorchSharp.torch.Tensor?[parameters.Length];
-            for (int i = 0; i < parameters.Length; i++) grads[i] = parameters[i].grad;
+            global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
+            global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
             double kappaWeight = 1.0;
             global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
             global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
@@ -223,10 +231,9 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
-                if (grad.is_sparse) throw new global::System.NotSupportedException("AdamW_C_eff does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
                 state.step += 1;
-                if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "AdamW_C_eff", _parameter_groups.IndexOf(group), index, param))
+                if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
                     continue;

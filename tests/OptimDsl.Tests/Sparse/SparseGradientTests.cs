@@ -38,5 +38,32 @@ namespace OptimDsl.Tests.Sparse
             Assert.Contains("parameter 0", error.Message);
             Assert.True(weight.detach().eq(before).all().item<bool>(), name + " modified the parameter before rejecting the gradient");
         }
+
+        [Theory]
+        [MemberData(nameof(Optimizers))]
+        public void SparseGradientAfterADenseOne_ChangesNeitherParameterNorState(string name, Func<Parameter[], optim.Optimizer> create)
+        {
+            // A dense parameter first, then the sparse one: the step fails before the dense parameter is stepped, and its
+            // step count is untouched, so the next (valid) step equals a fresh optimizer's first step bit for bit.
+            var dense = new Parameter(randn(new long[] { 3, 4 }, generator: new Generator(1)));
+            var twin = new Parameter(dense.detach().clone());
+            using var embedding = nn.Embedding(10, 4, sparse: true);
+            Parameter weight = embedding.weight!;
+            using optim.Optimizer optimizer = create([dense, weight]);
+            using optim.Optimizer fresh = create([twin]);
+            Tensor gradient = randn(new long[] { 3, 4 }, generator: new Generator(2));
+            dense.grad = gradient.clone();
+            embedding.forward(tensor(new long[] { 1, 3 })).sum().backward();
+
+            var error = Assert.Throws<NotSupportedException>(() => optimizer.step());
+            Assert.Contains("parameter 1", error.Message);
+            Assert.True(dense.detach().eq(twin.detach()).all().item<bool>(), name + " stepped the dense parameter before rejecting the sparse gradient");
+
+            weight.grad = null;
+            twin.grad = gradient.clone();
+            optimizer.step();
+            fresh.step();
+            Assert.True(dense.detach().eq(twin.detach()).all().item<bool>(), name + " counted a step for the rejected one");
+        }
     }
 }
