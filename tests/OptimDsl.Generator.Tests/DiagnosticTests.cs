@@ -141,6 +141,7 @@ namespace OptimDsl.Generator.Tests
         [InlineData("[Optimizer] [{|ODSL0008:CriticalBuffer(SeedWithGradient = true)|}] public partial class Ignored { }")]
         [InlineData("[Optimizer] [{|ODSL0008:CriticalBuffer(Sum = CriticalSum.Recompute)|}] public partial class Ignored { }")]
         [InlineData("[Optimizer] [SecondMoment] [{|ODSL0008:Momentum(Default = 0.5, Dampening = 0.5, Input = MomentInput.Preconditioned)|}] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [{|ODSL0008:SecondMoment(CenteredDefault = true)|}] public partial class Ignored { }")]
         public void ODSL0008_option_ignored_is_a_warning_and_code_is_still_generated(string markup)
         {
             GeneratorRun run = Verify(markup);

@@ -29,6 +29,26 @@ namespace OptimDsl.Generator.Tests
             Assert.True(problems.Length == 0, testCase + ": the output compilation has diagnostics:\n" + GeneratorHarness.Format(problems));
         }
 
+        /// <summary>A switch block adds a false argument unless the declaration gives it another default.</summary>
+        [Theory]
+        [InlineData("[AmsGrad]", "", "bool amsgrad = false", "bool maximize = false", "bool centered = false")]
+        [InlineData("[AmsGrad(Default = true)]", "", "bool amsgrad = true", "bool maximize = false", "bool centered = false")]
+        [InlineData("[AmsGrad(Default = false)]", ", Maximize(Default = true)", "bool amsgrad = false", "bool maximize = true", "bool centered = false")]
+        [InlineData("[AmsGrad]", ", SecondMoment(Centered = true, CenteredDefault = true)", "bool amsgrad = false", "bool maximize = false", "bool centered = true")]
+        public void Switch_blocks_take_their_default_from_the_declaration(string amsGrad, string more, params string[] expected)
+        {
+            string second = more.Contains("SecondMoment", StringComparison.Ordinal) ? "" : ", SecondMoment(Centered = true)";
+            string maximize = more.Contains("Maximize", StringComparison.Ordinal) ? "" : ", Maximize";
+            string source = "using OptimDsl; [Optimizer" + second + maximize + more + "] " + amsGrad + " public partial class Switches { }";
+            GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(new[] { source })).AssertGeneratorDidNotFail();
+            Assert.Empty(run.GeneratorDiagnostics);
+            (_, string generated) = Assert.Single(run.GeneratedSources);
+            foreach (string argument in expected)
+            {
+                Assert.Contains(argument, generated, StringComparison.Ordinal);
+            }
+        }
+
         [Theory]
         [MemberData(nameof(Declarations.AllCases), MemberType = typeof(Declarations))]
         public void Generated_code_is_marked_as_generated(string testCase)

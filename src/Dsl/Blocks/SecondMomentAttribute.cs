@@ -16,9 +16,13 @@ namespace OptimDsl
         public string Name { get; set; } = "beta2";
 
         /// <summary>
-        /// Adds RMSprop's <c>centered</c> argument (default <c>false</c>): when set, the denominator uses the variance
-        /// estimate <c>v - avg^2</c> with <c>avg</c> an EMA of the input.
+        /// Adds RMSprop's <c>centered</c> argument (its default is <see cref="CenteredDefault"/>). Adding the argument
+        /// changes nothing by itself: where <c>centered</c> is true, the denominator uses the variance estimate
+        /// <c>v - avg^2</c>, with <c>avg</c> an EMA of the input (state <c>grad_avg</c>).
         /// </summary>
         public bool Centered { get; set; }
+
+        /// <summary>Default of the generated <c>centered</c> argument (false, as in PyTorch); only with <see cref="Centered"/>.</summary>
+        public bool CenteredDefault { get; set; }
     }
 }

@@ -6,7 +6,7 @@ namespace OptimDsl.Generator.Model
     /// <summary>Base of every parsed block.</summary>
     internal abstract record Block(string AttributeName, LocationInfo? Location);
 
-    internal sealed record MaximizeBlock(LocationInfo? Location) : Block("Maximize", Location);
+    internal sealed record MaximizeBlock(bool Default, LocationInfo? Location) : Block("Maximize", Location);
 
     internal sealed record WeightDecayBlock(double Default, WeightDecayMode Mode, WeightDecayOrder Order, LocationInfo? Location)
         : Block("WeightDecay", Location);
@@ -17,12 +17,12 @@ namespace OptimDsl.Generator.Model
     internal sealed record FirstMomentBlock(double Beta, string Name, MomentInput Input, LocationInfo? Location)
         : Block("FirstMoment", Location);
 
-    internal sealed record SecondMomentBlock(double Beta, string Name, bool Centered, LocationInfo? Location)
+    internal sealed record SecondMomentBlock(double Beta, string Name, bool Centered, bool CenteredDefault, LocationInfo? Location)
         : Block("SecondMoment", Location);
 
     internal sealed record AccumulatorBlock(double InitialValue, LocationInfo? Location) : Block("Accumulator", Location);
 
-    internal sealed record AmsGradBlock(LocationInfo? Location) : Block("AmsGrad", Location);
+    internal sealed record AmsGradBlock(bool Default, LocationInfo? Location) : Block("AmsGrad", Location);
 
     internal sealed record BiasCorrectionBlock(LocationInfo? Location) : Block("BiasCorrection", Location);
 

@@ -96,7 +96,7 @@ namespace OptimDsl.Generator.Parsing
                 LocationInfo? at = LocationInfo.From(attribute.ApplicationSyntaxReference);
                 set = attributeClass.Name switch
                 {
-                    "MaximizeAttribute" => set with { Maximize = new MaximizeBlock(at) },
+                    "MaximizeAttribute" => set with { Maximize = new MaximizeBlock(read.Bool("Default", false), at) },
                     "WeightDecayAttribute" => set with
                     {
                         WeightDecay = new WeightDecayBlock(
@@ -119,10 +119,10 @@ namespace OptimDsl.Generator.Parsing
                     "SecondMomentAttribute" => set with
                     {
                         SecondMoment = new SecondMomentBlock(
-                            read.Double("Beta", 0.999), read.String("Name", "beta2"), read.Bool("Centered", false), at),
+                            read.Double("Beta", 0.999), read.String("Name", "beta2"), read.Bool("Centered", false), read.Bool("CenteredDefault", false), at),
                     },
                     "AccumulatorAttribute" => set with { Accumulator = new AccumulatorBlock(read.Double("InitialValue", 0.0), at) },
-                    "AmsGradAttribute" => set with { AmsGrad = new AmsGradBlock(at) },
+                    "AmsGradAttribute" => set with { AmsGrad = new AmsGradBlock(read.Bool("Default", false), at) },
                     "BiasCorrectionAttribute" => set with { BiasCorrection = new BiasCorrectionBlock(at) },
                     "EpsilonAttribute" => set with
                     {

@@ -55,7 +55,7 @@ namespace OptimDsl.Generator.Planning
                 list.Add(new(second.Name, HyperKind.Double, Literal(second.Beta), "Coefficient of the second-moment moving average", Min: 0, Max: 1));
                 if (second.Centered)
                 {
-                    list.Add(new("centered", HyperKind.Bool, "false", "Normalize by an estimate of the gradient's variance"));
+                    list.Add(new("centered", HyperKind.Bool, Bool(second.CenteredDefault), "Normalize by an estimate of the gradient's variance"));
                 }
             }
 
@@ -82,9 +82,9 @@ namespace OptimDsl.Generator.Planning
                 list.Add(new("weight_decay", HyperKind.Double, Literal(wd.Default), doc, Min: 0));
             }
 
-            if (b.AmsGrad is not null)
+            if (b.AmsGrad is { } amsGrad)
             {
-                list.Add(new("amsgrad", HyperKind.Bool, "false", "Use the AMSGrad variant (running maximum of the second moment)"));
+                list.Add(new("amsgrad", HyperKind.Bool, Bool(amsGrad.Default), "Use the AMSGrad variant (running maximum of the second moment)"));
             }
 
             if (b.CriticalBuffer is { } c)
@@ -92,9 +92,9 @@ namespace OptimDsl.Generator.Planning
                 AddCritical(list, c);
             }
 
-            if (b.Maximize is not null)
+            if (b.Maximize is { } maximize)
             {
-                list.Add(new("maximize", HyperKind.Bool, "false", "Maximize the objective instead of minimizing it"));
+                list.Add(new("maximize", HyperKind.Bool, Bool(maximize.Default), "Maximize the objective instead of minimizing it"));
             }
 
             return list;

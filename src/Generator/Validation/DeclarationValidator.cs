@@ -61,6 +61,12 @@ namespace OptimDsl.Generator.Validation
             if (b.SecondMoment is { } second)
             {
                 CheckRange(d, second.Location, "SecondMoment.Beta", second.Beta, 0, true, 1, false);
+                if (second.CenteredDefault && !second.Centered)
+                {
+                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, second.Location, "SecondMoment.CenteredDefault",
+                        "there is no centered argument without Centered = true"));
+                }
+
                 if (b.Accumulator is { } acc)
                 {
                     d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, acc.Location, "Accumulator", "SecondMoment",

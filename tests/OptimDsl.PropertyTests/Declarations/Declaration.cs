@@ -14,7 +14,7 @@ namespace OptimDsl.PropertyTests.Declarations
 
     public sealed record FirstMomentDecl(double Beta, string Name, MomentInput Input);
 
-    public sealed record SecondMomentDecl(double Beta, string Name, bool Centered);
+    public sealed record SecondMomentDecl(double Beta, string Name, bool Centered, bool CenteredDefault = false);
 
     public sealed record AccumulatorDecl(double InitialValue);
 
@@ -54,6 +54,9 @@ namespace OptimDsl.PropertyTests.Declarations
 
         public bool Maximize { get; init; }
 
+        /// <summary>The declared default of <c>maximize</c> (<c>[Maximize(Default = true)]</c>).</summary>
+        public bool MaximizeDefault { get; init; }
+
         public WeightDecayDecl? WeightDecay { get; init; }
 
         public MomentumDecl? Momentum { get; init; }
@@ -69,6 +72,9 @@ namespace OptimDsl.PropertyTests.Declarations
         public AdafactorDecl? Adafactor { get; init; }
 
         public bool AmsGrad { get; init; }
+
+        /// <summary>The declared default of <c>amsgrad</c> (<c>[AmsGrad(Default = true)]</c>).</summary>
+        public bool AmsGradDefault { get; init; }
 
         public bool BiasCorrection { get; init; }
 
@@ -112,7 +118,7 @@ namespace OptimDsl.PropertyTests.Declarations
 
             if (Maximize)
             {
-                list.Add(("maximize", false));
+                list.Add(("maximize", MaximizeDefault));
             }
 
             if (WeightDecay is { } wd)
@@ -140,7 +146,7 @@ namespace OptimDsl.PropertyTests.Declarations
                 list.Add((sm.Name, sm.Beta));
                 if (sm.Centered)
                 {
-                    list.Add(("centered", false));
+                    list.Add(("centered", sm.CenteredDefault));
                 }
             }
 
@@ -156,7 +162,7 @@ namespace OptimDsl.PropertyTests.Declarations
 
             if (AmsGrad)
             {
-                list.Add(("amsgrad", false));
+                list.Add(("amsgrad", AmsGradDefault));
             }
 
             if (Epsilon is { } eps)
@@ -334,7 +340,7 @@ namespace OptimDsl.PropertyTests.Declarations
         {
             var attributes = new List<string>();
             attributes.Add("Optimizer" + Options(Adafactor is null ? Opt("Lr", Lr, 1e-3) : null));
-            if (Maximize) attributes.Add("Maximize");
+            if (Maximize) attributes.Add("Maximize" + Options(Opt("Default", MaximizeDefault, false)));
             if (WeightDecay is { } wd)
             {
                 attributes.Add("WeightDecay" + Options(Opt("Default", wd.Default, 0.0), Opt("Mode", wd.Mode, WeightDecayMode.L2), Opt("Order", wd.Order, WeightDecayOrder.BeforeCriticalBuffer)));
@@ -352,7 +358,7 @@ namespace OptimDsl.PropertyTests.Declarations
 
             if (SecondMoment is { } sm)
             {
-                attributes.Add("SecondMoment" + Options(Opt("Beta", sm.Beta, 0.999), Opt("Name", sm.Name, "beta2"), Opt("Centered", sm.Centered, false)));
+                attributes.Add("SecondMoment" + Options(Opt("Beta", sm.Beta, 0.999), Opt("Name", sm.Name, "beta2"), Opt("Centered", sm.Centered, false), Opt("CenteredDefault", sm.CenteredDefault, false)));
             }
 
             if (Accumulator is { } acc) attributes.Add("Accumulator" + Options(Opt("InitialValue", acc.InitialValue, 0.0)));
@@ -364,7 +370,7 @@ namespace OptimDsl.PropertyTests.Declarations
                     Opt("ScaleParameter", ada.ScaleParameter, true), Opt("RelativeStep", ada.RelativeStep, true), Opt("WarmupInit", ada.WarmupInit, false)));
             }
 
-            if (AmsGrad) attributes.Add("AmsGrad");
+            if (AmsGrad) attributes.Add("AmsGrad" + Options(Opt("Default", AmsGradDefault, false)));
             if (BiasCorrection) attributes.Add("BiasCorrection");
             if (Epsilon is { } eps)
             {

@@ -121,6 +121,13 @@ namespace OptimDsl.PropertyTests.Declarations
                 }
             }
 
+            // Declared defaults of the switches ([Maximize(Default = true)], ...): the generated argument defaults to them.
+            d = d with
+            {
+                MaximizeDefault = d.Maximize && r.NextDouble() < 0.3,
+                AmsGradDefault = d.AmsGrad && r.NextDouble() < 0.3,
+                SecondMoment = d.SecondMoment is { Centered: true } sm && r.NextDouble() < 0.3 ? sm with { CenteredDefault = true } : d.SecondMoment,
+            };
             return d with { Args = DrawArguments(r, d) };
         }
 
@@ -180,7 +187,7 @@ namespace OptimDsl.PropertyTests.Declarations
                 args = args.Add("lr", Pick(r, 0.01, 0.1, Uniform(r, 1e-3, 0.2)));
             }
 
-            if (d.Maximize && Maybe(0.7)) args = args.Add("maximize", true);
+            if (d.Maximize && Maybe(0.7)) args = args.Add("maximize", !d.MaximizeDefault);
             if (d.WeightDecay is not null && Maybe()) args = args.Add("weight_decay", Pick(r, 0.0, 0.05, Uniform(r, 0, 0.2)));
             if (d.Momentum is { } m)
             {
@@ -210,10 +217,10 @@ namespace OptimDsl.PropertyTests.Declarations
             if (d.SecondMoment is { } sm)
             {
                 if (Maybe()) args = args.Add(sm.Name, Pick(r, 0.999, 0.9, Uniform(r, 0.5, 0.999)));
-                if (sm.Centered && Maybe(0.7)) args = args.Add("centered", true);
+                if (sm.Centered && Maybe(0.7)) args = args.Add("centered", !sm.CenteredDefault);
             }
 
-            if (d.AmsGrad && Maybe(0.7)) args = args.Add("amsgrad", true);
+            if (d.AmsGrad && Maybe(0.7)) args = args.Add("amsgrad", !d.AmsGradDefault);
             if (d.Accumulator is not null && Maybe()) args = args.Add("initial_accumulator_value", Pick(r, 0.0, 0.5, Uniform(r, 0, 1)));
             if (d.Sm3 is not null && Maybe()) args = args.Add("beta", Pick(r, 0.0, 0.5, Uniform(r, 0, 0.99)));
             if (d.Epsilon is not null && Maybe()) args = args.Add("eps", Pick(r, 1e-8, 1e-4, 0.01));

@@ -55,11 +55,14 @@ namespace OptimDsl.PropertyTests.Declarations
 
             if (d.Accumulator is not null) yield return d with { Accumulator = null, Epsilon = null };
             if (d.Sm3 is not null) yield return d with { Sm3 = null, Epsilon = null, Critical = d.Critical is { } c3 ? c3 with { FeedsSecondMoment = false } : null };
-            if (d.AmsGrad) yield return d with { AmsGrad = false };
+            if (d.AmsGrad) yield return d with { AmsGrad = false, AmsGradDefault = false };
+            if (d.AmsGradDefault) yield return d with { AmsGradDefault = false };
+            if (d.MaximizeDefault) yield return d with { MaximizeDefault = false };
+            if (d.SecondMoment is { CenteredDefault: true } centered) yield return d with { SecondMoment = centered with { CenteredDefault = false } };
             if (d.BiasCorrection) yield return d with { BiasCorrection = false };
             if (d.Epsilon is not null) yield return d with { Epsilon = null };
             if (d.LrDecay is not null) yield return d with { LrDecay = null };
-            if (d.Maximize) yield return d with { Maximize = false };
+            if (d.Maximize) yield return d with { Maximize = false, MaximizeDefault = false };
 
             // Constructor arguments.
             foreach (string name in d.Args.Keys)
