@@ -92,7 +92,8 @@ namespace OptimDsl.Runtime
         ///             return mul(r, c).mul_(g)                                   (_approx_sq_grad, then update.mul_(grad))
         /// unfactored: V.mul_(beta2t).add_(u, alpha: 1−beta2t);  return V.rsqrt().mul_(g)
         /// </code>
-        /// A float16/bfloat16 gradient is upcast to float32 first (as HF does).
+        /// A float16/bfloat16 gradient is upcast to float32 first (as HF does). A parameter without elements has no statistics:
+        /// its factors keep their values (HF's means over no rows or columns would make them NaN) and the update is empty.
         /// </summary>
         /// <param name="grad">The dense gradient (the parameter's shape).</param>
         /// <param name="beta2t">This step's decay, <see cref="AdafactorMath.Beta2"/> (0 at step 1).</param>
@@ -117,6 +118,11 @@ namespace OptimDsl.Runtime
             using (no_grad())
             {
                 Tensor g = grad.dtype == _dtype ? grad : grad.to(_dtype);
+                if (g.numel() == 0)
+                {
+                    return zeros_like(g);
+                }
+
                 double keep = 1.0 - beta2t;
                 Tensor update;
                 using (Tensor u = g.pow(2).add_(eps1))
