@@ -56,7 +56,11 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
         _smallest = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         _insertStep = zeros(new long[] { capacity }, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
-        _slotIds = arange(capacity, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        using (Scalar end = capacity)
+        {
+            _slotIds = arange(end, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        }
+
         _rng = new SplitMix64(seed);
         EnsureDeviceMode();
     }

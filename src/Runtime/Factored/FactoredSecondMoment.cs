@@ -123,20 +123,23 @@ namespace OptimDsl.Runtime
                     return zeros_like(g);
                 }
 
-                double keep = 1.0 - beta2t;
+                using Scalar two = 2;
+                using Scalar regulariser = eps1;
+                using Scalar decay = beta2t;
+                using Scalar keep = 1.0 - beta2t;
                 Tensor update;
-                using (Tensor u = g.pow(2).add_(eps1))
+                using (Tensor u = g.pow(two).add_(regulariser))
                 {
                     if (_row is not null)
                     {
                         using (Tensor rowMean = u.mean(new long[] { -1 }))
                         {
-                            _row.mul_(beta2t).add_(rowMean, alpha: keep);
+                            _row.mul_(decay).add_(rowMean, alpha: keep);
                         }
 
                         using (Tensor colMean = u.mean(new long[] { -2 }))
                         {
-                            _col!.mul_(beta2t).add_(colMean, alpha: keep);
+                            _col!.mul_(decay).add_(colMean, alpha: keep);
                         }
 
                         using Tensor rowNorm = _row.mean(new long[] { -1 }, keepdim: true);
@@ -149,7 +152,7 @@ namespace OptimDsl.Runtime
                     }
                     else
                     {
-                        _full!.mul_(beta2t).add_(u, alpha: keep);
+                        _full!.mul_(decay).add_(u, alpha: keep);
                         update = _full.rsqrt().mul_(g);
                     }
                 }

@@ -140,12 +140,14 @@ namespace OptimDsl.Runtime
                     nu = next;
                 }
 
+                using Scalar decay = beta;
+                using Scalar keep = 1.0 - beta;
                 if (beta > 0)
                 {
-                    nu.mul_(beta);
+                    nu.mul_(decay);
                 }
 
-                nu.addcmul_(g, g, 1.0 - beta);
+                nu.addcmul_(g, g, keep);
                 if (nu.numel() == 0)
                 {
                     // No elements, no maxima: the accumulators keep their values (as the fused path's CommitFused does).
