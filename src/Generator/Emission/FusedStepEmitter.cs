@@ -67,8 +67,11 @@ namespace OptimDsl.Generator.Emission
             w.Line();
         }
 
-        /// <summary>Fills the record of a parameter that takes the fused path (inside the dispatch loop: options, param, grad, state, index in scope).</summary>
-        public void EmitFill(CodeWriter w)
+        /// <summary>
+        /// Adds a parameter that takes the fused path to its batch, with what a pass over its gradient needs (inside the
+        /// dispatch loop: param, grad, state, index in scope). Changes no state: a group may still skip its step.
+        /// </summary>
+        public void EmitAdd(CodeWriter w)
         {
             w.Line(FusedNames.Batch + " batch = param.dtype == " + FusedNames.ScalarType + ".Float32 ? single : dual;");
             if (_step.WalksRows)
@@ -87,6 +90,32 @@ namespace OptimDsl.Generator.Emission
 
             w.Line("t.Position = index;");
             w.Line("t.State = state;");
+            w.Line("t.grad = " + FusedNames.Memory + ".Address(grad);");
+        }
+
+        /// <summary>
+        /// Counts the step of every fused parameter and fills the rest of its record: conditions, lazily created state,
+        /// addresses, scalars (after the dispatch loop and the group's checks; parameters, grads and options in scope).
+        /// </summary>
+        public void EmitFill(CodeWriter w)
+        {
+            using (w.Block("for (int batchIndex = 0; batchIndex < 2; batchIndex++)"))
+            {
+                w.Line(FusedNames.Batch + " batch = batchIndex == 0 ? single : dual;");
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("int index = t.Position;");
+                    w.Line(Names.Parameter + " param = parameters[index];");
+                    w.Line("State state = t.State;");
+                    w.Line("state.step += 1;");
+                    EmitFillRecord(w);
+                }
+            }
+        }
+
+        private void EmitFillRecord(CodeWriter w)
+        {
             foreach (StepCondition c in _step.Conditions)
             {
                 w.Line("t." + c.Name + " = " + c.Expression + ";");
@@ -111,7 +140,7 @@ namespace OptimDsl.Generator.Emission
                 }
             }
 
-            foreach (StepOperand o in _step.Operands)
+            foreach (StepOperand o in _step.Operands.Where(o => o.Name != "grad"))
             {
                 // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
                 w.Line("t." + o.Name + " = " + (Optional(o)

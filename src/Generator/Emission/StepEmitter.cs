@@ -5,9 +5,11 @@ using OptimDsl.Generator.Planning;
 namespace OptimDsl.Generator.Emission
 {
     /// <summary>
-    /// The step: per group, options are read once; each parameter with a gradient counts its step and takes the fused CPU
-    /// kernels (<see cref="FusedStepEmitter"/>) where it qualifies and tensor operations (<see cref="TensorStepEmitter"/>)
-    /// otherwise; both back ends come from the same lowered step. Like TorchSharp's <c>_step</c>: the closure under
+    /// The step: per group, options are read once; each parameter with a gradient is dispatched to the fused CPU kernels
+    /// (<see cref="FusedStepEmitter"/>) where it qualifies and to tensor operations (<see cref="TensorStepEmitter"/>)
+    /// otherwise, without changing anything yet; with <c>[SkipNonFinite]</c> the group's gradients are checked
+    /// (<see cref="SkipNonFiniteEmitter"/>) and a group with a non-finite one skips its step; then each parameter counts its
+    /// step and both back ends, written from the same lowered step, run. Like TorchSharp's <c>_step</c>: the closure under
     /// enable_grad, then every group under <c>no_grad</c> in one <c>DisposeScope</c>.
     /// </summary>
     internal static class StepEmitter
@@ -75,7 +77,6 @@ namespace OptimDsl.Generator.Emission
                     w.Line("if (grad is null) continue;");
                     w.Line("if (grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + index + \" of its group has one).\");");
                     w.Line("var state = (State)_state[param.Handle];");
-                    w.Line("state.step += 1;");
                     using (w.Block("if (_fused == false || !" + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(param, grad, state), \"" + plan.Type.Name
                         + "\", _parameter_groups.IndexOf(group), index, param))"))
                     {
@@ -84,9 +85,17 @@ namespace OptimDsl.Generator.Emission
                     }
 
                     w.Line();
-                    fused.EmitFill(w);
+                    fused.EmitAdd(w);
                 }
 
+                w.Line();
+                if (step.Skip is { } skip)
+                {
+                    SkipNonFiniteEmitter.EmitGuard(w, skip);
+                    w.Line();
+                }
+
+                fused.EmitFill(w);
                 w.Line();
                 fused.EmitPasses(w);
                 w.Line();
@@ -95,6 +104,11 @@ namespace OptimDsl.Generator.Emission
 
             w.Line();
             fused.EmitWhyNot(w);
+            if (step.Skip is not null)
+            {
+                SkipNonFiniteEmitter.EmitHelpers(w, step);
+            }
+
             fused.EmitKernels(w);
             fused.EmitRecord(w);
         }
@@ -139,6 +153,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line(Names.Parameter + " param = parameters[index];");
                 w.Line(Names.Tensor + " grad = grads[index]!;");
                 w.Line("var state = (State)_state[param.Handle];");
+                w.Line("state.step += 1;");
                 new TensorStepEmitter(w, step).EmitParameterStep();
             }
         }

@@ -146,10 +146,12 @@ namespace OptimDsl.Optimizers
             global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, true, null, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(options.buffer_dtype, "buffer_dtype");
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -180,6 +182,7 @@ namespace OptimDsl.Optimizers
             options.maximize ??= defaults.maximize;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -195,7 +198,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "AdafactorCriticalGradients", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -233,7 +267,6 @@ namespace OptimDsl.Optimizers
                 if (grad is null) continue;
                 if (grad.is_sparse) throw new global::System.NotSupportedException("AdafactorCriticalGradients does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "AdafactorCriticalGradients", _parameter_groups.IndexOf(group), index, param))
                 {
                     tensorPath.Add(index);
@@ -241,35 +274,49 @@ namespace OptimDsl.Optimizers
                 }
 
                 global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();
-                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);
+                long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);
                 t.Elements = param.numel();
                 t.RowLength = (int)rowLength;
                 t.Factored = param.dim() >= 2;
                 t.Position = index;
                 t.State = state;
-                t.maximize = maximize;
-                t.useFirstMoment = beta1 is not null;
-                t.applyWeightDecay = weight_decay != 0;
-                if (t.useFirstMoment && state.exp_avg is null)
-                {
-                    state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
-                t.beta1Scalar = beta1 ?? 0.0;
-                t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
-                t.negativeWeightDecay = -weight_decay;
-                t.criticalKappa = kappaWeight;
-                t.criticalRule = aggr;
-                t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
-                t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
-                t.adafactorEps1 = eps1;
-                t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedGradientNorms(parameters.Length, single, dual));
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.maximize = maximize;
+                    t.useFirstMoment = beta1 is not null;
+                    t.applyWeightDecay = weight_decay != 0;
+                    if (t.useFirstMoment && state.exp_avg is null)
+                    {
+                        state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
+                    t.beta1Scalar = beta1 ?? 0.0;
+                    t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+                    t.negativeWeightDecay = -weight_decay;
+                    t.criticalKappa = kappaWeight;
+                    t.criticalRule = aggr;
+                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                    t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
+                    t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
+                    t.adafactorEps1 = eps1;
+                    t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
+                }
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedCriticalChecks(parameters.Length, single, dual));
             PlanCriticalOffers(single, priorities, max_age, 0.0);
             PlanCriticalOffers(dual, priorities, max_age, 0.0);
             PrepareAdafactor<float>(single);
@@ -301,6 +348,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (state.critical is not null)
                 {
@@ -332,8 +380,8 @@ namespace OptimDsl.Optimizers
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
         }
 
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntryDouble = CriticalEntry<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorStatisticsSingle = AdafactorStatistics<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorStatisticsDouble = AdafactorStatistics<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> AdafactorRmsSingle = AdafactorRms<float>;
@@ -357,18 +405,21 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
             global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
             global::System.Numerics.Vector<double> adafactorParamSquares = default;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
@@ -377,37 +428,35 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
                     if (adafactorFactored)
                     {
-                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, adafactorSquare);
                         global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
                 }
                 if (vectors < count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
                     if (adafactorFactored)
                     {
-                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
                         global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
                 }
                 if (t.Factored) t.State.factored.SetRowSum(row, global::OptimDsl.Runtime.FusedVector.Total(adafactorRowSum));
             }
@@ -430,7 +479,8 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
@@ -439,11 +489,13 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
             global::System.Numerics.Vector<double> adafactorUpdateSquares = default;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
                 global::System.Span<T> adafactorFullMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.adafactorFull, first, count);
@@ -452,45 +504,43 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
                     global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
                     }
                     else
                     {
                         adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
                         adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, adafactorUpdate * adafactorUpdate);
                 }
                 if (vectors < count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i, tail);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
                     }
                     else
                     {
                         adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
                         adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
                 }
             }
             batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.Total(adafactorUpdateSquares);
@@ -518,7 +568,8 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
@@ -528,11 +579,13 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));
             global::System.Numerics.Vector<T> adafactorClip = new(T.CreateTruncating(t.adafactorClip));
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
@@ -544,7 +597,6 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i) : default;
@@ -553,7 +605,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                     global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -562,7 +614,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
                     }
                     else
                     {
@@ -590,16 +642,15 @@ namespace OptimDsl.Optimizers
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i) : default;
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i, tail);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                     global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -608,7 +659,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
                     }
                     else
                     {
@@ -623,47 +674,84 @@ namespace OptimDsl.Optimizers
                     }
                     if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
                     param = param - adafactorUpdate;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg, tail);
                     if (criticalAdmits)
                     {
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                     }
-                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullMemory, i, adafactorFull);
+                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullMemory, i, adafactorFull, tail);
                 }
             }
         }
 
-        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
-        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
             ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start * t.RowLength, work.Count * t.RowLength);
+            if (t.State.critical is null) return;
+            bool maximize = t.maximize;
+            bool criticalSeeding = t.criticalSeeding;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            double criticalSquares = 0;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int rowLength = t.RowLength;
+            for (long row = work.Start; row < work.Start + work.Count; row++)
+            {
+                long first = row * rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
+                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+                criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+                int vectors = count - count % lanes;
+                for (int i = 0; i < vectors; i += lanes)
+                {
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+                }
+                if (vectors < count)
+                {
+                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                    int i = vectors;
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                    criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero));
+                }
+            }
+            batch.Partials(item)[0] = criticalSquares;
+            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
         }
 
-        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
-        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        /// <summary>
+        /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
+        /// and records whether each one's entry is finite.
+        /// </summary>
+        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
         {
             if (single.Count + dual.Count == 0) return null;
             var norms = new double[count];
             global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
-            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
             return norms;
 
-            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
             {
-                batch.ResetPartials(1);
+                batch.ResetPartials(2);
                 batch.Run(kernel);
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
                 }
             }
         }
@@ -675,9 +763,8 @@ namespace OptimDsl.Optimizers
             {
                 ref FusedTensor t = ref batch.Tensor(i);
                 if (t.State.critical is not { } buffer) continue;
-                t.criticalSeeding = !buffer.HasEverReceived;
                 if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
             }
         }
 
@@ -741,7 +828,7 @@ namespace OptimDsl.Optimizers
             /// <summary>The parameter's number of elements.</summary>
             public long Elements;
 
-            /// <summary>Elements per row (the last axis; all elements for rank ≤ 1).</summary>
+            /// <summary>Elements per row (the last axis; for rank ≤ 1, a chunk, the last one possibly shorter).</summary>
             public int RowLength;
 
             /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>
@@ -779,6 +866,9 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
             public bool criticalSeeding;
+
+            /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
+            public bool criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
             public double criticalKappa;

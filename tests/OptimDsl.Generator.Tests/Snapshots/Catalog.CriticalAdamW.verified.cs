@@ -127,10 +127,12 @@ namespace OptimDsl.Optimizers
             global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, true, null, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(options.buffer_dtype, "buffer_dtype");
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -157,6 +159,7 @@ namespace OptimDsl.Optimizers
             options.maximize ??= defaults.maximize;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -172,7 +175,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "CriticalAdamW", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -206,7 +240,6 @@ namespace OptimDsl.Optimizers
                 if (grad is null) continue;
                 if (grad.is_sparse) throw new global::System.NotSupportedException("CriticalAdamW does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "CriticalAdamW", _parameter_groups.IndexOf(group), index, param))
                 {
                     tensorPath.Add(index);
@@ -217,27 +250,41 @@ namespace OptimDsl.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.applyWeightDecay = weight_decay != 0;
-                t.maximize = maximize;
-                t.amsgrad = amsgrad;
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg);
-                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
-                t.max_exp_avg_sq = !t.amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.max_exp_avg_sq);
-                t.decoupledFactor = 1 - lr * weight_decay;
-                t.beta1Scalar = beta1;
-                t.oneMinusBeta1 = 1 - beta1;
-                t.beta2Scalar = beta2;
-                t.oneMinusBeta2 = 1 - beta2;
-                t.secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
-                t.criticalKappa = kappaWeight;
-                t.criticalRule = aggr;
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedGradientNorms(parameters.Length, single, dual));
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.maximize = maximize;
+                    t.amsgrad = amsgrad;
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg);
+                    t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                    t.max_exp_avg_sq = !t.amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.max_exp_avg_sq);
+                    t.decoupledFactor = 1 - lr * weight_decay;
+                    t.beta1Scalar = beta1;
+                    t.oneMinusBeta1 = 1 - beta1;
+                    t.beta2Scalar = beta2;
+                    t.oneMinusBeta2 = 1 - beta2;
+                    t.secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
+                    t.criticalKappa = kappaWeight;
+                    t.criticalRule = aggr;
+                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                }
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedCriticalChecks(parameters.Length, single, dual));
             PlanCriticalOffers(single, priorities, max_age, 0.0);
             PlanCriticalOffers(dual, priorities, max_age, 0.0);
             single.Run(UpdateSingle);
@@ -262,6 +309,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
                 using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                 if (weight_decay != 0) param.mul_(decoupledFactor);
@@ -292,8 +340,8 @@ namespace OptimDsl.Optimizers
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
         }
 
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntryDouble = CriticalEntry<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
 
@@ -324,10 +372,13 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -353,7 +404,7 @@ namespace OptimDsl.Optimizers
                 }
                 global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -382,20 +433,20 @@ namespace OptimDsl.Optimizers
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
-                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(max_exp_avg_sqMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i, tail);
+                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(max_exp_avg_sqMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
                 if (applyWeightDecay)
                 {
                     param = param * decoupledFactor;
                 }
                 global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -410,47 +461,80 @@ namespace OptimDsl.Optimizers
                 }
                 global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(amsgrad ? max_exp_avg_sq : exp_avg_sq) / secondMomentCorrection + epsScalar;
                 param = param + numerator / denom * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
-                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(max_exp_avg_sqMemory, i, max_exp_avg_sq);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg, tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq, tail);
+                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(max_exp_avg_sqMemory, i, max_exp_avg_sq, tail);
                 if (criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                 }
             }
         }
 
-        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
-        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
             ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+            if (t.State.critical is null) return;
+            bool maximize = t.maximize;
+            bool criticalSeeding = t.criticalSeeding;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            double criticalSquares = 0;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero));
+            }
+            batch.Partials(item)[0] = criticalSquares;
+            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
         }
 
-        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
-        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        /// <summary>
+        /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
+        /// and records whether each one's entry is finite.
+        /// </summary>
+        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
         {
             if (single.Count + dual.Count == 0) return null;
             var norms = new double[count];
             global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
-            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
             return norms;
 
-            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
             {
-                batch.ResetPartials(1);
+                batch.ResetPartials(2);
                 batch.Run(kernel);
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
                 }
             }
         }
@@ -462,9 +546,8 @@ namespace OptimDsl.Optimizers
             {
                 ref FusedTensor t = ref batch.Tensor(i);
                 if (t.State.critical is not { } buffer) continue;
-                t.criticalSeeding = !buffer.HasEverReceived;
                 if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
             }
         }
 
@@ -541,6 +624,9 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
             public bool criticalSeeding;
+
+            /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
+            public bool criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
             public double criticalKappa;

@@ -99,6 +99,7 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -118,6 +119,7 @@ namespace OptimDsl.Optimizers
             options.maximize ??= defaults.maximize;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -133,7 +135,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "RMSprop", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -161,7 +194,6 @@ namespace OptimDsl.Optimizers
                 if (grad is null) continue;
                 if (grad.is_sparse) throw new global::System.NotSupportedException("RMSprop does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "RMSprop", _parameter_groups.IndexOf(group), index, param))
                 {
                     tensorPath.Add(index);
@@ -172,26 +204,39 @@ namespace OptimDsl.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.maximize = maximize;
-                t.applyWeightDecay = weight_decay != 0;
-                t.centered = centered;
-                t.usePreconditionedMomentum = momentum > 0;
-                if (t.usePreconditionedMomentum && state.momentum_buffer is null)
-                {
-                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
-                t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
-                t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
-                t.weightDecayScalar = weight_decay;
-                t.beta2Scalar = alpha;
-                t.oneMinusBeta2 = 1 - alpha;
-                t.negativeOne = -1.0;
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr);
-                t.momentumScalar = momentum;
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.maximize = maximize;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.centered = centered;
+                    t.usePreconditionedMomentum = momentum > 0;
+                    if (t.usePreconditionedMomentum && state.momentum_buffer is null)
+                    {
+                        state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                    t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
+                    t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                    t.weightDecayScalar = weight_decay;
+                    t.beta2Scalar = alpha;
+                    t.oneMinusBeta2 = 1 - alpha;
+                    t.negativeOne = -1.0;
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr);
+                    t.momentumScalar = momentum;
+                }
             }
 
             single.Run(UpdateSingle);
@@ -214,6 +259,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
@@ -268,6 +314,8 @@ namespace OptimDsl.Optimizers
             bool grad_avgPresent = t.grad_avg != 0;
             bool momentum_bufferPresent = t.momentum_buffer != 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -312,11 +360,11 @@ namespace OptimDsl.Optimizers
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
-                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(grad_avgMemory, i) : default;
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i, tail);
+                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(grad_avgMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i, tail) : default;
                 global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                 if (applyWeightDecay)
                 {
@@ -337,10 +385,10 @@ namespace OptimDsl.Optimizers
                 {
                     param = param + d / denom * negativeStepSize;
                 }
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
-                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(grad_avgMemory, i, grad_avg);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq, tail);
+                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(grad_avgMemory, i, grad_avg, tail);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer, tail);
             }
         }
 

@@ -73,6 +73,7 @@ partial class Outer
 
             /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
             /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+            /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
             public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
             {
                 if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -86,6 +87,7 @@ partial class Outer
                 options.LearningRate ??= defaults.LearningRate;
                 options.InitialLearningRate = options.LearningRate!.Value;
                 Validate(options);
+                global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
                 _parameter_groups.Add(param_group);
 
                 foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -101,7 +103,38 @@ partial class Outer
             /// <returns>The closure's loss, or null.</returns>
             public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
             {
-                return _step<ParamGroup>(StepGroup, closure);
+                global::TorchSharp.torch.Tensor? loss = null;
+                if (closure is not null)
+                {
+                    using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                }
+
+                using (global::TorchSharp.torch.no_grad())
+                using (global::TorchSharp.torch.NewDisposeScope())
+                {
+                    // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                    if (_fused == true) ThrowUnlessAllFusable();
+                    foreach (ParamGroup group in _parameter_groups)
+                    {
+                        StepGroup(group);
+                    }
+                }
+
+                return loss!;
+            }
+
+            /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+            private void ThrowUnlessAllFusable()
+            {
+                for (int g = 0; g < _parameter_groups.Count; g++)
+                {
+                    global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                    for (int index = 0; index < parameters.Length; index++)
+                    {
+                        if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                        global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "PlainGd", g, index, parameters[index]);
+                    }
+                }
             }
 
             private void StepGroup(ParamGroup group)
@@ -123,7 +156,6 @@ partial class Outer
                     if (grad is null) continue;
                     if (grad.is_sparse) throw new global::System.NotSupportedException("PlainGd does not support sparse gradients (parameter " + index + " of its group has one).");
                     var state = (State)_state[param.Handle];
-                    state.step += 1;
                     if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "PlainGd", _parameter_groups.IndexOf(group), index, param))
                     {
                         tensorPath.Add(index);
@@ -134,9 +166,22 @@ partial class Outer
                     ref FusedTensor t = ref batch.Add(param.numel(), 1);
                     t.Position = index;
                     t.State = state;
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                     t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                    t.negativeStepSize = -(lr);
+                }
+
+                for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+                {
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        ref FusedTensor t = ref batch.Tensor(i);
+                        int index = t.Position;
+                        global::TorchSharp.Modules.Parameter param = parameters[index];
+                        State state = t.State;
+                        state.step += 1;
+                        t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                        t.negativeStepSize = -(lr);
+                    }
                 }
 
                 single.Run(UpdateSingle);
@@ -153,6 +198,7 @@ partial class Outer
                     global::TorchSharp.Modules.Parameter param = parameters[index];
                     global::TorchSharp.torch.Tensor grad = grads[index]!;
                     var state = (State)_state[param.Handle];
+                    state.step += 1;
                     using global::TorchSharp.Scalar negativeStepSize = -(lr);
                     global::TorchSharp.torch.Tensor d = grad;
                     param.add_(d, alpha: negativeStepSize);
@@ -179,6 +225,8 @@ partial class Outer
                 ref FusedTensor t = ref batch.Tensor(work.Tensor);
                 global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
                 int lanes = global::System.Numerics.Vector<T>.Count;
+                // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+                global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
                 long first = work.Start;
                 int count = work.Count;
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -196,11 +244,11 @@ partial class Outer
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
                     global::System.Numerics.Vector<T> d = grad;
                     param = param + d * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
                 }
             }
 

@@ -123,6 +123,7 @@ namespace MyApp.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -147,6 +148,7 @@ namespace MyApp.Optimizers
             options.maximize ??= defaults.maximize;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -162,7 +164,38 @@ namespace MyApp.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "SgdHeapCritical", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -195,7 +228,6 @@ namespace MyApp.Optimizers
                 if (grad is null) continue;
                 if (grad.is_sparse) throw new global::System.NotSupportedException("SgdHeapCritical does not support sparse gradients (parameter " + index + " of its group has one).");
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (_fused == false || !global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, state), "SgdHeapCritical", _parameter_groups.IndexOf(group), index, param))
                 {
                     tensorPath.Add(index);
@@ -206,27 +238,41 @@ namespace MyApp.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.maximize = maximize;
-                t.applyWeightDecay = weight_decay != 0;
-                t.useMomentum = momentum != 0;
-                t.nesterov = nesterov;
-                if (t.useMomentum && state.momentum_buffer is null)
-                {
-                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    t.momentum_bufferFirstUse = true;
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.momentum_buffer = !t.useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
-                t.weightDecayScalar = weight_decay;
-                t.momentumScalar = momentum;
-                t.oneMinusDampening = 1 - dampening;
-                t.negativeStepSize = -(lr);
-                t.criticalKappa = kappaWeight;
-                t.criticalRule = aggr;
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedGradientNorms(parameters.Length, single, dual));
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.maximize = maximize;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.useMomentum = momentum != 0;
+                    t.nesterov = nesterov;
+                    if (t.useMomentum && state.momentum_buffer is null)
+                    {
+                        state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                        t.momentum_bufferFirstUse = true;
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.momentum_buffer = !t.useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                    t.weightDecayScalar = weight_decay;
+                    t.momentumScalar = momentum;
+                    t.oneMinusDampening = 1 - dampening;
+                    t.negativeStepSize = -(lr);
+                    t.criticalKappa = kappaWeight;
+                    t.criticalRule = aggr;
+                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                }
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedCriticalChecks(parameters.Length, single, dual));
             PlanCriticalOffers(single, priorities, max_age, 0.0);
             PlanCriticalOffers(dual, priorities, max_age, 0.0);
             single.Run(UpdateSingle);
@@ -248,6 +294,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
@@ -259,7 +306,7 @@ namespace MyApp.Optimizers
                 }
                 if (momentum != 0)
                 {
-                    if (state.momentum_buffer is null) state.momentum_buffer = d.clone().detach().DetachFromDisposeScope();
+                    if (state.momentum_buffer is null) state.momentum_buffer = global::TorchSharp.torch.empty_like(param).copy_(d).DetachFromDisposeScope();
                     else state.momentum_buffer!.mul_(momentumScalar).add_(d, alpha: oneMinusDampening);
                     d = nesterov ? d.add(state.momentum_buffer!, alpha: momentumScalar) : state.momentum_buffer!;
                 }
@@ -276,8 +323,8 @@ namespace MyApp.Optimizers
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
         }
 
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntryDouble = CriticalEntry<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
 
@@ -306,10 +353,13 @@ namespace MyApp.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -331,7 +381,7 @@ namespace MyApp.Optimizers
                     d = d + param * weightDecayScalar;
                 }
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -355,18 +405,18 @@ namespace MyApp.Optimizers
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
                 global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                 if (applyWeightDecay)
                 {
                     d = d + param * weightDecayScalar;
                 }
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -378,45 +428,91 @@ namespace MyApp.Optimizers
                     d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
                 }
                 param = param + d * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer, tail);
                 if (criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                 }
             }
         }
 
-        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
-        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
             ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+            if (t.State.critical is null) return;
+            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
+            bool maximize = t.maximize;
+            bool applyWeightDecay = t.applyWeightDecay;
+            bool criticalSeeding = t.criticalSeeding;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            double criticalSquares = 0;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long first = work.Start;
+            int count = work.Count;
+            global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
+            global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
+            criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
+                if (applyWeightDecay)
+                {
+                    d = d + param * weightDecayScalar;
+                }
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero));
+            }
+            batch.Partials(item)[0] = criticalSquares;
+            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
         }
 
-        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
-        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        /// <summary>
+        /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
+        /// and records whether each one's entry is finite.
+        /// </summary>
+        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
         {
             if (single.Count + dual.Count == 0) return null;
             var norms = new double[count];
             global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
-            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
             return norms;
 
-            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
             {
-                batch.ResetPartials(1);
+                batch.ResetPartials(2);
                 batch.Run(kernel);
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
                 }
             }
         }
@@ -428,9 +524,8 @@ namespace MyApp.Optimizers
             {
                 ref FusedTensor t = ref batch.Tensor(i);
                 if (t.State.critical is not { } buffer) continue;
-                t.criticalSeeding = !buffer.HasEverReceived;
                 if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
             }
         }
 
@@ -495,6 +590,9 @@ namespace MyApp.Optimizers
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
             public bool criticalSeeding;
+
+            /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
+            public bool criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
             public double criticalKappa;
