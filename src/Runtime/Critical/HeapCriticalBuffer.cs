@@ -94,7 +94,10 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             && WouldInsert(p);
         if (!fusable)
         {
-            return base.AggregateAndOffer(x, rule, kappa, p, criticalTest, step);
+            // Aggregate, then offer with the priority already checked (the values are read once).
+            var aggregated = Aggregate(x, rule, kappa);
+            OfferChecked(x, p, step);
+            return aggregated;
         }
 
         // An entry that passes the admission test is never the one trimmed away: it is larger than list[0], hence not the minimum.
@@ -121,7 +124,13 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
     {
         RejectRandomReplacement(criticalTest);
-        if (Decide(Effective(priority.ToHost(), x), step) is { } decision)
+        OfferChecked(x, Effective(priority.ToHost(), x), step);
+    }
+
+    // The offer of x with a priority that already accounts for its values.
+    private void OfferChecked(Tensor x, double priority, long step)
+    {
+        if (Decide(priority, step) is { } decision)
         {
             Apply(x, decision, sumHoldsNew: false);
         }
