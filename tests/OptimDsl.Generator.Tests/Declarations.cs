@@ -34,6 +34,42 @@ namespace OptimDsl.Generator.Tests
                 }
                 """,
 
+            ["SkipNonFiniteSm3"] = """
+                namespace MyApp.Optimizers
+                {
+                    using OptimDsl;
+
+                    /// <summary>SM3 with momentum that skips the steps of groups with a NaN or infinite gradient.</summary>
+                    [Optimizer(Lr = 0.1)]
+                    [SkipNonFinite]
+                    [SM3]
+                    [Epsilon(1e-30, Placement = EpsilonPlacement.InsideSqrt)]
+                    [FirstMoment(Beta = 0.9, Name = "momentum", Input = MomentInput.Preconditioned)]
+                    public sealed partial class SkippingSm3
+                    {
+                    }
+                }
+                """,
+
+            ["SkipNonFiniteHeapMomenta"] = """
+                namespace MyApp.Optimizers
+                {
+                    using OptimDsl;
+
+                    /// <summary>Adam with a heap of critical momenta, skipping non-finite steps only when asked.</summary>
+                    [Optimizer]
+                    [SkipNonFinite(Default = false)]
+                    [FirstMoment]
+                    [CriticalBuffer(Source = CriticalSource.Momentum, Structure = CriticalBufferStructure.Heap, TopC = 4)]
+                    [SecondMoment]
+                    [BiasCorrection]
+                    [Epsilon]
+                    public sealed partial class SkippingHeapMomenta
+                    {
+                    }
+                }
+                """,
+
             ["SgdHeapCriticalGradientsAggr"] = """
                 namespace MyApp.Optimizers
                 {

@@ -150,12 +150,12 @@ namespace OptimDsl.Generator.Tests
         /// <summary>Blocks that belong together (SGD, Adam, RMSprop, Adagrad, SM3, Adafactor families).</summary>
         private static readonly string[][] Families =
         {
-            new[] { "Momentum", "WeightDecay", "Maximize", "CriticalBuffer", "LrDecay" },
-            new[] { "FirstMoment", "SecondMoment", "AmsGrad", "BiasCorrection", "Epsilon", "WeightDecay", "Maximize", "CriticalBuffer" },
-            new[] { "SecondMoment", "Momentum", "Epsilon", "WeightDecay", "Maximize", "CriticalBuffer" },
-            new[] { "Accumulator", "LrDecay", "Epsilon", "WeightDecay", "Maximize" },
-            new[] { "SM3", "FirstMoment", "Epsilon", "WeightDecay", "CriticalBuffer" },
-            new[] { "Adafactor", "Maximize", "CriticalBuffer" },
+            new[] { "Momentum", "WeightDecay", "Maximize", "CriticalBuffer", "LrDecay", "SkipNonFinite" },
+            new[] { "FirstMoment", "SecondMoment", "AmsGrad", "BiasCorrection", "Epsilon", "WeightDecay", "Maximize", "CriticalBuffer", "SkipNonFinite" },
+            new[] { "SecondMoment", "Momentum", "Epsilon", "WeightDecay", "Maximize", "CriticalBuffer", "SkipNonFinite" },
+            new[] { "Accumulator", "LrDecay", "Epsilon", "WeightDecay", "Maximize", "SkipNonFinite" },
+            new[] { "SM3", "FirstMoment", "Epsilon", "WeightDecay", "CriticalBuffer", "SkipNonFinite" },
+            new[] { "Adafactor", "Maximize", "CriticalBuffer", "SkipNonFinite" },
         };
 
         /// <summary>Containing type declarations (null: top level).</summary>
@@ -191,6 +191,7 @@ namespace OptimDsl.Generator.Tests
                 ["BiasCorrection"] = (false, new()),
                 ["Epsilon"] = (true, new() { ["Placement"] = Enum("EpsilonPlacement", "OutsideSqrt", "InsideSqrt") }),
                 ["LrDecay"] = (false, new() { ["Default"] = d }),
+                ["SkipNonFinite"] = (false, new() { ["Default"] = b }),
                 ["CriticalBuffer"] = (false, new()
                 {
                     ["TopC"] = i, ["Decay"] = d, ["Kappa"] = d, ["KappaUse"] = Enum("KappaUse", "Weight", "Switch"),

@@ -233,6 +233,7 @@ namespace OptimDsl.PropertyTests
                 Count(d.Epsilon is { Placement: EpsilonPlacement.InsideSqrt }, "Epsilon inside");
                 Count(d.Epsilon is { Placement: EpsilonPlacement.OutsideSqrt }, "Epsilon outside");
                 Count(d.LrDecay is not null, "LrDecay");
+                Count(d.SkipNonFinite is not null, "SkipNonFinite");
                 Count(d.Critical is not null, "CriticalBuffer");
                 if (d.Critical is { } c)
                 {

@@ -3,13 +3,17 @@ using OptimDsl.Generator.Planning;
 
 namespace OptimDsl.Generator.Emission
 {
-    /// <summary><c>add_param_group</c>: fills unset options from the defaults, validates, and creates each parameter's state eagerly.</summary>
+    /// <summary>
+    /// <c>add_param_group</c>: rejects parameters that appear twice, fills unset options from the defaults, validates, and
+    /// creates each parameter's state eagerly; nothing changes when it throws.
+    /// </summary>
     internal static class AddParamGroupEmitter
     {
         public static void Emit(CodeWriter w, OptimizerPlan plan)
         {
             w.Line("/// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>");
             w.Line("/// <param name=\"param_group\">The group (must be a <see cref=\"ParamGroup\"/> of this optimizer).</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>");
             using (w.Block("public override void add_param_group(" + Names.BaseParamGroup + " param_group)"))
             {
                 w.Line("if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));");
@@ -28,6 +32,7 @@ namespace OptimDsl.Generator.Emission
 
                 w.Line("options.InitialLearningRate = options.LearningRate!.Value;");
                 w.Line("Validate(options);");
+                w.Line("global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));");
                 w.Line("_parameter_groups.Add(param_group);");
                 w.Line();
                 using (w.Block("foreach (" + Names.Parameter + " parameter in param_group.Parameters)"))

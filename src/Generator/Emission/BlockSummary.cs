@@ -70,6 +70,11 @@ namespace OptimDsl.Generator.Emission
                 parts.Add("learning-rate decay");
             }
 
+            if (b.SkipNonFinite is not null)
+            {
+                parts.Add("skipping steps with non-finite gradients");
+            }
+
             return parts.Count == 0 ? "plain gradient descent" : string.Join(", ", parts);
         }
     }

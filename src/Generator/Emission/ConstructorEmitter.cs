@@ -100,6 +100,11 @@ namespace OptimDsl.Generator.Emission
                     }
                 }
 
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Kind == HyperKind.NullableScalarType))
+                {
+                    w.Line(Names.Arguments + ".CheckFloatingDtype(options." + h.Name + ", \"" + h.Name + "\");");
+                }
+
                 if (plan.Blocks.Momentum is { Input: Model.MomentInput.Gradient })
                 {
                     w.Line(Names.Arguments + ".CheckNesterov(options.nesterov!.Value, options.momentum!.Value, options.dampening!.Value);");

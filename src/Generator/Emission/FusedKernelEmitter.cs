@@ -4,11 +4,17 @@ using OptimDsl.Generator.Lowering;
 
 namespace OptimDsl.Generator.Emission
 {
-    /// <summary>The kernels of the fused back end: the element-wise pass and the reduction passes of SM3 and Adafactor.</summary>
+    /// <summary>The kernels of the fused back end: the element-wise pass and the reduction passes of the critical buffer and Adafactor.</summary>
     internal enum KernelPass
     {
         /// <summary>Every statement, each operand read and written once.</summary>
         Update,
+
+        /// <summary>
+        /// The critical buffer: the gradient's sum of squares (its priority norm) and whether the entry the element-wise pass
+        /// will offer is finite (the statements it depends on, <see cref="EntrySlice"/>, computed without storing).
+        /// </summary>
+        CriticalEntry,
 
         /// <summary>Adafactor: the sums of <c>x² + eps1</c> per row and column, and the parameter's sum of squares.</summary>
         AdafactorStatistics,
@@ -45,9 +51,10 @@ namespace OptimDsl.Generator.Emission
             // The statements first, for whole vectors and for the partial last one, and which operands they read.
             var wholeBody = new CodeWriter();
             var tailBody = new CodeWriter();
+            IReadOnlyList<Statement> rendered = _pass == KernelPass.CriticalEntry ? EntrySlice.Of(_step.Statements) : _step.Statements;
             var statements = new KernelStatements(wholeBody, _step, _pass, whole: true);
-            statements.Emit(_step.Statements);
-            new KernelStatements(tailBody, _step, _pass, whole: false).Emit(_step.Statements);
+            statements.Emit(rendered);
+            new KernelStatements(tailBody, _step, _pass, whole: false).Emit(rendered);
             HashSet<string> used = statements.Used;
 
             w.Line("/// <summary>" + Summary() + "</summary>");
@@ -60,6 +67,12 @@ namespace OptimDsl.Generator.Emission
             {
                 w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
                 w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
+                if (_pass == KernelPass.CriticalEntry)
+                {
+                    // A switched-off buffer (kappa) offers nothing: its partials stay zero.
+                    w.Line("if (t.State.critical is null) return;");
+                }
+
                 EmitLocals(w, used);
                 if (_step.WalksRows)
                 {
@@ -69,7 +82,7 @@ namespace OptimDsl.Generator.Emission
                         w.Line("long first = row * rowLength;");
                         w.Line("int count = (int)global::System.Math.Min(rowLength, t.Elements - first);");
                         EmitSpans(w, used);
-                        EmitRowStart(w);
+                        EmitRowStart(w, used);
                         EmitReducedLoop(w, wholeBody, tailBody, used);
                         EmitRowEnd(w);
                     }
@@ -79,6 +92,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line("long first = work.Start;");
                     w.Line("int count = work.Count;");
                     EmitSpans(w, used);
+                    EmitRowStart(w, used);
                     EmitReducedLoop(w, wholeBody, tailBody, used);
                 }
 
@@ -91,6 +105,7 @@ namespace OptimDsl.Generator.Emission
         private string Summary() => _pass switch
         {
             KernelPass.Update => "The fused element-wise pass over one work item: every statement of the step, each operand read and written once.",
+            KernelPass.CriticalEntry => "The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).",
             KernelPass.AdafactorStatistics => "Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.",
             _ => "Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.",
         };
@@ -137,6 +152,22 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line("bool criticalReadsSum = criticalAggregates || criticalAdmits;");
                 }
+            }
+
+            if (used.Contains(KernelStatements.CriticalEntryUse))
+            {
+                w.Line("bool criticalSeeding = t.criticalSeeding;");
+                if (_step.Statements.Any(s => s is CriticalSeedOnly))
+                {
+                    w.Line("bool criticalSeedOnly = t.criticalSeedOnly;");
+                }
+
+                w.Line(FusedNames.VectorT + " criticalFlags = " + FusedNames.VectorT + ".Zero;");
+            }
+
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                w.Line("double criticalSquares = 0;");
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
@@ -211,9 +242,14 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
-        private void EmitRowStart(CodeWriter w)
+        private void EmitRowStart(CodeWriter w, HashSet<string> used)
         {
-            if (_sm3 is { } sm3)
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                w.Line("criticalSquares += " + FusedNames.HostKernels + ".SumOfSquares<T>(t.grad, first, count);");
+            }
+
+            if (_sm3 is { } sm3 && used.Contains(KernelStatements.Sm3Use))
             {
                 string state = "t.State." + sm3.StateObject;
                 w.Line(FusedNames.VectorT + " sm3RowMinimum = t.Factored ? new(" + state + ".RowMinimum<T>(row)) : default;");
@@ -224,7 +260,7 @@ namespace OptimDsl.Generator.Emission
                 }
             }
 
-            if (_adafactor is { } a)
+            if (_adafactor is { } a && used.Contains(KernelStatements.AdafactorUse))
             {
                 string state = "t.State." + a.StateObject;
                 if (_pass == KernelPass.AdafactorStatistics)
@@ -263,6 +299,12 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitItemEnd(CodeWriter w)
         {
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                w.Line("batch.Partials(item)[0] = criticalSquares;");
+                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".AllZero(criticalFlags) ? 0.0 : 1.0;");
+            }
+
             if (Reduction is { } reduction)
             {
                 w.Line("batch.Partials(item)[" + (_pass == KernelPass.AdafactorStatistics ? "0" : "1") + "] = " + reduction + "Total;");

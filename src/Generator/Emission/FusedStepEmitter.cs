@@ -8,9 +8,11 @@ namespace OptimDsl.Generator.Emission
     /// The fused CPU back end, emitted from the lowered step: a per-parameter record (<c>FusedTensor</c>: addresses,
     /// scalars, conditions), the host code that fills it and runs the passes, and the kernels — one element-wise pass that
     /// reads and writes each operand once, in <c>Vector&lt;T&gt;</c> arithmetic over the tensors' memory, plus one pass per
-    /// reduction the element-wise pass needs (the critical buffer's gradient norms, Adafactor's row/column statistics and
-    /// update RMS; SM3's cover-set maxima are gathered by the element-wise pass itself and committed after it). A reduction pass recomputes the statements before its block without storing anything. Each kernel is generic
-    /// over float and double; a declaration with SM3 or Adafactor walks each parameter's rows (all axes but the last).
+    /// reduction the element-wise pass needs (the critical buffer's gradient norms and whether its entry is finite,
+    /// Adafactor's row/column statistics and update RMS; SM3's cover-set maxima are gathered by the element-wise pass itself
+    /// and committed after it). A reduction pass recomputes the statements before its block without storing anything (the
+    /// critical pass only those its entry depends on). Each kernel is generic over float and double; a declaration with SM3
+    /// or Adafactor walks each parameter's rows (all axes but the last).
     /// </summary>
     internal sealed class FusedStepEmitter
     {
@@ -65,8 +67,11 @@ namespace OptimDsl.Generator.Emission
             w.Line();
         }
 
-        /// <summary>Fills the record of a parameter that takes the fused path (inside the dispatch loop: options, param, grad, state, index in scope).</summary>
-        public void EmitFill(CodeWriter w)
+        /// <summary>
+        /// Adds a parameter that takes the fused path to its batch, with what a pass over its gradient needs (inside the
+        /// dispatch loop: param, grad, state, index in scope). Changes no state: a group may still skip its step.
+        /// </summary>
+        public void EmitAdd(CodeWriter w)
         {
             w.Line(FusedNames.Batch + " batch = param.dtype == " + FusedNames.ScalarType + ".Float32 ? single : dual;");
             if (_step.WalksRows)
@@ -85,6 +90,32 @@ namespace OptimDsl.Generator.Emission
 
             w.Line("t.Position = index;");
             w.Line("t.State = state;");
+            w.Line("t.grad = " + FusedNames.Memory + ".Address(grad);");
+        }
+
+        /// <summary>
+        /// Counts the step of every fused parameter and fills the rest of its record: conditions, lazily created state,
+        /// addresses, scalars (after the dispatch loop and the group's checks; parameters, grads and options in scope).
+        /// </summary>
+        public void EmitFill(CodeWriter w)
+        {
+            using (w.Block("for (int batchIndex = 0; batchIndex < 2; batchIndex++)"))
+            {
+                w.Line(FusedNames.Batch + " batch = batchIndex == 0 ? single : dual;");
+                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                {
+                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("int index = t.Position;");
+                    w.Line(Names.Parameter + " param = parameters[index];");
+                    w.Line("State state = t.State;");
+                    w.Line("state.step += 1;");
+                    EmitFillRecord(w);
+                }
+            }
+        }
+
+        private void EmitFillRecord(CodeWriter w)
+        {
             foreach (StepCondition c in _step.Conditions)
             {
                 w.Line("t." + c.Name + " = " + c.Expression + ";");
@@ -109,7 +140,7 @@ namespace OptimDsl.Generator.Emission
                 }
             }
 
-            foreach (StepOperand o in _step.Operands)
+            foreach (StepOperand o in _step.Operands.Where(o => o.Name != "grad"))
             {
                 // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
                 w.Line("t." + o.Name + " = " + (Optional(o)
@@ -126,6 +157,11 @@ namespace OptimDsl.Generator.Emission
             {
                 w.Line("t.criticalKappa = kappaWeight;");
                 w.Line("t.criticalRule = " + c2.Rule + ";");
+                w.Line("t.criticalSeeding = state.critical is { HasEverReceived: false };");
+                if (_seedOnly)
+                {
+                    w.Line("t.criticalSeedOnly = t.criticalSeeding;");
+                }
             }
 
             if (_sm3 is { } sm3)
@@ -151,7 +187,7 @@ namespace OptimDsl.Generator.Emission
             if (_step.Critical is { } c)
             {
                 w.Line(FusedNames.OfferPriority + "[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, " + c.Synced + ", onHost: "
-                    + (c.PrioritiesOnHost ? "true" : "false") + ", FusedGradientNorms(parameters.Length, single, dual));");
+                    + (c.PrioritiesOnHost ? "true" : "false") + ", FusedCriticalChecks(parameters.Length, single, dual));");
                 Both(w, "PlanCriticalOffers({0}, priorities, " + c.MaxAge + ", " + c.CriticalTest + ");");
             }
 
@@ -194,7 +230,7 @@ namespace OptimDsl.Generator.Emission
             var kernels = Passes().Select(p => p.ToString()).ToList();
             if (_step.Critical is not null)
             {
-                kernels.Insert(0, "GradientNorm");
+                kernels.Insert(0, KernelPass.CriticalEntry.ToString());
             }
 
             foreach (string kernel in kernels)
@@ -263,6 +299,7 @@ namespace OptimDsl.Generator.Emission
                 {
                     Field(w, FusedNames.CriticalOperands, "critical", "The critical buffer's offer this step, decided on the host.");
                     Field(w, "bool", "criticalSeeding", "Whether this step makes the buffer's very first offer.");
+                    Field(w, "bool", "criticalEntryFinite", "Whether every value of the entry this step offers is finite (the critical pass).");
                     if (_seedOnly)
                     {
                         Field(w, "bool", "criticalSeedOnly", "Whether this step only seeds the buffer (the reference's first step).");
@@ -308,38 +345,29 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitCriticalHelpers(CodeWriter w)
         {
-            w.Line("/// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>");
-            w.Line("/// <typeparam name=\"T\">The parameters' element type (float or double).</typeparam>");
-            w.Line("/// <param name=\"batch\">The group's fused parameters of this element type.</param>");
-            w.Line("/// <param name=\"item\">The work item.</param>");
-            w.Line("private static void GradientNorm<T>(" + FusedNames.Batch + " batch, int item)");
-            w.Line("    " + FusedNames.Element);
-            using (w.Braces())
-            {
-                w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
-                w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
-                string scale = _step.WalksRows ? " * t.RowLength" : string.Empty;
-                w.Line("batch.Partials(item)[0] = " + FusedNames.HostKernels + ".SumOfSquares<T>(t.grad, work.Start" + scale + ", work.Count" + scale + ");");
-            }
-
-            w.Line();
-            w.Line("/// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>");
-            using (w.Block("private static double[]? FusedGradientNorms(int count, " + FusedNames.Batch + " single, " + FusedNames.Batch + " dual)"))
+            new FusedKernelEmitter(_step, KernelPass.CriticalEntry).Emit(w);
+            w.Line("/// <summary>");
+            w.Line("/// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)");
+            w.Line("/// and records whether each one's entry is finite.");
+            w.Line("/// </summary>");
+            using (w.Block("private static double[]? FusedCriticalChecks(int count, " + FusedNames.Batch + " single, " + FusedNames.Batch + " dual)"))
             {
                 w.Line("if (single.Count + dual.Count == 0) return null;");
                 w.Line("var norms = new double[count];");
                 w.Line("global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);");
-                w.Line("Norms(single, GradientNormSingle, " + FusedNames.ScalarType + ".Float32);");
-                w.Line("Norms(dual, GradientNormDouble, " + FusedNames.ScalarType + ".Float64);");
+                w.Line("Checks(single, CriticalEntrySingle, " + FusedNames.ScalarType + ".Float32);");
+                w.Line("Checks(dual, CriticalEntryDouble, " + FusedNames.ScalarType + ".Float64);");
                 w.Line("return norms;");
                 w.Line();
-                using (w.Block("void Norms(" + FusedNames.Batch + " batch, " + FusedNames.Kernel + " kernel, " + FusedNames.ScalarType + " dtype)"))
+                using (w.Block("void Checks(" + FusedNames.Batch + " batch, " + FusedNames.Kernel + " kernel, " + FusedNames.ScalarType + " dtype)"))
                 {
-                    w.Line("batch.ResetPartials(1);");
+                    w.Line("batch.ResetPartials(2);");
                     w.Line("batch.Run(kernel);");
                     using (w.Block("for (int i = 0; i < batch.Count; i++)"))
                     {
-                        w.Line("norms[batch.Tensor(i).Position] = " + FusedNames.HostKernels + ".NormOf(dtype, batch.SumPartials(i, 0));");
+                        w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                        w.Line("norms[t.Position] = " + FusedNames.HostKernels + ".NormOf(dtype, batch.SumPartials(i, 0));");
+                        w.Line("t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;");
                     }
                 }
             }
@@ -352,14 +380,8 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line("ref FusedTensor t = ref batch.Tensor(i);");
                     w.Line("if (t.State.critical is not { } buffer) continue;");
-                    w.Line("t.criticalSeeding = !buffer.HasEverReceived;");
-                    if (_seedOnly)
-                    {
-                        w.Line("t.criticalSeedOnly = t.criticalSeeding;");
-                    }
-
                     w.Line("if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);");
-                    w.Line("buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);");
+                    w.Line("buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);");
                 }
             }
 

@@ -15,6 +15,9 @@ namespace OptimDsl.Generator.Emission
         /// <summary>Marks that the critical buffer's locals are used.</summary>
         public const string CriticalUse = "<critical>";
 
+        /// <summary>Marks that the critical entry pass's locals (seeding flags, finiteness flags) are used.</summary>
+        public const string CriticalEntryUse = "<critical entry>";
+
         /// <summary>Marks that SM3's locals are used.</summary>
         public const string Sm3Use = "<sm3>";
 
@@ -72,12 +75,16 @@ namespace OptimDsl.Generator.Emission
                 if (statements[i] is CriticalSeedOnly seed)
                 {
                     // The reference's first step only seeds the buffer: the rest of the step runs on the other steps.
-                    Used.Add(CriticalUse);
+                    Used.Add(_pass == KernelPass.CriticalEntry ? CriticalEntryUse : CriticalUse);
                     using (_w.Block("if (criticalSeedOnly)"))
                     {
                         if (Storing)
                         {
                             OfferWrite(Use(seed.Seed));
+                        }
+                        else if (_pass == KernelPass.CriticalEntry)
+                        {
+                            FlagNonFinite(Use(seed.Seed));
                         }
                     }
 
@@ -136,9 +143,19 @@ namespace OptimDsl.Generator.Emission
             }
         }
 
-        // Aggregate the source with the stored entries (as they were before this step), then offer it.
+        // Aggregate the source with the stored entries (as they were before this step), then offer it. The entry pass only
+        // checks the entry's values and stops.
         private void CriticalOffer(CriticalOffer offer)
         {
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                Used.Add(CriticalEntryUse);
+                string offered = Use(offer.Source);
+                FlagNonFinite(offer.Seed == offer.Source ? offered : "(criticalSeeding ? " + Use(offer.Seed) + " : " + offered + ")");
+                _done = true;
+                return;
+            }
+
             Used.Add(CriticalUse);
             string source = Use(offer.Source);
             string sum = _step.Critical!.RunningSum
@@ -157,6 +174,10 @@ namespace OptimDsl.Generator.Emission
                 OfferWrite("criticalEntry");
             }
         }
+
+        // Folds the valid lanes of an entry into the finiteness flags.
+        private void FlagNonFinite(string entry) =>
+            _w.Line("criticalFlags = " + FusedNames.Vector + ".FlagNonFinite(criticalFlags, " + Valid(entry, "T.Zero") + ");");
 
         // The admitted entry replaces the slot's old one in the running sum and is stored.
         private void OfferWrite(string entry)

@@ -22,6 +22,14 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <summary>Number of steps this parameter has taken.</summary>");
                 w.Line("public long step;");
                 w.Line();
+                string? skipped = plan.Step.Skip?.Counter;
+                if (skipped is not null)
+                {
+                    w.Line("/// <summary>Number of steps this parameter skipped because a gradient of its group was not finite ([SkipNonFinite]).</summary>");
+                    w.Line("public long " + skipped + ";");
+                    w.Line();
+                }
+
                 foreach (StateTensor s in tensors)
                 {
                     w.Line("/// <summary>" + ConstructorEmitter.Xml(s.Documentation) + "</summary>");
@@ -55,6 +63,11 @@ namespace OptimDsl.Generator.Emission
                     w.Line("var options = (Options)optionsBase;");
                     w.Line("Dispose();");
                     w.Line("step = 0;");
+                    if (skipped is not null)
+                    {
+                        w.Line(skipped + " = 0;");
+                    }
+
                     foreach (StateTensor s in tensors.Where(s => !s.Lazy))
                     {
                         string create = s.Initializer + ".DetachFromDisposeScope()";
@@ -83,6 +96,11 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line("writer.Write(StateFormat);");
                     w.Line("writer.Write(step);");
+                    if (skipped is not null)
+                    {
+                        w.Line("writer.Write(" + skipped + ");");
+                    }
+
                     foreach (StateTensor s in tensors)
                     {
                         w.Line(s.IsOptional ? T + ".SaveOptional(writer, " + s.Name + ");" : T + ".Save(writer, " + s.Name + ");");
@@ -106,6 +124,11 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line(T + ".ExpectFormat(reader, StateFormat);");
                     w.Line("step = reader.ReadInt64();");
+                    if (skipped is not null)
+                    {
+                        w.Line(skipped + " = reader.ReadInt64();");
+                    }
+
                     foreach (StateTensor s in tensors)
                     {
                         w.Line(s.IsOptional ? T + ".LoadOptional(reader, ref " + s.Name + ", _parameter);" : T + ".Load(reader, " + s.Name + ");");
@@ -138,6 +161,11 @@ namespace OptimDsl.Generator.Emission
                 {
                     w.Line("var other = (State)source;");
                     w.Line("step = other.step;");
+                    if (skipped is not null)
+                    {
+                        w.Line(skipped + " = other." + skipped + ";");
+                    }
+
                     foreach (StateTensor s in tensors)
                     {
                         w.Line(s.IsOptional
@@ -171,6 +199,11 @@ namespace OptimDsl.Generator.Emission
                 using (w.Block("public override bool ApproximatelyEquals(" + Names.OptimizerState + " other)"))
                 {
                     w.Line("if (other is not State rhs || rhs.step != step) return false;");
+                    if (skipped is not null)
+                    {
+                        w.Line("if (rhs." + skipped + " != " + skipped + ") return false;");
+                    }
+
                     foreach (StateTensor s in tensors)
                     {
                         w.Line("if (!" + T + ".Close(" + s.Name + ", rhs." + s.Name + ")) return false;");

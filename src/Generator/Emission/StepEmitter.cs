@@ -5,11 +5,14 @@ using OptimDsl.Generator.Planning;
 namespace OptimDsl.Generator.Emission
 {
     /// <summary>
-    /// The step: first every group's gradients and paths are gathered (a step that cannot run fails there, before anything
-    /// changes); then, per group, options are read once, and each parameter with a gradient counts its step and takes the
-    /// fused CPU kernels (<see cref="FusedStepEmitter"/>) where it qualifies and tensor operations
-    /// (<see cref="TensorStepEmitter"/>) otherwise; both back ends come from the same lowered step. Like TorchSharp's
-    /// <c>_step</c>: the closure under enable_grad, then every group under <c>no_grad</c> in one <c>DisposeScope</c>.
+    /// The step: first every group's gradients and paths are gathered (<c>GatherInputs</c>: a sparse gradient, or a
+    /// parameter that <c>fused: true</c> cannot fuse, fails the step there, before anything changes); then, per group,
+    /// options are read once and each parameter with a gradient joins the fused CPU kernels' batch
+    /// (<see cref="FusedStepEmitter"/>) or the tensor-operation list (<see cref="TensorStepEmitter"/>), without changing
+    /// anything yet; with <c>[SkipNonFinite]</c> the group's gradients are checked (<see cref="SkipNonFiniteEmitter"/>) and a
+    /// group with a non-finite one skips its step; then each parameter counts its step and both back ends, written from the
+    /// same lowered step, run. Like TorchSharp's <c>_step</c>: the closure under enable_grad, then every group under
+    /// <c>no_grad</c> in one <c>DisposeScope</c>.
     /// </summary>
     internal static class StepEmitter
     {
@@ -86,7 +89,6 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Tensor + "? grad = grads[index];");
                     w.Line("if (grad is null) continue;");
                     w.Line("var state = (State)_state[param.Handle];");
-                    w.Line("state.step += 1;");
                     using (w.Block("if (!inputs.Fused[index])"))
                     {
                         w.Line("tensorPath.Add(index);");
@@ -94,9 +96,17 @@ namespace OptimDsl.Generator.Emission
                     }
 
                     w.Line();
-                    fused.EmitFill(w);
+                    fused.EmitAdd(w);
                 }
 
+                w.Line();
+                if (step.Skip is { } skip)
+                {
+                    SkipNonFiniteEmitter.EmitGuard(w, skip);
+                    w.Line();
+                }
+
+                fused.EmitFill(w);
                 w.Line();
                 fused.EmitPasses(w);
                 w.Line();
@@ -105,6 +115,11 @@ namespace OptimDsl.Generator.Emission
 
             w.Line();
             fused.EmitWhyNot(w);
+            if (step.Skip is not null)
+            {
+                SkipNonFiniteEmitter.EmitHelpers(w, step);
+            }
+
             fused.EmitKernels(w);
             fused.EmitRecord(w);
         }
@@ -148,6 +163,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line(Names.Parameter + " param = parameters[index];");
                 w.Line(Names.Tensor + " grad = grads[index]!;");
                 w.Line("var state = (State)_state[param.Handle];");
+                w.Line("state.step += 1;");
                 new TensorStepEmitter(w, step).EmitParameterStep();
             }
         }

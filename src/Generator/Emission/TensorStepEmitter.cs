@@ -65,8 +65,10 @@ namespace OptimDsl.Generator.Emission
                     _w.Line(StoreCode(s.Operand, s.Value) + ";");
                     break;
                 case StoreFirstOrUpdate f:
+                    // A copy of the first value in the parameter's layout (a clone would keep a non-contiguous gradient's
+                    // strides, and such state could neither take the fused path nor be saved).
                     string target = _operands[f.Operand].Tensor;
-                    _w.Line("if (" + target + " is null) " + target + " = " + Render(f.First).Code + ".clone().detach().DetachFromDisposeScope();");
+                    _w.Line("if (" + target + " is null) " + target + " = " + Names.Torch + ".empty_like(param).copy_(" + Unparenthesized(Render(f.First).Code) + ").DetachFromDisposeScope();");
                     _w.Line("else " + StoreCode(f.Operand, f.Update) + ";");
                     break;
                 case When conditional:

@@ -47,7 +47,8 @@ namespace OptimDsl.Generator.Lowering
                     _operands.ToEquatableArray(),
                     statements.ToEquatableArray(),
                     Critical(),
-                    WalksRows: _b.SM3 is not null || _b.Adafactor is not null);
+                    WalksRows: _b.SM3 is not null || _b.Adafactor is not null,
+                    Skip: _b.SkipNonFinite is null ? null : new SkipLowering("skip_nonfinite", "skipped_steps"));
             }
 
             // Steps 1-9: weight decay, the gradient, the critical buffer, heavy-ball momentum, the first moment.

@@ -63,6 +63,15 @@ namespace OptimDsl.Generator.Lowering
         bool RunningSum);
 
     /// <summary>
+    /// The group-level guard of <c>[SkipNonFinite]</c>: before anything of the group's step runs, when the C# condition
+    /// <paramref name="Condition"/> holds and any of the group's gradients holds a NaN or an infinite value, the whole step of
+    /// the group is skipped and each parameter with a gradient adds one to its state field <paramref name="Counter"/>.
+    /// </summary>
+    /// <param name="Condition">The option that switches skipping on (<c>skip_nonfinite</c>).</param>
+    /// <param name="Counter">The per-parameter state field counting skipped steps (<c>skipped_steps</c>).</param>
+    internal sealed record SkipLowering(string Condition, string Counter);
+
+    /// <summary>
     /// Stage 3 output for the step: what one optimizer step does to one parameter, as typed per-element statements over named
     /// operands, hoisted scalars and whole-tensor conditions, with the composite blocks (critical buffer, SM3, Adafactor)
     /// as statements whose reductions and host decisions each back end knows. Both back ends — tensor operations for any
@@ -74,5 +83,6 @@ namespace OptimDsl.Generator.Lowering
         EquatableArray<StepOperand> Operands,
         EquatableArray<Statement> Statements,
         CriticalLowering? Critical,
-        bool WalksRows);
+        bool WalksRows,
+        SkipLowering? Skip);
 }

@@ -32,6 +32,8 @@ namespace OptimDsl.Generator.Model
 
     internal sealed record SM3Block(double Beta, LocationInfo? Location) : Block("SM3", Location);
 
+    internal sealed record SkipNonFiniteBlock(bool Default, LocationInfo? Location) : Block("SkipNonFinite", Location);
+
     internal sealed record AdafactorBlock(
         double Eps1,
         double Eps2,

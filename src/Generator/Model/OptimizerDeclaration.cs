@@ -28,7 +28,8 @@ namespace OptimDsl.Generator.Model
         LrDecayBlock? LrDecay = null,
         CriticalBufferBlock? CriticalBuffer = null,
         SM3Block? SM3 = null,
-        AdafactorBlock? Adafactor = null)
+        AdafactorBlock? Adafactor = null,
+        SkipNonFiniteBlock? SkipNonFinite = null)
     {
         /// <summary>The same blocks without their locations.</summary>
         public BlockSet WithoutLocations() => new(
@@ -44,7 +45,8 @@ namespace OptimDsl.Generator.Model
             LrDecay is null ? null : LrDecay with { Location = null },
             CriticalBuffer is null ? null : CriticalBuffer with { Location = null },
             SM3 is null ? null : SM3 with { Location = null },
-            Adafactor is null ? null : Adafactor with { Location = null });
+            Adafactor is null ? null : Adafactor with { Location = null },
+            SkipNonFinite is null ? null : SkipNonFinite with { Location = null });
 
         /// <summary>Whether some block divides the update by a second-moment denominator.</summary>
         public bool HasDenominator => SecondMoment is not null || Accumulator is not null || SM3 is not null;

@@ -132,6 +132,7 @@ namespace OptimDsl.Generator.Parsing
                     "LrDecayAttribute" => set with { LrDecay = new LrDecayBlock(read.Double("Default", 0.0), at) },
                     "CriticalBufferAttribute" => set with { CriticalBuffer = ReadCriticalBuffer(read, at) },
                     "SM3Attribute" => set with { SM3 = new SM3Block(read.Double("Beta", 0.0), at) },
+                    "SkipNonFiniteAttribute" => set with { SkipNonFinite = new SkipNonFiniteBlock(read.Bool("Default", true), at) },
                     "AdafactorAttribute" => set with
                     {
                         Adafactor = new AdafactorBlock(

@@ -4,7 +4,7 @@ using OptimDsl.Generator.Model;
 
 namespace OptimDsl.Generator.Planning
 {
-    /// <summary>The generated arguments of a declaration, in canonical order (lr first, maximize last).</summary>
+    /// <summary>The generated arguments of a declaration, in canonical order (lr first, skip_nonfinite and maximize last).</summary>
     internal static class HyperParameters
     {
         public static List<HyperParameter> For(OptimizerDeclaration declaration)
@@ -90,6 +90,11 @@ namespace OptimDsl.Generator.Planning
             if (b.CriticalBuffer is { } c)
             {
                 AddCritical(list, c);
+            }
+
+            if (b.SkipNonFinite is { } skip)
+            {
+                list.Add(new("skip_nonfinite", HyperKind.Bool, Bool(skip.Default), "Skip the whole step of a group whose gradients hold a NaN or an infinite value (counted in each parameter's skipped_steps)"));
             }
 
             if (b.Maximize is { } maximize)

@@ -72,7 +72,7 @@ namespace OptimDsl.Generator.Planning
 
             if (b.Accumulator is not null)
             {
-                yield return new StateTensor("sum", "Running sum of squares.", "global::TorchSharp.torch.full_like(_parameter, options.initial_accumulator_value!.Value)");
+                yield return new StateTensor("sum", "Running sum of squares.", "global::OptimDsl.Runtime.Fill.Like(_parameter, options.initial_accumulator_value!.Value)");
             }
         }
 

@@ -24,7 +24,8 @@ namespace OptimDsl.Generator.Validation
             "LoadStateDict", "SaveStateDict", "Initialize", "ApproximatelyEquals", "Dispose", "StepGroup", "step", "add_param_group",
             "_defaults", "_parameter_groups", "_state", "_parameter", "_index", "Betas", "Momentum", "topC", "seed",
             "fused", "Fused", "_fused", "_fusedSingle", "_fusedDouble", "single", "dual", "tensorPath", "batch", "t", "rowLength",
-            "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedGradientNorms", "PlanCriticalOffers", "CompleteCriticalOffers",
+            "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedCriticalChecks", "PlanCriticalOffers", "CompleteCriticalOffers",
+            "skipped_steps", "GradientsFinite", "FusedFinite", "GradientCheck", "GradientCheckSingle", "GradientCheckDouble", "batchIndex",
         };
 
         public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration)

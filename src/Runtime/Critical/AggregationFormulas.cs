@@ -24,23 +24,34 @@ internal static class AggregationFormulas
     {
         var s = sum.dtype == x.dtype ? sum : sum.to(x.dtype);
         bool scratch = sumIsScratch || !ReferenceEquals(s, sum); // a cast is a fresh tensor
+        // Scalars are native objects: each is held for as long as an operation reads it (see ScalarLifetimeTests).
+        using Scalar weight = kappa;
+        using Scalar entries = (double)count;
         switch (rule)
         {
             case AggregationRule.Sum:
-                return x.add(Weighted(Mean(), kappa));
+                return x.add(Weighted(Mean()));
             case AggregationRule.Mid:
-                return x.add(Weighted(Mean(), kappa)).mul_(0.5);
+                using (Scalar half = 0.5)
+                {
+                    return x.add(Weighted(Mean())).mul_(half);
+                }
+
             case AggregationRule.Mean:
-                return x.add(kappa == 1.0 ? s : scratch ? s.mul_(kappa) : s.mul(kappa)).div_(count + 1);
+                using (Scalar entriesPlusOne = count + 1)
+                {
+                    return x.add(kappa == 1.0 ? s : scratch ? s.mul_(weight) : s.mul(weight)).div_(entriesPlusOne);
+                }
+
             case AggregationRule.BufferMeanOnly:
                 return Mean();
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
         }
 
-        Tensor Mean() => scratch ? s.div_((double)count) : s.div((double)count);
-    }
+        Tensor Mean() => scratch ? s.div_(entries) : s.div(entries);
 
-    // In place on a tensor the formula owns.
-    private static Tensor Weighted(Tensor owned, double kappa) => kappa == 1.0 ? owned : owned.mul_(kappa);
+        // In place on a tensor the formula owns.
+        Tensor Weighted(Tensor owned) => kappa == 1.0 ? owned : owned.mul_(weight);
+    }
 }

@@ -163,12 +163,19 @@ public sealed class CriticalBuffer : IDisposable
     /// <summary>
     /// Offers a copy of <paramref name="x"/> (cast to the storage dtype). Heap: a full buffer admits it only if
     /// <c>priority &gt; list[0]</c> (possibly a stale minimum, as in the reference); a buffer with room always appends, and
-    /// NaN/negative priorities are then filtered out. Slots: while the buffer has room the next slot is written; once full
-    /// the slot of <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With probability
-    /// <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made only when the buffer is full, as in
-    /// the reference; once <see cref="DropOlderThan"/> has dropped entries, every offer draws and the draw is used only if the
-    /// buffer is full) the priority test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten
-    /// (CMOptimizer's <c>critical_test</c>; Slots only). Slots keep their keys in the dtype of the first priority offered.
+    /// NaN/negative priorities are then filtered out. Slots: while the buffer has room the next free slot is written; once
+    /// full the slot of <c>argmin(keys)</c> (first on ties) is overwritten iff <c>priority &gt; keys[argmin]</c>. With
+    /// probability <paramref name="criticalTest"/> (a draw of the buffer's seeded host generator, made on every offer that can
+    /// find the buffer full — from offer C + 1 on, or on every offer once <see cref="DropOlderThan"/> has had something to
+    /// drop — and used only when it is full: exactly the reference's draws while nothing is dropped or refused) the priority
+    /// test is skipped and the slot found by the LAST minimum search (initially 0) is overwritten (CMOptimizer's
+    /// <c>critical_test</c>; Slots only). Slots keep their keys in the dtype of the first priority offered.
+    /// <para>Non-finite policy (both structures, both back ends): an offer whose priority is not finite (NaN, ±∞, also after
+    /// rounding to the keys' dtype) or whose values are not all finite is refused — a heap treats it as an offer with a NaN
+    /// priority, which the reference filters out, a slot buffer leaves every slot, key and sum as they were (its random draw
+    /// and minimum search still happen). The values are read only when the offer would otherwise be admitted (on the host:
+    /// the heap on any device, slots on the CPU) or are tested on the device (slots on an accelerator), so no stored entry,
+    /// key or running-sum term is ever non-finite.</para>
     /// </summary>
     /// <param name="x">The quantity to store.</param>
     /// <param name="priority">Its priority: a host value, or a one-element tensor (see <see cref="OfferPriority"/>).</param>
@@ -210,8 +217,11 @@ public sealed class CriticalBuffer : IDisposable
     /// </summary>
     /// <param name="priority">The entry's priority.</param>
     /// <param name="criticalTest">Probability of random replacement (Slots only).</param>
+    /// <param name="valuesFinite">Whether every value of the entry is finite: the caller checks them (the fused path's
+    /// reduction pass computes the entry without storing it); false refuses the offer exactly as <see cref="Offer"/> refuses
+    /// non-finite values.</param>
     /// <param name="operands">Filled in (zeroed first).</param>
-    public void PlanOffer(double priority, double criticalTest, ref CriticalKernelOperands operands)
+    public void PlanOffer(double priority, double criticalTest, bool valuesFinite, ref CriticalKernelOperands operands)
     {
         ThrowIfDisposed();
         if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
@@ -222,7 +232,7 @@ public sealed class CriticalBuffer : IDisposable
         operands = default;
         StepsSeen++;
         HasEverReceived = true;
-        _store.PlanOffer(priority, criticalTest, StepsSeen, ref operands);
+        _store.PlanOffer(valuesFinite ? priority : double.NaN, criticalTest, StepsSeen, ref operands);
     }
 
     /// <summary>The fused back end's offer, part 2: finishes what <see cref="PlanOffer"/> decided once the kernel has run.</summary>

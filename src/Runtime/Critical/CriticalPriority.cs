@@ -13,6 +13,9 @@ namespace OptimDsl.Runtime;
 /// reduction in double precision, rounded to the gradient's dtype): the same quantity as the reference's
 /// <c>sqrt(sum(square(g)))</c> without a full-size temporary; they may differ in the last bit, which only matters for
 /// exact ties of priorities.
+/// <para>Non-finite norms (a gradient with a NaN or an infinite entry, or one whose squares overflow): a non-finite term is
+/// left out of the synced sum (it counts as zero), so the group's other tensors keep a finite priority; the tensor whose own
+/// norm is non-finite gets that norm (NaN or +∞) as its priority, which every buffer refuses.</para>
 /// </summary>
 public static class CriticalPriority
 {
@@ -96,9 +99,19 @@ public static class CriticalPriority
         OfferPriority fusedTotal = anyFused && total.Device is not null ? new OfferPriority(total.ToHost()) : total;
         for (int i = 0; i < grads.Count; i++)
         {
-            if (grads[i] is not null)
+            if (grads[i] is null)
             {
-                result[i] = norms[i].Tensor is null ? fusedTotal : total;
+                continue;
+            }
+
+            if (host || norms[i].Tensor is null)
+            {
+                // The own norm is known on the host: a non-finite one is this tensor's priority (refused).
+                result[i] = !double.IsFinite(norms[i].Value) ? new OfferPriority(norms[i].Value) : norms[i].Tensor is null ? fusedTotal : total;
+            }
+            else
+            {
+                result[i] = new OfferPriority(TotalUnlessNonFinite(norms[i].Tensor!, total.Device!));
             }
         }
 
@@ -126,8 +139,9 @@ public static class CriticalPriority
 
     /// <summary>
     /// Device priorities (0-dim tensors in the gradients' dtype) for the gradients of one parameter group, in order. No host
-    /// read at all. With <paramref name="synced"/> every parameter that has a gradient gets the same tensor; parameters
-    /// without a gradient get null. The tensors belong to the caller's dispose scope.
+    /// read at all. With <paramref name="synced"/> every parameter that has a gradient gets the group's sum of finite norms
+    /// (or its own norm when that is not finite); parameters without a gradient get null. The tensors belong to the caller's
+    /// dispose scope.
     /// </summary>
     /// <param name="grads">The group's gradients, in parameter order (null = no gradient).</param>
     /// <param name="synced">Group priority (sum of per-tensor norms) instead of per-tensor norms.</param>
@@ -151,11 +165,14 @@ public static class CriticalPriority
         Tensor? total = synced && Array.Exists(norms, n => n.Present) ? DeviceSum(norms) : null;
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = norms[i].Present ? total ?? norms[i].Tensor : null;
+            result[i] = !norms[i].Present ? null : total is null ? norms[i].Tensor : TotalUnlessNonFinite(norms[i].Tensor!, total);
         }
 
         return result;
     }
+
+    // A synced priority on the device: the group's total, or the tensor's own norm when that is not finite.
+    private static Tensor TotalUnlessNonFinite(Tensor own, Tensor total) => where(own.isfinite(), total, own);
 
     // One parameter's norm: a host value (read or precomputed) and, unless precomputed, its tensor.
     private struct Norm
@@ -206,7 +223,8 @@ public static class CriticalPriority
         Array.TrueForAll(norms, n => !n.Present || n.Dtype == ScalarType.Float32 || n.Dtype == ScalarType.Float64);
 
     // Reference: d_p_norm = 0.0; d_p_norm += <norm> for each parameter in order (0.0 + t == t exactly), each addition in
-    // the promoted dtype of the two operands (float32 while every norm so far is float32, then float64).
+    // the promoted dtype of the two operands (float32 while every norm so far is float32, then float64). A non-finite norm
+    // adds zero (its dtype still takes part in the promotion, as the device sum's zero term does).
     private static double HostSum(Norm[] norms)
     {
         bool started = false;
@@ -221,23 +239,24 @@ public static class CriticalPriority
             }
 
             bool isFloat = n.Dtype == ScalarType.Float32;
+            double value = double.IsFinite(n.Value) ? n.Value : 0.0;
             if (!started)
             {
                 started = true;
                 inFloat = isFloat;
-                single = (float)n.Value;
-                total = n.Value;
+                single = (float)value;
+                total = value;
                 continue;
             }
 
             if (inFloat && isFloat)
             {
-                single += (float)n.Value;
+                single += (float)value;
                 total = single;
             }
             else
             {
-                total = (inFloat ? single : total) + n.Value;
+                total = (inFloat ? single : total) + value;
                 inFloat = false;
             }
         }
@@ -246,7 +265,7 @@ public static class CriticalPriority
     }
 
     // The same sum with tensor additions (the reference's type promotion for any dtypes); precomputed norms enter as
-    // 0-dim tensors of their gradient's dtype.
+    // 0-dim tensors of their gradient's dtype; a non-finite norm enters as a zero of its dtype.
     private static Tensor DeviceSum(Norm[] norms)
     {
         Device? device = null;
@@ -263,7 +282,9 @@ public static class CriticalPriority
                 continue;
             }
 
-            Tensor term = n.Tensor ?? tensor(n.Value, dtype: n.Dtype, device: device ?? CPU);
+            Tensor term = n.Tensor is { } t
+                ? where(t.isfinite(), t, zeros_like(t))
+                : tensor(double.IsFinite(n.Value) ? n.Value : 0.0, dtype: n.Dtype, device: device ?? CPU);
             total = total is null ? term : total.add(term);
         }
 

@@ -10,7 +10,9 @@ namespace OptimDsl.Runtime;
 /// CGOptimizer <c>optim.py</c>'s <c>PriorityDict</c>, reproduced exactly: the heap list lives on the host as
 /// (priority, slot) pairs, the values in preallocated slots of one <c>[C, *shape]</c> tensor.
 /// <list type="bullet">
-/// <item>insert = append; drop every entry whose priority is not <c>&gt;= 0</c> (NaN); CPython's <c>heapq.heapify</c>
+/// <item>insert = append; drop every entry whose priority is not <c>&gt;= 0</c> (NaN), and, unlike the reference, every entry
+/// whose priority is infinite or whose values are not all finite (the non-finite policy of docs/DSL.md: such an offer
+/// behaves as one with a NaN priority); CPython's <c>heapq.heapify</c>
 /// (bottom-up <c>_siftup</c>/<c>_siftdown</c>, same tie behaviour); if the list holds C or more entries keep the LAST C
 /// (this evicts list index 0, the true minimum, and the evicted slot is reused by the new entry);</item>
 /// <item>admission on a full list: only if <c>priority &gt; list[0].priority</c>. After a trim the list is generally not a heap
@@ -86,30 +88,49 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, OfferPriority priority, double criticalTest, long step)
     {
         RejectRandomReplacement(criticalTest);
-        double p = priority.ToHost();
+        double p = Effective(priority.ToHost(), x);
         int n = _heap.Count;
         bool fusable = _sum is not null && n > 0 && rule == AggregationRule.Mean && kappa == 1.0 && x.dtype == SumDtype && ValueDtype == SumDtype
             && WouldInsert(p);
         if (!fusable)
         {
-            return base.AggregateAndOffer(x, rule, kappa, p, criticalTest, step);
+            // Aggregate, then offer with the priority already checked (the values are read once).
+            var aggregated = Aggregate(x, rule, kappa);
+            OfferChecked(x, p, step);
+            return aggregated;
         }
 
         // An entry that passes the admission test is never the one trimmed away: it is larger than list[0], hence not the minimum.
         Decision decision = Decide(p, step)!;
         _sum!.add_(x);
-        var result = _sum.div(n + 1);
+        using Scalar entriesPlusOne = n + 1;
+        var result = _sum.div(entriesPlusOne);
         Apply(x, decision, sumHoldsNew: true);
         return result;
     }
 
     /// <summary>True when an offer with this priority would put the entry into the list.</summary>
-    private bool WouldInsert(double priority) => priority >= 0.0 && (_heap.Count < Capacity || priority > _heap[0].P);
+    private bool WouldInsert(double priority) => Storable(priority) && (_heap.Count < Capacity || priority > _heap[0].P);
+
+    /// <summary>Whether an entry with this priority may stay in the list: finite and <c>&gt;= 0</c> (the reference keeps NaN out).</summary>
+    private static bool Storable(double priority) => priority >= 0.0 && !double.IsPositiveInfinity(priority);
+
+    /// <summary>
+    /// The priority the decision uses: NaN when the entry would enter the list but its values are not all finite (read on the
+    /// host only then: an offer that is refused anyway costs no read).
+    /// </summary>
+    private double Effective(double priority, Tensor x) => WouldInsert(priority) && !Finiteness.AllFinite(x) ? double.NaN : priority;
 
     public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
     {
         RejectRandomReplacement(criticalTest);
-        if (Decide(priority.ToHost(), step) is { } decision)
+        OfferChecked(x, Effective(priority.ToHost(), x), step);
+    }
+
+    // The offer of x with a priority that already accounts for its values.
+    private void OfferChecked(Tensor x, double priority, long step)
+    {
+        if (Decide(priority, step) is { } decision)
         {
             Apply(x, decision, sumHoldsNew: false);
         }
@@ -196,10 +217,13 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     /// <summary>
     /// The reference's offer decision. A full list admits only if <c>priority &gt; list[0]</c> (possibly a stale minimum);
     /// nothing changes otherwise (returns null). An admitted offer appends, drops every entry whose priority is not
-    /// <c>&gt;= 0</c> (NaN), heapifies and keeps the last C list entries.
+    /// <c>&gt;= 0</c> (NaN) or is +∞, heapifies and keeps the last C list entries. An infinite priority counts as NaN.
     /// </summary>
     private Decision? Decide(double priority, long step)
     {
+        // The non-finite policy: an infinite priority is refused exactly as a NaN one (the reference would store +inf).
+        priority = double.IsFinite(priority) ? priority : double.NaN;
+
         // optim.py: if full, insert only if norm > pokeSmallest() (= list[0].p, possibly stale); else always insert.
         if (_heap.Count >= Capacity && !(priority > _heap[0].P))
         {
@@ -209,13 +233,13 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         var list = new List<Entry>(_heap.Count + 1);
         foreach (var e in _heap)
         {
-            if (e.P >= 0.0)
+            if (Storable(e.P))
             {
                 list.Add(e);
             }
         }
 
-        if (priority >= 0.0)
+        if (Storable(priority))
         {
             list.Add(new Entry { P = priority, Slot = -1, InsertStep = step });
         }

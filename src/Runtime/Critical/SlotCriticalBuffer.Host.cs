@@ -7,8 +7,8 @@ namespace OptimDsl.Runtime;
 
 /// <summary>
 /// The slot structure's decisions taken on the host, for a buffer of float32/float64 values on the CPU: the same rules as
-/// the device-side decisions of SlotCriticalBuffer.cs, bit for bit (argmin = first minimum, or the first NaN; comparisons
-/// and decay in the keys' dtype; one random draw per offer at the same points; the same bookkeeping tensors), with the
+/// the device-side decisions of SlotCriticalBuffer.cs, bit for bit (argmin = first minimum, or the first NaN; comparisons,
+/// finiteness and decay in the keys' dtype; random draws at the same points; the same bookkeeping tensors), with the
 /// keys, insert steps, occupancy and counts read and written through their memory.
 /// </summary>
 internal sealed partial class SlotCriticalBuffer
@@ -27,12 +27,13 @@ internal sealed partial class SlotCriticalBuffer
 
     public override void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands)
     {
+        EnsureDeviceMode();
         if (!DecidesOnHost || !OnHostMemory)
         {
             throw new InvalidOperationException("A fused kernel needs a critical buffer of float32/float64 values on the CPU.");
         }
 
-        Decision d = DecideOnHost(priority, criticalTest, step);
+        Decision d = DecideOnHost(priority, criticalTest, step, values: null);
         operands.Count = d.CountBefore;
         operands.Sum = FusedMemory.Address(_sum);
         if (d.Admitted)
@@ -50,10 +51,17 @@ internal sealed partial class SlotCriticalBuffer
     /// <summary>A decided offer: the receiving slot, whether it is admitted, whether the slot held an entry, and the count before.</summary>
     private readonly record struct Decision(int Slot, bool Admitted, bool WasOccupied, int CountBefore);
 
+    /// <summary>
+    /// The device formulas of <see cref="Aggregate"/> with the count read from memory: a copy of x for an empty buffer,
+    /// otherwise the same tensor operations (so the same bits) without the final selection.
+    /// </summary>
+    private Tensor AggregateOnHost(Tensor x, AggregationRule rule, double kappa) =>
+        Elements<long>(_deviceCount!)[0] == 0 ? x.clone() : Formula(x, rule, kappa);
+
     /// <summary>Decides on the host, then writes the running sum and the slot with tensor operations.</summary>
     private void OfferDecidedOnHost(Tensor x, OfferPriority priority, double criticalTest, long step)
     {
-        Decision d = DecideOnHost(priority.ToHost(), criticalTest, step);
+        Decision d = DecideOnHost(priority.ToHost(), criticalTest, step, x);
         if (!d.Admitted)
         {
             return;
@@ -70,59 +78,31 @@ internal sealed partial class SlotCriticalBuffer
         slot.copy_(newValue);
     }
 
-    private Decision DecideOnHost(double priority, double criticalTest, long step)
+    /// <param name="priority">The priority (NaN refuses the offer).</param>
+    /// <param name="criticalTest">The random-replacement probability.</param>
+    /// <param name="step">The offer's step number.</param>
+    /// <param name="values">The entry, read (only if the offer would otherwise be admitted) for the non-finite policy; null
+    /// when the caller has checked it (the fused path).</param>
+    private Decision DecideOnHost(double priority, double criticalTest, long step, Tensor? values)
     {
         Tensor keys = EnsureKeys(SumDtype);
         return keys.dtype == ScalarType.Float32
-            ? DecideOnHost(Elements<float>(keys), (float)priority, criticalTest, step)
-            : DecideOnHost(Elements<double>(keys), priority, criticalTest, step);
+            ? DecideOnHost(Elements<float>(keys), (float)priority, criticalTest, step, values)
+            : DecideOnHost(Elements<double>(keys), priority, criticalTest, step, values);
     }
 
-    private Decision DecideOnHost<T>(Span<T> keys, T priority, double criticalTest, long step)
+    private Decision DecideOnHost<T>(Span<T> keys, T priority, double criticalTest, long step, Tensor? values)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         Span<long> insertStep = Elements<long>(_insertStep);
         Span<long> smallest = Elements<long>(_smallest);
-        if (!_deviceMode)
-        {
-            int countBefore = _count;
-            if (_count < Capacity)
-            {
-                // Not full: slot `count`, always admitted.
-                int slot = _count++;
-                keys[slot] = priority;
-                insertStep[slot] = step;
-                return new Decision(slot, true, false, countBefore);
-            }
-
-            // Full (the reference draws only here).
-            if (_rng.NextDouble() < criticalTest)
-            {
-                // CMOptimizer: skip the priority test, overwrite the (stale) slot of the last minimum search.
-                int stale = (int)smallest[0];
-                keys[stale] = priority;
-                insertStep[stale] = step;
-                return new Decision(stale, true, true, countBefore);
-            }
-
-            int min = ArgMin(keys);
-            smallest[0] = min;
-            bool admit = priority > keys[min];
-            if (admit)
-            {
-                keys[min] = priority;
-                insertStep[min] = step;
-            }
-
-            return new Decision(min, admit, true, countBefore);
-        }
-
-        // Device-mode bookkeeping (after a drop), read on the host: the draw happens on every offer and is used only when full.
         Span<byte> occupied = Elements<byte>(_occupied!);
         Span<long> count = Elements<long>(_deviceCount!);
+
+        // As on the device: the draw happens on every offer that can find the buffer full and is used only if it is.
         int before = (int)count[0];
         bool full = before == Capacity;
-        bool random = _rng.NextDouble() < criticalTest;
+        bool random = Draws(step) && _rng.NextDouble() < criticalTest;
         int firstFree = Math.Max(0, occupied.IndexOf((byte)0));
         int fullTarget;
         bool admitWhenFull;
@@ -144,8 +124,10 @@ internal sealed partial class SlotCriticalBuffer
         }
 
         int target = full ? fullTarget : firstFree;
-        bool admitted = !full || admitWhenFull;
         bool wasOccupied = occupied[target] != 0;
+
+        // The non-finite policy; the values are read only for an offer that would be admitted.
+        bool admitted = (!full || admitWhenFull) && T.IsFinite(priority) && (values is null || Finiteness.AllFinite(values));
         if (admitted)
         {
             keys[target] = priority;

@@ -11,16 +11,19 @@ namespace OptimDsl.Runtime;
 /// Decay, DropOlderThan): no <c>item</c>, <c>data</c>, scalar conversions or boolean tests of tensors. A test greps it.
 /// Host reads needed by Save/Load/the testing helpers go through <see cref="CriticalTensorIO"/>.
 /// <list type="bullet">
-/// <item>slots 0..C-1 are filled in order; a full buffer computes <c>smallest = argmin(keys)</c> (first index on ties),
-/// admits iff <c>priority &gt; keys[smallest]</c> and overwrites that slot;</item>
+/// <item>occupancy (a mask) and the count live on the device: an offer goes to the first free slot while the buffer is not
+/// full (slots fill in order 0..C-1 while nothing leaves); a full buffer computes <c>smallest = argmin(keys)</c> (first
+/// index on ties), admits iff <c>priority &gt; keys[smallest]</c> and overwrites that slot;</item>
+/// <item>an offer whose priority or values are not all finite is refused (the non-finite policy): nothing is written, so no
+/// key, value or running-sum term is ever non-finite, and a refusal while the buffer has room leaves the slot free;</item>
 /// <item>the running sum is updated like the reference (<c>sum += -old; sum += new</c>) and left bit-identical when the
-/// offer is rejected; mean = sum / count;</item>
-/// <item>random replacement (CMOptimizer <c>critical_test</c>): when full, a host-side SplitMix64 draw <c>u</c>; if
-/// <c>u &lt; criticalTest</c> the priority test is skipped and the slot found by the LAST minimum search (initially 0) is
-/// overwritten;</item>
-/// <item>the count is a host integer until <see cref="DropOlderThan"/> first has something to drop; from then on the
-/// occupancy mask and the count live on the device (first free slot = preferred target; full = argmin over all keys).</item>
+/// offer is refused; mean = sum / count;</item>
+/// <item>random replacement (CMOptimizer <c>critical_test</c>): a host-side SplitMix64 draw <c>u</c> on every offer that
+/// can find the buffer full (from offer C + 1 on, or on every offer once entries have been dropped by age), used only when
+/// it is full: if <c>u &lt; criticalTest</c> the priority test is skipped and the slot found by the LAST minimum search
+/// (initially 0) is overwritten. While nothing is dropped or refused this is the reference's rule (it draws when full).</item>
 /// </list>
+/// A state saved before occupancy moved to the device (a host count) is converted at its next step.
 /// This file holds the device-side decisions, used when the buffer lives on an accelerator (or the parameter's dtype is a
 /// reduced-precision one). A buffer of float32/float64 values on the CPU takes the same decisions on the host, reading its
 /// bookkeeping tensors' memory directly (SlotCriticalBuffer.Host.cs): on the CPU there is no device to synchronise with.
@@ -35,8 +38,8 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
     private Tensor _smallest;     // 0-dim int64: slot of the last minimum search
     private Tensor _insertStep;   // [C] int64: step number of the offer that wrote each slot
     private Tensor _slotIds;      // [C] int64: 0..C-1 (derived, not saved)
-    private int _count;           // host count (host mode)
-    private bool _deviceMode;     // occupancy and count on the device
+    private int _count;           // host count of a state saved before occupancy moved to the device (until converted)
+    private bool _deviceMode;     // occupancy and count on the device (always, once converted)
     private Tensor? _occupied;    // [C] bool (device mode)
     private Tensor? _deviceCount; // 0-dim int64 (device mode)
     private long _droppedThrough; // every entry offered at a step <= this has been dropped
@@ -53,48 +56,58 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
         _smallest = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         _insertStep = zeros(new long[] { capacity }, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
-        _slotIds = arange(capacity, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        using (Scalar end = capacity)
+        {
+            _slotIds = arange(end, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+        }
+
         _rng = new SplitMix64(seed);
+        EnsureDeviceMode();
     }
 
     public override Tensor Values => _values;
 
+    /// <summary>Whether a random draw is made at offer <paramref name="step"/>: whenever the buffer can be full.</summary>
+    private bool Draws(long step) => step > Capacity || _droppedThrough > 0;
+
     public override Tensor Aggregate(Tensor x, AggregationRule rule, double kappa)
     {
-        if (!_deviceMode)
+        EnsureDeviceMode();
+        if (DecidesOnHost)
         {
-            if (_count == 0)
-            {
-                return x.clone();
-            }
-
-            return AggregationFormulas.Apply(x, _sum, _count, rule, kappa, sumIsScratch: false);
+            return AggregateOnHost(x, rule, kappa);
         }
 
-        // Device mode: the count is a device tensor; an empty buffer (everything dropped by age) yields x.
+        // The count is a device tensor; an empty buffer (everything dropped by age, or nothing admitted yet) yields x.
+        using Scalar none = 0L;
+        return where(_deviceCount!.gt(none), Formula(x, rule, kappa), x);
+    }
+
+    /// <summary>The aggregation rule over the running sum and the device count (clamped to at least 1), a new tensor.</summary>
+    private Tensor Formula(Tensor x, AggregationRule rule, double kappa)
+    {
         var sd = _sum.dtype == x.dtype ? _sum : _sum.to(x.dtype);
         var count = _deviceCount!.to(x.dtype);
-        var safeCount = count.clamp_min(1);
-        Tensor result;
+        using Scalar one = 1;
+        using Scalar weight = kappa;
+        var safeCount = count.clamp_min(one);
         switch (rule)
         {
             case AggregationRule.Sum:
-                result = x.add(sd.div(safeCount).mul_(kappa));
-                break;
+                return x.add(sd.div(safeCount).mul_(weight));
             case AggregationRule.Mid:
-                result = x.add(sd.div(safeCount).mul_(kappa)).mul_(0.5);
-                break;
+                using (Scalar half = 0.5)
+                {
+                    return x.add(sd.div(safeCount).mul_(weight)).mul_(half);
+                }
+
             case AggregationRule.Mean:
-                result = x.add(sd.mul(kappa)).div_(count.add(1));
-                break;
+                return x.add(sd.mul(weight)).div_(count.add(one));
             case AggregationRule.BufferMeanOnly:
-                result = sd.div(safeCount);
-                break;
+                return sd.div(safeCount);
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
         }
-
-        return where(_deviceCount!.gt(0), result, x);
     }
 
     public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
@@ -104,13 +117,24 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             throw new ArgumentException("The offered tensor's shape does not match the buffer's.", nameof(x));
         }
 
+        EnsureDeviceMode();
         if (DecidesOnHost)
         {
             OfferDecidedOnHost(x, priority, criticalTest, step);
             return;
         }
 
-        Tensor p = priority.Device ?? full(Array.Empty<long>(), priority.Value, dtype: _keys is not null ? _keys.dtype : SumDtype, device: Device); // a fill, not a copy
+        Tensor p;
+        if (priority.Device is { } onDevice)
+        {
+            p = onDevice;
+        }
+        else
+        {
+            using Scalar fill = priority.Value;
+            p = full(Array.Empty<long>(), fill, dtype: _keys is not null ? _keys.dtype : SumDtype, device: Device); // a fill, not a copy
+        }
+
         if (p.numel() != 1)
         {
             throw new ArgumentException("The priority must be a one-element tensor.", nameof(priority));
@@ -128,41 +152,10 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             pk = pk.to(keys.dtype, keys.device);
         }
 
-        if (!_deviceMode)
-        {
-            if (_count < Capacity)
-            {
-                // Not full: write slot `count` (host-known index), always admitted.
-                int slot = _count;
-                _values[slot].copy_(x);
-                keys.narrow(0, slot, 1).copy_(pk);
-                _insertStep.narrow(0, slot, 1).fill_(step);
-                var stored = _values[slot];
-                _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype));
-                _count++;
-                return;
-            }
-
-            // Full (the reference draws only here).
-            double u = _rng.NextDouble();
-            if (u < criticalTest)
-            {
-                // CMOptimizer: skip the priority test, overwrite the (stale) slot of the last minimum search.
-                ReplaceAt(_smallest.reshape(1), pk, x, step, admit: null, wasOccupied: null);
-                return;
-            }
-
-            var idx = keys.argmin();
-            _smallest.copy_(idx);
-            var idx1 = idx.reshape(1);
-            var admit = pk.gt(keys.index_select(0, idx1)).reshape(Array.Empty<long>());
-            ReplaceAt(idx1, pk, x, step, admit, wasOccupied: null);
-            return;
-        }
-
-        // Device mode: fullness is a device quantity, so the draw happens on every offer and is used only when full.
-        var full = _deviceCount!.eq(Capacity);
-        bool random = _rng.NextDouble() < criticalTest;
+        // Fullness is a device quantity: the draw happens on every offer that can find the buffer full and is used only if it is.
+        using Scalar capacity = Capacity;
+        var full = _deviceCount!.eq(capacity);
+        bool random = Draws(step) && _rng.NextDouble() < criticalTest;
         var firstFree = _occupied!.logical_not().to(ScalarType.Int64).argmax();
         Tensor fullTarget;
         Tensor admitWhenFull;
@@ -180,18 +173,20 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             admitWhenFull = pk.gt(keys.index_select(0, idx.reshape(1))).reshape(Array.Empty<long>());
         }
 
+        // The non-finite policy: a non-finite priority (in the keys' dtype) or value is never admitted.
+        var finite = pk.isfinite().reshape(Array.Empty<long>()).logical_and(x.isfinite().all());
         var target = where(full, fullTarget, firstFree).reshape(1);
-        var admitted = full.logical_not().logical_or(admitWhenFull);
+        var admitted = full.logical_not().logical_or(admitWhenFull).logical_and(finite);
         var wasOccupied = _occupied!.index_select(0, target).reshape(Array.Empty<long>());
         ReplaceAt(target, pk, x, step, admitted, wasOccupied);
     }
 
     /// <summary>
-    /// Writes x into slot <paramref name="target1"/> (a 1-element int64 tensor) if <paramref name="admit"/> (0-dim bool;
-    /// null = always), keeping the running sum exactly as the reference: <c>sum += -old</c> (only if the slot was
-    /// occupied; null = it was), then <c>sum += new</c>. A rejected offer leaves every bit unchanged.
+    /// Writes x into slot <paramref name="target1"/> (a 1-element int64 tensor) if <paramref name="admit"/> (0-dim bool),
+    /// keeping the running sum exactly as the reference: <c>sum += -old</c> (only if the slot was occupied), then
+    /// <c>sum += new</c>. A refused offer leaves every bit unchanged.
     /// </summary>
-    private void ReplaceAt(Tensor target1, Tensor pk1, Tensor x, long step, Tensor? admit, Tensor? wasOccupied)
+    private void ReplaceAt(Tensor target1, Tensor pk1, Tensor x, long step, Tensor admit, Tensor wasOccupied)
     {
         var keys = _keys!;
         var old = _values.index_select(0, target1);                 // [1, *shape]
@@ -208,36 +203,15 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             newS = newS.to(_sum.dtype);
         }
 
-        var mask = _slotIds.eq(target1);
-        if (admit is null)
-        {
-            if (wasOccupied is null)
-            {
-                _sum.sub_(oldS).add_(newS);
-            }
-            else
-            {
-                _sum.copy_(where(wasOccupied, _sum.sub(oldS), _sum).add_(newS));
-            }
-
-            _values.index_copy_(0, target1, newValue);
-            keys.index_copy_(0, target1, pk1);
-        }
-        else
-        {
-            var updated = wasOccupied is null ? _sum.sub(oldS).add_(newS) : where(wasOccupied, _sum.sub(oldS), _sum).add_(newS);
-            _sum.copy_(where(admit, updated, _sum));
-            _values.index_copy_(0, target1, where(admit, newValue, old));
-            keys.index_copy_(0, target1, where(admit, pk1, keys.index_select(0, target1)));
-            mask = mask.logical_and(admit);
-        }
-
-        _insertStep.masked_fill_(mask, step);
-        if (_deviceMode)
-        {
-            _occupied!.copy_(_occupied.logical_or(mask));
-            _deviceCount!.copy_(_occupied.sum());
-        }
+        var updated = where(wasOccupied, _sum.sub(oldS), _sum).add_(newS);
+        _sum.copy_(where(admit, updated, _sum));
+        _values.index_copy_(0, target1, where(admit, newValue, old));
+        keys.index_copy_(0, target1, where(admit, pk1, keys.index_select(0, target1)));
+        var mask = _slotIds.eq(target1).logical_and(admit);
+        using Scalar stepValue = step;
+        _insertStep.masked_fill_(mask, stepValue);
+        _occupied!.copy_(_occupied.logical_or(mask));
+        _deviceCount!.copy_(_occupied.sum());
     }
 
     public override void Decay(double decay)
@@ -246,9 +220,10 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         {
             DecayOnHost(decay);
         }
-        else
+        else if (_keys is not null)
         {
-            _keys?.mul_(decay);
+            using Scalar factor = decay;
+            _keys.mul_(factor);
         }
     }
 
@@ -280,13 +255,15 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             // Occupied slots have distinct insert steps, so each step matches at most one slot: O(numel) work.
             for (long s = _droppedThrough + 1; s <= threshold; s++)
             {
-                var match = _insertStep.eq(s).logical_and(_occupied!);
+                using Scalar expired = s;
+                var match = _insertStep.eq(expired).logical_and(_occupied!);
                 RemoveWhere(match.to(ScalarType.Int64).argmax().reshape(1), match.any());
             }
         }
         else
         {
-            var expired = _insertStep.le(threshold).logical_and(_occupied!);
+            using Scalar last = threshold;
+            var expired = _insertStep.le(last).logical_and(_occupied!);
             for (int i = 0; i < Capacity; i++)
             {
                 RemoveWhere(_slotIds.narrow(0, i, 1), expired[i]);
@@ -316,6 +293,7 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         _deviceCount!.copy_(_occupied.sum());
     }
 
+    /// <summary>Moves the occupancy and the count to the device (new buffers at once; a state saved with a host count at its next step).</summary>
     private void EnsureDeviceMode()
     {
         if (_deviceMode)
@@ -323,8 +301,9 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             return;
         }
 
-        _occupied = _slotIds.lt(_count).DetachFromDisposeScope();
-        _deviceCount = full(Array.Empty<long>(), _count, dtype: ScalarType.Int64, device: Device).DetachFromDisposeScope();
+        using Scalar count = _count;
+        _occupied = _slotIds.lt(count).DetachFromDisposeScope();
+        _deviceCount = full(Array.Empty<long>(), count, dtype: ScalarType.Int64, device: Device).DetachFromDisposeScope();
         _deviceMode = true;
     }
 

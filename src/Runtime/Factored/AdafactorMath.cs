@@ -47,7 +47,8 @@ namespace OptimDsl.Runtime
                 if (!scaleParameter)
                 {
                     // A fill kernel on the device (no host-to-device copy of data, no read back).
-                    return full(Array.Empty<long>(), rho, dtype: dtype, device: param.device);
+                    using Scalar fill = rho;
+                    return full(Array.Empty<long>(), fill, dtype: dtype, device: param.device);
                 }
 
                 Tensor p = param.dtype == dtype ? param : param.to(dtype);
@@ -58,7 +59,9 @@ namespace OptimDsl.Runtime
                 }
 
                 // max(eps2, RMS) * rho, computed on the device.
-                return rms.clamp_min(eps2).mul_(rho);
+                using Scalar floor = eps2;
+                using Scalar scale = rho;
+                return rms.clamp_min(floor).mul_(scale);
             }
         }
 
@@ -85,7 +88,9 @@ namespace OptimDsl.Runtime
             using (no_grad())
             {
                 using Tensor rms = Rms(update);
-                rms.div_(clipThreshold).clamp_(min: 1.0);
+                using Scalar threshold = clipThreshold;
+                using Scalar one = 1.0;
+                rms.div_(threshold).clamp_(min: one);
                 update.div_(rms);
             }
 
@@ -93,7 +98,11 @@ namespace OptimDsl.Runtime
         }
 
         /// <summary>HF <c>_rms</c>: <c>tensor.norm(2) / numel**0.5</c> as a 0-dim tensor (a new tensor).</summary>
-        private static Tensor Rms(Tensor t) => linalg.vector_norm(t, 2).div_(Math.Sqrt(t.numel()));
+        private static Tensor Rms(Tensor t)
+        {
+            using Scalar root = Math.Sqrt(t.numel());
+            return linalg.vector_norm(t, 2).div_(root);
+        }
 
         private static ScalarType ComputeDtype(ScalarType dtype) => FactoredStateIO.IsReducedPrecision(dtype) ? ScalarType.Float32 : dtype;
     }

@@ -87,7 +87,8 @@ namespace OptimDsl.Runtime
         /// <summary>
         /// HF's factor update from the gathered sums, in the state's dtype: <c>R ← β·R + (1 − β)·mean_row</c>,
         /// <c>C ← β·C + (1 − β)·mean_column</c> (column sums added in item order), then the row factors
-        /// <c>1/sqrt(R/mean(R))</c> (mean per batch) and the column factors <c>1/sqrt(C)</c>.
+        /// <c>1/sqrt(R/mean(R))</c> (mean per batch) and the column factors <c>1/sqrt(C)</c>. A parameter without elements keeps
+        /// its factors.
         /// </summary>
         /// <typeparam name="T">The state's element type.</typeparam>
         /// <param name="items">Work items of this parameter.</param>
@@ -95,6 +96,12 @@ namespace OptimDsl.Runtime
         public void FinishStatistics<T>(int items, double beta2t)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
+            if (_rows * _columns == 0)
+            {
+                // No elements, no statistics: the factors keep their values (as in Precondition).
+                return;
+            }
+
             T beta = T.CreateTruncating(beta2t);
             T keep = T.CreateTruncating(1.0 - beta2t);
             Span<T> row = FusedMemory.Span<T>(FusedMemory.Address(_row!), 0, (int)_rows);

@@ -92,7 +92,8 @@ namespace OptimDsl.Runtime
         ///             return mul(r, c).mul_(g)                                   (_approx_sq_grad, then update.mul_(grad))
         /// unfactored: V.mul_(beta2t).add_(u, alpha: 1−beta2t);  return V.rsqrt().mul_(g)
         /// </code>
-        /// A float16/bfloat16 gradient is upcast to float32 first (as HF does).
+        /// A float16/bfloat16 gradient is upcast to float32 first (as HF does). A parameter without elements has no statistics:
+        /// its factors keep their values (HF's means over no rows or columns would make them NaN) and the update is empty.
         /// </summary>
         /// <param name="grad">The dense gradient (the parameter's shape).</param>
         /// <param name="beta2t">This step's decay, <see cref="AdafactorMath.Beta2"/> (0 at step 1).</param>
@@ -117,20 +118,28 @@ namespace OptimDsl.Runtime
             using (no_grad())
             {
                 Tensor g = grad.dtype == _dtype ? grad : grad.to(_dtype);
-                double keep = 1.0 - beta2t;
+                if (g.numel() == 0)
+                {
+                    return zeros_like(g);
+                }
+
+                using Scalar two = 2;
+                using Scalar regulariser = eps1;
+                using Scalar decay = beta2t;
+                using Scalar keep = 1.0 - beta2t;
                 Tensor update;
-                using (Tensor u = g.pow(2).add_(eps1))
+                using (Tensor u = g.pow(two).add_(regulariser))
                 {
                     if (_row is not null)
                     {
                         using (Tensor rowMean = u.mean(new long[] { -1 }))
                         {
-                            _row.mul_(beta2t).add_(rowMean, alpha: keep);
+                            _row.mul_(decay).add_(rowMean, alpha: keep);
                         }
 
                         using (Tensor colMean = u.mean(new long[] { -2 }))
                         {
-                            _col!.mul_(beta2t).add_(colMean, alpha: keep);
+                            _col!.mul_(decay).add_(colMean, alpha: keep);
                         }
 
                         using Tensor rowNorm = _row.mean(new long[] { -1 }, keepdim: true);
@@ -143,7 +152,7 @@ namespace OptimDsl.Runtime
                     }
                     else
                     {
-                        _full!.mul_(beta2t).add_(u, alpha: keep);
+                        _full!.mul_(decay).add_(u, alpha: keep);
                         update = _full.rsqrt().mul_(g);
                     }
                 }

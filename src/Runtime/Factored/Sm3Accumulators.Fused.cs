@@ -113,7 +113,8 @@ namespace OptimDsl.Runtime
 
         /// <summary>
         /// The accumulators take the maxima of ν gathered by <paramref name="items"/> work items (β = 0: assigned; β &gt; 0:
-        /// <c>max(acc, ·)</c>), as <see cref="Update"/> does. Call it after the element-wise pass.
+        /// <c>max(acc, ·)</c>), as <see cref="Update"/> does. Call it after the element-wise pass. A parameter without elements
+        /// (no work items) keeps its accumulators.
         /// </summary>
         /// <typeparam name="T">The state's element type.</typeparam>
         /// <param name="items">Work items of this parameter.</param>
@@ -121,8 +122,10 @@ namespace OptimDsl.Runtime
         public void CommitFused<T>(int items, double beta)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            if (!IsFactored)
+            if (!IsFactored || items == 0)
             {
+                // Rank ≤ 1: the element-wise pass wrote the accumulator. No items (no elements): nothing was gathered, and the
+                // accumulators keep their values, as Update leaves them.
                 return;
             }
 

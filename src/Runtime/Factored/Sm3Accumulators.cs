@@ -95,7 +95,8 @@ namespace OptimDsl.Runtime
         /// </code>
         /// For rank ≤ 1 this gives <c>acc += g²</c> when beta = 0. When beta &gt; 0 the reference keeps
         /// <c>acc = max(acc, beta·acc + (1−beta)·g²)</c> for rank ≤ 1 too (the same <c>torch.max</c> rule), i.e. the stored
-        /// accumulator does not decay; the returned ν is <c>beta·acc_old + (1−beta)·g²</c> in every case.
+        /// accumulator does not decay; the returned ν is <c>beta·acc_old + (1−beta)·g²</c> in every case. A parameter without
+        /// elements leaves its accumulators as they are (a maximum over nothing).
         /// The caller forms <c>g·rsqrt(ν + eps)</c>.
         /// </summary>
         /// <param name="grad">The dense gradient (the parameter's shape; converted to the accumulators' dtype if it differs).</param>
@@ -139,12 +140,19 @@ namespace OptimDsl.Runtime
                     nu = next;
                 }
 
+                using Scalar decay = beta;
+                using Scalar keep = 1.0 - beta;
                 if (beta > 0)
                 {
-                    nu.mul_(beta);
+                    nu.mul_(decay);
                 }
 
-                nu.addcmul_(g, g, 1.0 - beta);
+                nu.addcmul_(g, g, keep);
+                if (nu.numel() == 0)
+                {
+                    // No elements, no maxima: the accumulators keep their values (as the fused path's CommitFused does).
+                    return nu;
+                }
 
                 // _update_accumulator: reduce-max over every axis except i.
                 int rank = _shape.Length;

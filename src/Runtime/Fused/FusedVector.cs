@@ -235,6 +235,24 @@ public static unsafe class FusedVector
         return sum + Vector.AsVectorDouble(x);
     }
 
+    /// <summary>
+    /// Folds <paramref name="x"/> into a finiteness flag: <c>flags + (x − x)</c>, whose lanes stay 0 while every value seen
+    /// is finite and become NaN for good once one is not (∞ − ∞ and NaN − NaN are NaN). Test it with <see cref="AllZero{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="flags">The flags so far (start with zero).</param>
+    /// <param name="x">The values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> FlagNonFinite<T>(Vector<T> flags, Vector<T> x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => flags + (x - x);
+
+    /// <summary>Whether every lane of <paramref name="flags"/> is zero (see <see cref="FlagNonFinite{T}"/>: every value was finite).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="flags">The flags.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero<T>(Vector<T> flags)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Vector.EqualsAll(flags, Vector<T>.Zero);
+
     /// <summary>The sum of the lanes of <paramref name="sum"/>, in lane order.</summary>
     /// <param name="sum">Lane sums.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

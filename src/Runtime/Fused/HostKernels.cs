@@ -90,6 +90,57 @@ public static class HostKernels
         return total;
     }
 
+    /// <summary>Whether every one of <paramref name="count"/> elements from <paramref name="start"/> is finite (no NaN, no ±∞).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="address">Address of the tensor.</param>
+    /// <param name="start">First element.</param>
+    /// <param name="count">Elements (at most <see cref="int.MaxValue"/>).</param>
+    public static bool AllFinite<T>(nint address, long start, int count)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Span<T> x = FusedMemory.Span<T>(address, start, count);
+        Span<Vector<T>> vectors = FusedVector.Vectors(x);
+        Vector<T> flags = Vector<T>.Zero;
+        for (int k = 0; k < vectors.Length; k++)
+        {
+            flags = FusedVector.FlagNonFinite(flags, vectors[k]);
+        }
+
+        if (!FusedVector.AllZero(flags))
+        {
+            return false;
+        }
+
+        for (int i = vectors.Length * Vector<T>.Count; i < x.Length; i++)
+        {
+            if (!T.IsFinite(x[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every one of <paramref name="count"/> elements at <paramref name="address"/> is finite.</summary>
+    /// <param name="dtype">float32 or float64.</param>
+    /// <param name="address">Address of the tensor.</param>
+    /// <param name="count">Elements.</param>
+    public static bool AllFinite(torch.ScalarType dtype, nint address, long count)
+    {
+        for (long start = 0; start < count; start += Chunk)
+        {
+            int n = (int)Math.Min(Chunk, count - start);
+            bool finite = dtype == torch.ScalarType.Float32 ? AllFinite<float>(address, start, n) : AllFinite<double>(address, start, n);
+            if (!finite)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A norm <c>sqrt(sumOfSquares)</c> rounded to the tensor's dtype (as a float32 tensor's <c>norm()</c> is a float32 value).</summary>
     /// <param name="dtype">float32 or float64.</param>
     /// <param name="sumOfSquares">The sum of the squares.</param>

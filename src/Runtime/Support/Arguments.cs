@@ -36,6 +36,24 @@ namespace OptimDsl.Runtime
         public static void CheckRange(int value, string name, double? min, bool minInclusive, double? max, bool maxInclusive) =>
             CheckRange((double)value, name, min, minInclusive, max, maxInclusive);
 
+        /// <summary>
+        /// Throws <see cref="ArgumentException"/> unless <paramref name="dtype"/> is null (the parameter's dtype) or a floating
+        /// dtype (<c>Float16</c>, <c>BFloat16</c>, <c>Float32</c>, <c>Float64</c>): a storage dtype for values such as gradients
+        /// (an integer dtype would truncate them).
+        /// </summary>
+        /// <param name="dtype">The dtype, or null.</param>
+        /// <param name="name">The argument's name.</param>
+        public static void CheckFloatingDtype(TorchSharp.torch.ScalarType? dtype, string name)
+        {
+            if (dtype is { } value && value is not (TorchSharp.torch.ScalarType.Float16 or TorchSharp.torch.ScalarType.BFloat16
+                or TorchSharp.torch.ScalarType.Float32 or TorchSharp.torch.ScalarType.Float64))
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "Invalid {0}: {1}; expected a floating dtype (Float16, BFloat16, Float32 or Float64) or null (the parameter's dtype).", name, value),
+                    name);
+            }
+        }
+
         /// <summary>PyTorch's rule: Nesterov momentum requires a positive momentum and zero dampening.</summary>
         /// <param name="nesterov">The nesterov flag.</param>
         /// <param name="momentum">The momentum.</param>

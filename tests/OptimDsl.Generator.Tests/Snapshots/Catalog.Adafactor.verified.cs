@@ -114,6 +114,7 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -136,6 +137,7 @@ namespace OptimDsl.Optimizers
             options.warmup_init ??= defaults.warmup_init;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -220,7 +222,6 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -235,22 +236,35 @@ namespace OptimDsl.Optimizers
                 t.Factored = param.dim() >= 2;
                 t.Position = index;
                 t.State = state;
-                t.useFirstMoment = beta1 is not null;
-                t.applyWeightDecay = weight_decay != 0;
-                if (t.useFirstMoment && state.exp_avg is null)
-                {
-                    state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
-                t.beta1Scalar = beta1 ?? 0.0;
-                t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
-                t.negativeWeightDecay = -weight_decay;
-                t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
-                t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
-                t.adafactorEps1 = eps1;
-                t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.useFirstMoment = beta1 is not null;
+                    t.applyWeightDecay = weight_decay != 0;
+                    if (t.useFirstMoment && state.exp_avg is null)
+                    {
+                        state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
+                    t.beta1Scalar = beta1 ?? 0.0;
+                    t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+                    t.negativeWeightDecay = -weight_decay;
+                    t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
+                    t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
+                    t.adafactorEps1 = eps1;
+                    t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
+                }
             }
 
             PrepareAdafactor<float>(single);
@@ -280,6 +294,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 global::TorchSharp.torch.Tensor d = grad;
                 global::TorchSharp.torch.Tensor learningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);
                 global::TorchSharp.torch.Tensor update = state.factored.Precondition(d, global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate), eps1);

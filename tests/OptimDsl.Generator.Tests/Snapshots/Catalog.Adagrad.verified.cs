@@ -95,6 +95,7 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -113,6 +114,7 @@ namespace OptimDsl.Optimizers
             options.maximize ??= defaults.maximize;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -193,7 +195,6 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -204,15 +205,28 @@ namespace OptimDsl.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.maximize = maximize;
-                t.applyWeightDecay = weight_decay != 0;
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.sum = global::OptimDsl.Runtime.FusedMemory.Address(state.sum);
-                t.weightDecayScalar = weight_decay;
-                t.one = 1.0;
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.maximize = maximize;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.sum = global::OptimDsl.Runtime.FusedMemory.Address(state.sum);
+                    t.weightDecayScalar = weight_decay;
+                    t.one = 1.0;
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+                }
             }
 
             single.Run(UpdateSingle);
@@ -232,6 +246,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
@@ -465,7 +480,7 @@ namespace OptimDsl.Optimizers
                 var options = (Options)optionsBase;
                 Dispose();
                 step = 0;
-                sum = global::TorchSharp.torch.full_like(_parameter, options.initial_accumulator_value!.Value).DetachFromDisposeScope();
+                sum = global::OptimDsl.Runtime.Fill.Like(_parameter, options.initial_accumulator_value!.Value).DetachFromDisposeScope();
             }
 
             /// <inheritdoc/>

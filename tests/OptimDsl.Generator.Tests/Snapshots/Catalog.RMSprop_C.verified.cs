@@ -123,6 +123,7 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -147,6 +148,7 @@ namespace OptimDsl.Optimizers
             options.max_age ??= defaults.max_age;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -233,7 +235,6 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -244,30 +245,44 @@ namespace OptimDsl.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.applyWeightDecay = weight_decay != 0;
-                t.centered = centered;
-                t.usePreconditionedMomentum = momentum > 0;
-                if (t.usePreconditionedMomentum && state.momentum_buffer is null)
-                {
-                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
-                t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
-                t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
-                t.weightDecayScalar = weight_decay;
-                t.beta2Scalar = alpha;
-                t.oneMinusBeta2 = 1 - alpha;
-                t.negativeOne = -1.0;
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr);
-                t.momentumScalar = momentum;
-                t.criticalKappa = kappaWeight;
-                t.criticalRule = aggr;
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedGradientNorms(parameters.Length, single, dual));
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.centered = centered;
+                    t.usePreconditionedMomentum = momentum > 0;
+                    if (t.usePreconditionedMomentum && state.momentum_buffer is null)
+                    {
+                        state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                    t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
+                    t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                    t.weightDecayScalar = weight_decay;
+                    t.beta2Scalar = alpha;
+                    t.oneMinusBeta2 = 1 - alpha;
+                    t.negativeOne = -1.0;
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr);
+                    t.momentumScalar = momentum;
+                    t.criticalKappa = kappaWeight;
+                    t.criticalRule = aggr;
+                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                }
+            }
+
+            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: true, FusedCriticalChecks(parameters.Length, single, dual));
             PlanCriticalOffers(single, priorities, max_age, 0.0);
             PlanCriticalOffers(dual, priorities, max_age, 0.0);
             single.Run(UpdateSingle);
@@ -292,6 +307,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 if (state.critical is not null)
@@ -328,8 +344,8 @@ namespace OptimDsl.Optimizers
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
         }
 
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
+        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntryDouble = CriticalEntry<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
 
@@ -473,35 +489,67 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>The sum of squares of one work item's gradient elements (the critical buffer's priority norms).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
-        private static void GradientNorm<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
             ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, work.Start, work.Count);
+            if (t.State.critical is null) return;
+            bool criticalSeeding = t.criticalSeeding;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            double criticalSquares = 0;
+            int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long first = work.Start;
+            int count = work.Count;
+            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
+            criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+            int vectors = count - count % lanes;
+            for (int i = 0; i < vectors; i += lanes)
+            {
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
+                global::System.Numerics.Vector<T> d = grad;
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+            }
+            if (vectors < count)
+            {
+                // The last, partial vector: the same statements on the remaining elements, padded with zeros.
+                int i = vectors;
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
+                global::System.Numerics.Vector<T> d = grad;
+                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero, tail));
+            }
+            batch.Partials(item)[0] = criticalSquares;
+            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
         }
 
-        /// <summary>The gradient norms of the fused parameters, by position (the others are not computed).</summary>
-        private static double[]? FusedGradientNorms(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        /// <summary>
+        /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
+        /// and records whether each one's entry is finite.
+        /// </summary>
+        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
         {
             if (single.Count + dual.Count == 0) return null;
             var norms = new double[count];
             global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Norms(single, GradientNormSingle, global::TorchSharp.torch.ScalarType.Float32);
-            Norms(dual, GradientNormDouble, global::TorchSharp.torch.ScalarType.Float64);
+            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
             return norms;
 
-            void Norms(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
             {
-                batch.ResetPartials(1);
+                batch.ResetPartials(2);
                 batch.Run(kernel);
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    norms[batch.Tensor(i).Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
+                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
                 }
             }
         }
@@ -513,9 +561,8 @@ namespace OptimDsl.Optimizers
             {
                 ref FusedTensor t = ref batch.Tensor(i);
                 if (t.State.critical is not { } buffer) continue;
-                t.criticalSeeding = !buffer.HasEverReceived;
                 if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, ref t.critical);
+                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
             }
         }
 
@@ -589,6 +636,9 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
             public bool criticalSeeding;
+
+            /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
+            public bool criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
             public double criticalKappa;

@@ -86,6 +86,7 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -102,6 +103,7 @@ namespace OptimDsl.Optimizers
             options.eps ??= defaults.eps;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -180,7 +182,6 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -195,22 +196,35 @@ namespace OptimDsl.Optimizers
                 t.Factored = param.dim() >= 2;
                 t.Position = index;
                 t.State = state;
-                t.useFirstMoment = momentum != 0 || state.exp_avg is not null;
-                if (t.useFirstMoment && state.exp_avg is null)
-                {
-                    state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr);
-                t.beta1Scalar = momentum;
-                t.oneMinusBeta1 = 1 - momentum;
-                t.sm3Beta = beta;
-                t.sm3OneMinusBeta = 1.0 - beta;
-                t.sm3Decays = beta > 0;
-                t.sm3Accumulator = t.Factored ? 0 : state.sm3.FullAddress;
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.useFirstMoment = momentum != 0 || state.exp_avg is not null;
+                    if (t.useFirstMoment && state.exp_avg is null)
+                    {
+                        state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr);
+                    t.beta1Scalar = momentum;
+                    t.oneMinusBeta1 = 1 - momentum;
+                    t.sm3Beta = beta;
+                    t.sm3OneMinusBeta = 1.0 - beta;
+                    t.sm3Decays = beta > 0;
+                    t.sm3Accumulator = t.Factored ? 0 : state.sm3.FullAddress;
+                }
             }
 
             PrepareSm3<float>(single);
@@ -234,6 +248,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);

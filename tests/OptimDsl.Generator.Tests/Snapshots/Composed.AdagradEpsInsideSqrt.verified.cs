@@ -91,6 +91,7 @@ namespace MyApp.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -108,6 +109,7 @@ namespace MyApp.Optimizers
             options.weight_decay ??= defaults.weight_decay;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -187,7 +189,6 @@ namespace MyApp.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -198,14 +199,27 @@ namespace MyApp.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.applyWeightDecay = weight_decay != 0;
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.sum = global::OptimDsl.Runtime.FusedMemory.Address(state.sum);
-                t.weightDecayScalar = weight_decay;
-                t.one = 1.0;
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.sum = global::OptimDsl.Runtime.FusedMemory.Address(state.sum);
+                    t.weightDecayScalar = weight_decay;
+                    t.one = 1.0;
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
+                }
             }
 
             single.Run(UpdateSingle);
@@ -225,6 +239,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 + (state.step - 1) * lr_decay));
                 global::TorchSharp.torch.Tensor d = grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
@@ -447,7 +462,7 @@ namespace MyApp.Optimizers
                 var options = (Options)optionsBase;
                 Dispose();
                 step = 0;
-                sum = global::TorchSharp.torch.full_like(_parameter, options.initial_accumulator_value!.Value).DetachFromDisposeScope();
+                sum = global::OptimDsl.Runtime.Fill.Like(_parameter, options.initial_accumulator_value!.Value).DetachFromDisposeScope();
             }
 
             /// <inheritdoc/>

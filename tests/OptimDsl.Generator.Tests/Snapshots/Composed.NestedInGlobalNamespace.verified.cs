@@ -73,6 +73,7 @@ partial class Outer
 
             /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
             /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+            /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
             public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
             {
                 if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -86,6 +87,7 @@ partial class Outer
                 options.LearningRate ??= defaults.LearningRate;
                 options.InitialLearningRate = options.LearningRate!.Value;
                 Validate(options);
+                global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
                 _parameter_groups.Add(param_group);
 
                 foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -161,7 +163,6 @@ partial class Outer
                     global::TorchSharp.torch.Tensor? grad = grads[index];
                     if (grad is null) continue;
                     var state = (State)_state[param.Handle];
-                    state.step += 1;
                     if (!inputs.Fused[index])
                     {
                         tensorPath.Add(index);
@@ -172,9 +173,22 @@ partial class Outer
                     ref FusedTensor t = ref batch.Add(param.numel(), 1);
                     t.Position = index;
                     t.State = state;
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                     t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                    t.negativeStepSize = -(lr);
+                }
+
+                for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+                {
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        ref FusedTensor t = ref batch.Tensor(i);
+                        int index = t.Position;
+                        global::TorchSharp.Modules.Parameter param = parameters[index];
+                        State state = t.State;
+                        state.step += 1;
+                        t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                        t.negativeStepSize = -(lr);
+                    }
                 }
 
                 single.Run(UpdateSingle);
@@ -191,6 +205,7 @@ partial class Outer
                     global::TorchSharp.Modules.Parameter param = parameters[index];
                     global::TorchSharp.torch.Tensor grad = grads[index]!;
                     var state = (State)_state[param.Handle];
+                    state.step += 1;
                     using global::TorchSharp.Scalar negativeStepSize = -(lr);
                     global::TorchSharp.torch.Tensor d = grad;
                     param.add_(d, alpha: negativeStepSize);

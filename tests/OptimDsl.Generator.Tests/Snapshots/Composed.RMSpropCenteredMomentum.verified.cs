@@ -95,6 +95,7 @@ namespace MyApp.Optimizers
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
         /// <param name="param_group">The group (must be a <see cref="ParamGroup"/> of this optimizer).</param>
+        /// <exception cref="global::System.ArgumentException">An option is out of range, or a parameter appears twice (in this group or in another one); the message names it.</exception>
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
@@ -113,6 +114,7 @@ namespace MyApp.Optimizers
             options.weight_decay ??= defaults.weight_decay;
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
+            global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
@@ -193,7 +195,6 @@ namespace MyApp.Optimizers
                 global::TorchSharp.torch.Tensor? grad = grads[index];
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
-                state.step += 1;
                 if (!inputs.Fused[index])
                 {
                     tensorPath.Add(index);
@@ -204,25 +205,38 @@ namespace MyApp.Optimizers
                 ref FusedTensor t = ref batch.Add(param.numel(), 1);
                 t.Position = index;
                 t.State = state;
-                t.applyWeightDecay = weight_decay != 0;
-                t.centered = centered;
-                t.usePreconditionedMomentum = momentum > 0;
-                if (t.usePreconditionedMomentum && state.momentum_buffer is null)
-                {
-                    state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                }
-                t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
                 t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
-                t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
-                t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
-                t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
-                t.weightDecayScalar = weight_decay;
-                t.beta2Scalar = alpha;
-                t.oneMinusBeta2 = 1 - alpha;
-                t.negativeOne = -1.0;
-                t.epsScalar = eps;
-                t.negativeStepSize = -(lr);
-                t.momentumScalar = momentum;
+            }
+
+            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            {
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    ref FusedTensor t = ref batch.Tensor(i);
+                    int index = t.Position;
+                    global::TorchSharp.Modules.Parameter param = parameters[index];
+                    State state = t.State;
+                    state.step += 1;
+                    t.applyWeightDecay = weight_decay != 0;
+                    t.centered = centered;
+                    t.usePreconditionedMomentum = momentum > 0;
+                    if (t.usePreconditionedMomentum && state.momentum_buffer is null)
+                    {
+                        state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                    }
+                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
+                    t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
+                    t.grad_avg = !t.centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.grad_avg);
+                    t.momentum_buffer = !t.usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
+                    t.weightDecayScalar = weight_decay;
+                    t.beta2Scalar = alpha;
+                    t.oneMinusBeta2 = 1 - alpha;
+                    t.negativeOne = -1.0;
+                    t.epsScalar = eps;
+                    t.negativeStepSize = -(lr);
+                    t.momentumScalar = momentum;
+                }
             }
 
             single.Run(UpdateSingle);
@@ -245,6 +259,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.Modules.Parameter param = parameters[index];
                 global::TorchSharp.torch.Tensor grad = grads[index]!;
                 var state = (State)_state[param.Handle];
+                state.step += 1;
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);

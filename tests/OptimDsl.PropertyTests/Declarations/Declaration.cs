@@ -24,6 +24,9 @@ namespace OptimDsl.PropertyTests.Declarations
 
     public sealed record LrDecayDecl(double Default);
 
+    /// <summary><c>[SkipNonFinite(Default)]</c>: with finite gradients (the properties' inputs) it changes nothing.</summary>
+    public sealed record SkipNonFiniteDecl(bool Default);
+
     public sealed record AdafactorDecl(double Eps1, double Eps2, double ClipThreshold, double DecayRate, bool ScaleParameter, bool RelativeStep, bool WarmupInit);
 
     public sealed record CriticalDecl(
@@ -83,6 +86,8 @@ namespace OptimDsl.PropertyTests.Declarations
         public LrDecayDecl? LrDecay { get; init; }
 
         public CriticalDecl? Critical { get; init; }
+
+        public SkipNonFiniteDecl? SkipNonFinite { get; init; }
 
         /// <summary>Permutes the attributes in the source (0: canonical order); the step order must not depend on it.</summary>
         public int AttributeOrder { get; init; }
@@ -173,6 +178,11 @@ namespace OptimDsl.PropertyTests.Declarations
             if (LrDecay is { } lrDecay)
             {
                 list.Add(("lr_decay", lrDecay.Default));
+            }
+
+            if (SkipNonFinite is { } skip)
+            {
+                list.Add(("skip_nonfinite", skip.Default));
             }
 
             if (Critical is { } c)
@@ -381,6 +391,7 @@ namespace OptimDsl.PropertyTests.Declarations
             }
 
             if (LrDecay is { } lrd) attributes.Add("LrDecay" + Options(Opt("Default", lrd.Default, 0.0)));
+            if (SkipNonFinite is { } skip) attributes.Add("SkipNonFinite" + Options(Opt("Default", skip.Default, true)));
             if (Critical is { } c)
             {
                 attributes.Add("CriticalBuffer" + Options(

@@ -36,6 +36,7 @@ namespace OptimDsl.PropertyTests.Declarations
             {
                 Lr = Pick(r, 1e-3, 0.01, 0.05, 0.1, Uniform(r, 1e-3, 0.2)),
                 Maximize = r.NextDouble() < 0.25,
+                SkipNonFinite = r.NextDouble() < 0.2 ? new SkipNonFiniteDecl(r.NextDouble() < 0.7) : null,
                 AttributeOrder = r.NextDouble() < 0.5 ? 0 : r.Next(1, int.MaxValue),
             };
 
@@ -225,6 +226,7 @@ namespace OptimDsl.PropertyTests.Declarations
             if (d.Sm3 is not null && Maybe()) args = args.Add("beta", Pick(r, 0.0, 0.5, Uniform(r, 0, 0.99)));
             if (d.Epsilon is not null && Maybe()) args = args.Add("eps", Pick(r, 1e-8, 1e-4, 0.01));
             if (d.LrDecay is not null && Maybe()) args = args.Add("lr_decay", Pick(r, 0.0, 0.05, Uniform(r, 0, 0.5)));
+            if (d.SkipNonFinite is { } skip && Maybe(0.3)) args = args.Add("skip_nonfinite", !skip.Default);
             if (d.Critical is { } c)
             {
                 if (Maybe()) args = args.Add("topC", Pick(r, 1, 2, 4, r.Next(1, 10)));

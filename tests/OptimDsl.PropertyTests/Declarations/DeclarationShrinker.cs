@@ -62,6 +62,7 @@ namespace OptimDsl.PropertyTests.Declarations
             if (d.BiasCorrection) yield return d with { BiasCorrection = false };
             if (d.Epsilon is not null) yield return d with { Epsilon = null };
             if (d.LrDecay is not null) yield return d with { LrDecay = null };
+            if (d.SkipNonFinite is not null) yield return d with { SkipNonFinite = null };
             if (d.Maximize) yield return d with { Maximize = false, MaximizeDefault = false };
 
             // Constructor arguments.

@@ -25,7 +25,7 @@ internal static class CriticalTestUtil
         {
             double e = expected[i];
             double a = actual[i];
-            bool ok = double.IsNaN(e) ? double.IsNaN(a) : Math.Abs(e - a) <= tol * Math.Max(1.0, Math.Abs(e));
+            bool ok = double.IsNaN(e) ? double.IsNaN(a) : e == a || Math.Abs(e - a) <= tol * Math.Max(1.0, Math.Abs(e));
             if (!ok)
             {
                 // The message lists every value: build it only for a failure.

@@ -14,10 +14,12 @@ namespace OptimDsl.Tests.Fused
     /// The critical buffer's two ways of deciding and its two ways of doing the element-wise work give one behaviour:
     /// <list type="bullet">
     /// <item>the slot structure's host decisions (a CPU buffer) equal its device-side decisions (forced on the CPU) bit for
-    /// bit, over random offers with ties, NaN, infinite and negative priorities, random replacement and maximum age;</item>
+    /// bit, over random offers with ties, NaN, infinite and negative priorities, entries with NaN or infinite values (refused
+    /// by the non-finite policy), random replacement and maximum age;</item>
     /// <item><see cref="CriticalBuffer.PlanOffer"/> + the fused kernel's arithmetic + <see cref="CriticalBuffer.CompleteOffer"/>
-    /// equals <see cref="CriticalBuffer.AggregateAndOffer"/> with tensor operations, for both structures and both sum modes:
-    /// same priorities, slots and counts bit for bit, aggregates and sums to float64 rounding.</item>
+    /// equals <see cref="CriticalBuffer.AggregateAndOffer"/> with tensor operations, for both structures and both sum modes,
+    /// non-finite priorities and values included (the fused path is told whether the entry is finite, the tensor path reads
+    /// it): same priorities, slots and counts bit for bit, aggregates and sums to float64 rounding.</item>
     /// </list>
     /// </summary>
     public sealed class CriticalDecisionTests
@@ -41,7 +43,7 @@ namespace OptimDsl.Tests.Fused
             for (int step = 0; step < Steps; step++)
             {
                 using var scope = NewDisposeScope();
-                Tensor x = randn(new long[] { 2, 5 }, generator: new Generator((ulong)step)).mul(random.Next(1, 4));
+                Tensor x = Entry(randn(new long[] { 2, 5 }, generator: new Generator((ulong)step)), random);
                 double priority = Priority(random);
                 host.DropOlderThan(maxAge);
                 device.DropOlderThan(maxAge);
@@ -84,7 +86,7 @@ namespace OptimDsl.Tests.Fused
             for (int step = 0; step < Steps; step++)
             {
                 using var scope = NewDisposeScope();
-                Tensor x = randn(new long[] { 3, 7 }, dtype: ScalarType.Float64, generator: new Generator((ulong)(step + 5))).mul(random.Next(1, 5));
+                Tensor x = Entry(randn(new long[] { 3, 7 }, dtype: ScalarType.Float64, generator: new Generator((ulong)(step + 5))), random);
                 double priority = Priority(random);
                 tensorPath.DropOlderThan(maxAge);
                 fusedPath.DropOlderThan(maxAge);
@@ -93,7 +95,7 @@ namespace OptimDsl.Tests.Fused
                     : Offered(tensorPath, x, priority, criticalTest);
 
                 var operands = default(CriticalKernelOperands);
-                fusedPath.PlanOffer(priority, criticalTest, ref operands);
+                fusedPath.PlanOffer(priority, criticalTest, valuesFinite: x.isfinite().all().item<bool>(), ref operands);
                 double[] actual = Kernel(x, operands, rule, 0.7);
                 fusedPath.CompleteOffer();
 
@@ -157,6 +159,24 @@ namespace OptimDsl.Tests.Fused
             }
 
             return result;
+        }
+
+        // A random entry, scaled by 1..4, with a NaN or an infinite element now and then (5% each).
+        private static Tensor Entry(Tensor x, Random random)
+        {
+            using (Scalar scale = random.Next(1, 5))
+            {
+                x.mul_(scale);
+            }
+
+            double u = random.NextDouble();
+            if (u < 0.1)
+            {
+                using Scalar poison = u < 0.05 ? double.NaN : double.NegativeInfinity;
+                x.view(-1)[random.Next((int)x.numel())].fill_(poison);
+            }
+
+            return x;
         }
 
         // Mostly ordinary priorities, with ties, zeros, and now and then NaN, +inf or a negative value.

@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using OptimDsl.Generator.Model;
+
+namespace OptimDsl.Generator.Lowering
+{
+    /// <summary>
+    /// The statements the critical buffer's entry depends on: the step up to its offer (<see cref="CriticalOffer"/>, and the
+    /// seed of a <see cref="CriticalSeedOnly"/> first step), keeping only what computes the offered values. The fused back
+    /// end's reduction pass renders this slice to learn, before any state changes, whether the entry the element-wise pass
+    /// will offer is finite — without loading operands the entry does not read (e.g. a parameter under decoupled weight decay).
+    /// Pure.
+    /// </summary>
+    internal static class EntrySlice
+    {
+        /// <summary>The sliced statements, ending with the offer (or the seed-only step that contains it); empty without a buffer.</summary>
+        public static IReadOnlyList<Statement> Of(IReadOnlyList<Statement> statements)
+        {
+            int offer = -1;
+            for (int i = 0; i < statements.Count; i++)
+            {
+                if (statements[i] is CriticalOffer)
+                {
+                    offer = i;
+                    break;
+                }
+            }
+
+            if (offer < 0)
+            {
+                return System.Array.Empty<Statement>();
+            }
+
+            var offered = (CriticalOffer)statements[offer];
+            var needed = new HashSet<string> { offered.Source, offered.Seed };
+            var kept = new List<Statement> { offered };
+            for (int i = offer - 1; i >= 0; i--)
+            {
+                if (statements[i] is CriticalSeedOnly seed)
+                {
+                    needed.Add(seed.Seed);
+                    kept.Insert(0, seed);
+                    continue;
+                }
+
+                if (Slice(statements[i], needed) is { } statement)
+                {
+                    kept.Insert(0, statement);
+                }
+            }
+
+            return kept;
+        }
+
+        // The part of one statement that writes a needed value (null: none), adding what it reads to the needed values.
+        private static Statement? Slice(Statement statement, HashSet<string> needed)
+        {
+            switch (statement)
+            {
+                case Define d when needed.Contains(d.Local):
+                    Reads(d.Value, needed);
+                    return d;
+                case Assign a when needed.Contains(a.Local):
+                    Reads(a.Value, needed);
+                    return a;
+                case Store s when needed.Contains(s.Operand):
+                    Reads(s.Value, needed);
+                    return s;
+                case StoreFirstOrUpdate f when needed.Contains(f.Operand):
+                    Reads(f.First, needed);
+                    Reads(f.Update, needed);
+                    return f;
+                case When w:
+                    // The branches are sliced with the values needed after the statement (the names they read join them).
+                    var after = new HashSet<string>(needed);
+                    List<Statement> then = SliceBlock(w.Then, after, needed);
+                    List<Statement> otherwise = SliceBlock(w.Otherwise, after, needed);
+                    return then.Count + otherwise.Count == 0 ? null : new When(w.Condition, then.ToEquatableArray(), otherwise.ToEquatableArray());
+                default:
+                    return null;
+            }
+        }
+
+        private static List<Statement> SliceBlock(IReadOnlyList<Statement> block, HashSet<string> after, HashSet<string> needed)
+        {
+            var branchNeeded = new HashSet<string>(after);
+            var kept = new List<Statement>();
+            for (int i = block.Count - 1; i >= 0; i--)
+            {
+                if (Slice(block[i], branchNeeded) is { } statement)
+                {
+                    kept.Insert(0, statement);
+                }
+            }
+
+            needed.UnionWith(branchNeeded);
+            return kept;
+        }
+
+        // Adds the operands and locals an expression reads.
+        private static void Reads(Expr e, HashSet<string> needed)
+        {
+            switch (e)
+            {
+                case ValueRef r:
+                    needed.Add(r.Name);
+                    break;
+                case Negate n:
+                    Reads(n.Value, needed);
+                    break;
+                case SquareRoot q:
+                    Reads(q.Value, needed);
+                    break;
+                case Binary b:
+                    Reads(b.Left, needed);
+                    Reads(b.Right, needed);
+                    break;
+                case Maximum m:
+                    Reads(m.Left, needed);
+                    Reads(m.Right, needed);
+                    break;
+                case Choose c:
+                    Reads(c.WhenTrue, needed);
+                    Reads(c.WhenFalse, needed);
+                    break;
+            }
+        }
+    }
+}
