@@ -195,7 +195,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "AdafactorCriticalGradients", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -241,8 +272,8 @@ namespace OptimDsl.Optimizers
                 }
 
                 global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();
-                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);
+                long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);
                 t.Elements = param.numel();
                 t.RowLength = (int)rowLength;
                 t.Factored = param.dim() >= 2;
@@ -357,18 +388,21 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
             global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
             global::System.Numerics.Vector<double> adafactorParamSquares = default;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
@@ -377,37 +411,35 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
                     if (adafactorFactored)
                     {
-                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, adafactorSquare);
                         global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
                 }
                 if (vectors < count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
                     if (adafactorFactored)
                     {
-                        global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorRowSum, whole ? adafactorSquare : global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
+                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero));
                         global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i);
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorParamSquares, param * param);
+                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
                 }
                 if (t.Factored) t.State.factored.SetRowSum(row, global::OptimDsl.Runtime.FusedVector.Total(adafactorRowSum));
             }
@@ -430,7 +462,8 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
@@ -439,11 +472,13 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
             global::System.Numerics.Vector<double> adafactorUpdateSquares = default;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
                 global::System.Span<T> adafactorFullMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.adafactorFull, first, count);
@@ -452,45 +487,43 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
                     global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
                     }
                     else
                     {
                         adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
                         adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, adafactorUpdate * adafactorUpdate);
                 }
                 if (vectors < count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i, tail);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
                     }
                     else
                     {
                         adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
                         adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
                     }
-                    global::OptimDsl.Runtime.FusedVector.AddTo(ref adafactorUpdateSquares, whole ? adafactorUpdate * adafactorUpdate : global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
+                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero));
                 }
             }
             batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.Total(adafactorUpdateSquares);
@@ -518,7 +551,8 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             bool adafactorFactored = t.Factored;
@@ -528,11 +562,13 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));
             global::System.Numerics.Vector<T> adafactorClip = new(T.CreateTruncating(t.adafactorClip));
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
@@ -544,7 +580,6 @@ namespace OptimDsl.Optimizers
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i) : default;
@@ -553,7 +588,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load(adafactorFullMemory, i);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                     global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -562,7 +597,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
                     }
                     else
                     {
@@ -590,16 +625,15 @@ namespace OptimDsl.Optimizers
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i) : default;
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i);
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorFullMemory, i, tail);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                     global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -608,7 +642,7 @@ namespace OptimDsl.Optimizers
                     global::System.Numerics.Vector<T> adafactorUpdate;
                     if (adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i, whole) * d;
+                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
                     }
                     else
                     {
@@ -623,14 +657,14 @@ namespace OptimDsl.Optimizers
                     }
                     if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
                     param = param - adafactorUpdate;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg, tail);
                     if (criticalAdmits)
                     {
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                     }
-                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullMemory, i, adafactorFull);
+                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullMemory, i, adafactorFull, tail);
                 }
             }
         }
@@ -741,7 +775,7 @@ namespace OptimDsl.Optimizers
             /// <summary>The parameter's number of elements.</summary>
             public long Elements;
 
-            /// <summary>Elements per row (the last axis; all elements for rank ≤ 1).</summary>
+            /// <summary>Elements per row (the last axis; for rank ≤ 1, a chunk, the last one possibly shorter).</summary>
             public int RowLength;
 
             /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>

@@ -162,7 +162,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "CM_RMSprop_C", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -321,10 +352,13 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -346,7 +380,7 @@ namespace OptimDsl.Optimizers
                 global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load(criticalSlotMemory, i) : default;
                 global::System.Numerics.Vector<T> d = grad;
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -385,16 +419,16 @@ namespace OptimDsl.Optimizers
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
-                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(grad_avgMemory, i) : default;
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i, tail);
+                global::System.Numerics.Vector<T> grad_avg = grad_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(grad_avgMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(momentum_bufferMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
                 global::System.Numerics.Vector<T> d = grad;
                 global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                 if (criticalAdmits)
                 {
                     criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
@@ -419,14 +453,14 @@ namespace OptimDsl.Optimizers
                 {
                     param = param + d / denom * negativeStepSize;
                 }
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
-                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(grad_avgMemory, i, grad_avg);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq, tail);
+                if (grad_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(grad_avgMemory, i, grad_avg, tail);
+                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferMemory, i, momentum_buffer, tail);
                 if (criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                 }
             }
         }

@@ -156,7 +156,38 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "SM3CriticalMomenta", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -195,8 +226,8 @@ namespace OptimDsl.Optimizers
                 }
 
                 global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                long rowLength = param.dim() >= 2 ? param.size(-1) : param.numel();
-                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : param.numel() / rowLength, rowLength);
+                long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);
                 t.Elements = param.numel();
                 t.RowLength = (int)rowLength;
                 t.Factored = param.dim() >= 2;
@@ -223,8 +254,6 @@ namespace OptimDsl.Optimizers
             PlanCriticalOffers(dual, priorities, max_age, 0.0);
             PrepareSm3<float>(single);
             PrepareSm3<double>(dual);
-            single.Run(Sm3MaximaSingle);
-            dual.Run(Sm3MaximaDouble);
             single.Run(UpdateSingle);
             dual.Run(UpdateDouble);
             CommitSm3<float>(single);
@@ -273,88 +302,8 @@ namespace OptimDsl.Optimizers
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormSingle = GradientNorm<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> GradientNormDouble = GradientNorm<double>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> Sm3MaximaSingle = Sm3Maxima<float>;
-        private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> Sm3MaximaDouble = Sm3Maxima<double>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateDouble = Update<double>;
-
-        /// <summary>SM3's reduction pass over one work item: the maxima of the estimate ν per row and per column (nothing is stored).</summary>
-        /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void Sm3Maxima<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
-            where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
-        {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            if (!t.Factored) return; // a rank ≤ 1 parameter's accumulator is updated element-wise
-            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
-            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
-            bool maximize = t.maximize;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = false;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            global::System.Numerics.Vector<T> sm3Beta = new(T.CreateTruncating(t.sm3Beta));
-            global::System.Numerics.Vector<T> sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));
-            bool sm3Decays = t.sm3Decays;
-            bool sm3Factored = t.Factored;
-            global::System.Span<T> sm3ColumnMaxima = t.State.sm3.ColumnMaxima<T>(work.Ordinal);
-            int lanes = global::System.Numerics.Vector<T>.Count;
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
-            {
-                long first = row * rowLength;
-                int count = rowLength;
-                global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
-                global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
-                global::System.Span<T> criticalSumMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.critical.Sum, first, count);
-                global::System.Numerics.Vector<T> sm3RowMinimum = t.Factored ? new(t.State.sm3.RowMinimum<T>(row)) : default;
-                global::System.Span<T> sm3Last = t.Factored ? t.State.sm3.LastAccumulator<T>() : default;
-                global::System.Numerics.Vector<T> sm3RowMaximum = new(T.NegativeInfinity);
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
-                {
-                    const bool whole = true;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
-                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
-                    global::System.Numerics.Vector<T> numerator = exp_avg;
-                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> nu = global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole));
-                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    global::System.Numerics.Vector<T> sm3Valid = whole ? nu : global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity);
-                    sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
-                    global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, whole, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i, whole), sm3Valid));
-                }
-                if (vectors < count)
-                {
-                    // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
-                    global::System.Numerics.Vector<T> numerator = exp_avg;
-                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> nu = global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole));
-                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    global::System.Numerics.Vector<T> sm3Valid = whole ? nu : global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity);
-                    sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
-                    global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, whole, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i, whole), sm3Valid));
-                }
-                t.State.sm3.RecordRowMaximum(work.Ordinal, row, global::OptimDsl.Runtime.FusedVector.MaxLane(sm3RowMaximum));
-            }
-        }
 
         /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
@@ -376,19 +325,23 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalWeighted = t.criticalKappa != 1.0;
             global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalCount = new(T.CreateTruncating(t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
+            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
             global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
             bool criticalReadsSum = criticalAggregates || criticalAdmits;
             global::System.Numerics.Vector<T> sm3Beta = new(T.CreateTruncating(t.sm3Beta));
             global::System.Numerics.Vector<T> sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));
             bool sm3Decays = t.sm3Decays;
             bool sm3Factored = t.Factored;
+            global::System.Span<T> sm3ColumnMaxima = t.Factored ? t.State.sm3.ColumnMaxima<T>(work.Ordinal) : default;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             int rowLength = t.RowLength;
             for (long row = work.Start; row < work.Start + work.Count; row++)
             {
                 long first = row * rowLength;
-                int count = rowLength;
+                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
                 global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
                 global::System.Span<T> gradMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.grad, first, count);
                 global::System.Span<T> exp_avgMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.exp_avg, first, count);
@@ -397,10 +350,10 @@ namespace OptimDsl.Optimizers
                 global::System.Span<T> sm3AccumulatorMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.sm3Accumulator, first, count);
                 global::System.Numerics.Vector<T> sm3RowMinimum = t.Factored ? new(t.State.sm3.RowMinimum<T>(row)) : default;
                 global::System.Span<T> sm3Last = t.Factored ? t.State.sm3.LastAccumulator<T>() : default;
+                global::System.Numerics.Vector<T> sm3RowMaximum = new(T.NegativeInfinity);
                 int vectors = count - count % lanes;
                 for (int i = 0; i < vectors; i += lanes)
                 {
-                    const bool whole = true;
                     global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load(paramMemory, i);
                     global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load(gradMemory, i);
                     global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load(exp_avgMemory, i);
@@ -411,15 +364,24 @@ namespace OptimDsl.Optimizers
                     exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
                     global::System.Numerics.Vector<T> numerator = exp_avg;
                     global::System.Numerics.Vector<T> criticalEntry = exp_avg;
-                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
                         criticalSlot = criticalEntry;
                     }
-                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole)) : sm3Accumulator;
+                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i)) : sm3Accumulator;
                     nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    if (!sm3Factored) sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    if (sm3Factored)
+                    {
+                        global::System.Numerics.Vector<T> sm3Valid = nu;
+                        sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
+                        global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i), sm3Valid));
+                    }
+                    else
+                    {
+                        sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    }
                     global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
                     param = param + numerator / denom * negativeStepSize;
                     global::OptimDsl.Runtime.FusedVector.Store(paramMemory, i, param);
@@ -435,37 +397,46 @@ namespace OptimDsl.Optimizers
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                     int i = vectors;
-                    const bool whole = false;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i) : default;
-                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i) : default;
-                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(sm3AccumulatorMemory, i);
+                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                    global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i, tail);
+                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSumMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail(criticalSlotMemory, i, tail) : default;
+                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail(sm3AccumulatorMemory, i, tail);
                     global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
                     exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
                     global::System.Numerics.Vector<T> numerator = exp_avg;
                     global::System.Numerics.Vector<T> criticalEntry = exp_avg;
-                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalCount, criticalKappa, criticalWeighted, criticalRule);
+                    if (criticalAggregates) numerator = global::OptimDsl.Runtime.FusedCritical.Aggregate(exp_avg, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
                     if (criticalAdmits)
                     {
                         criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
                         criticalSlot = criticalEntry;
                     }
-                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i, whole)) : sm3Accumulator;
+                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.LoadTail(sm3Last, i, tail)) : sm3Accumulator;
                     nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    if (!sm3Factored) sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    if (sm3Factored)
+                    {
+                        global::System.Numerics.Vector<T> sm3Valid = global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity);
+                        sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(sm3ColumnMaxima, i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.LoadTail(sm3ColumnMaxima, i, tail), sm3Valid), tail);
+                    }
+                    else
+                    {
+                        sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                    }
                     global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
                     param = param + numerator / denom * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg, tail);
                     if (criticalAdmits)
                     {
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum);
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumMemory, i, criticalSum, tail);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotMemory, i, criticalSlot, tail);
                     }
-                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.StoreTail(sm3AccumulatorMemory, i, sm3Accumulator);
+                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.StoreTail(sm3AccumulatorMemory, i, sm3Accumulator, tail);
                 }
+                if (t.Factored) t.State.sm3.RecordRowMaximum(work.Ordinal, row, global::OptimDsl.Runtime.FusedVector.MaxLane(sm3RowMaximum));
             }
         }
 
@@ -526,7 +497,7 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the maxima pass.</summary>
+        /// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.</summary>
         private static void PrepareSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
@@ -560,7 +531,7 @@ namespace OptimDsl.Optimizers
             /// <summary>The parameter's number of elements.</summary>
             public long Elements;
 
-            /// <summary>Elements per row (the last axis; all elements for rank ≤ 1).</summary>
+            /// <summary>Elements per row (the last axis; for rank ≤ 1, a chunk, the last one possibly shorter).</summary>
             public int RowLength;
 
             /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>

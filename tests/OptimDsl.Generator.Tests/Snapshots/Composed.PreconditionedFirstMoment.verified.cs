@@ -123,7 +123,38 @@ namespace MyApp.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            return _step<ParamGroup>(StepGroup, closure);
+            global::TorchSharp.torch.Tensor? loss = null;
+            if (closure is not null)
+            {
+                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+            }
+
+            using (global::TorchSharp.torch.no_grad())
+            using (global::TorchSharp.torch.NewDisposeScope())
+            {
+                // fused: true fails before any parameter changes when one of them cannot take the fused path.
+                if (_fused == true) ThrowUnlessAllFusable();
+                foreach (ParamGroup group in _parameter_groups)
+                {
+                    StepGroup(group);
+                }
+            }
+
+            return loss!;
+        }
+
+        /// <summary>Throws the <see cref="global::System.ArgumentException"/> of the first parameter with a gradient that cannot take the fused path.</summary>
+        private void ThrowUnlessAllFusable()
+        {
+            for (int g = 0; g < _parameter_groups.Count; g++)
+            {
+                global::TorchSharp.Modules.Parameter[] parameters = global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters);
+                for (int index = 0; index < parameters.Length; index++)
+                {
+                    if (parameters[index].grad is not { } grad || grad.is_sparse) continue;
+                    global::OptimDsl.Runtime.FusedDispatch.Choose(true, WhyNotFused(parameters[index], grad, (State)_state[parameters[index].Handle]), "PreconditionedMoment", g, index, parameters[index]);
+                }
+            }
         }
 
         private void StepGroup(ParamGroup group)
@@ -246,6 +277,8 @@ namespace MyApp.Optimizers
             bool useFirstMoment = t.useFirstMoment;
             bool exp_avgPresent = t.exp_avg != 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
+            // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
+            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             global::System.Span<T> paramMemory = global::OptimDsl.Runtime.FusedMemory.Span<T>(t.param, first, count);
@@ -281,10 +314,10 @@ namespace MyApp.Optimizers
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i);
-                global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i) : default;
+                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail(paramMemory, i, tail);
+                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail(gradMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avg_sqMemory, i, tail);
+                global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail(exp_avgMemory, i, tail) : default;
                 if (applyWeightDecay)
                 {
                     param = param * decoupledFactor;
@@ -299,9 +332,9 @@ namespace MyApp.Optimizers
                     update = exp_avg;
                 }
                 param = param + update * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq);
-                if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(paramMemory, i, param, tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqMemory, i, exp_avg_sq, tail);
+                if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgMemory, i, exp_avg, tail);
             }
         }
 
