@@ -25,6 +25,7 @@ namespace OptimDsl.Generator.Validation
             "_defaults", "_parameter_groups", "_state", "_parameter", "_index", "Betas", "Momentum", "topC", "seed",
             "fused", "Fused", "_fused", "_fusedSingle", "_fusedDouble", "single", "dual", "tensorPath", "batch", "t", "rowLength",
             "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedGradientNorms", "PlanCriticalOffers", "CompleteCriticalOffers",
+            "staged", "stagedBase", "at", "e", "_owner", "_checkpoint", "Checkpoint", "location", "state_dict", "save_state_dict", "load_state_dict",
         };
 
         public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration)
