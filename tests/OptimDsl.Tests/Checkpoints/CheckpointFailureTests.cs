@@ -51,6 +51,7 @@ namespace OptimDsl.Tests.Checkpoints
     /// and what was expected, and the optimizer is bit for bit what it was before: every option, counter, tensor, buffer
     /// entry and random-generator state (<see cref="CheckpointHarness.Snapshot"/>).
     /// </summary>
+    [Collection(CheckpointCollection.Name)]
     public sealed class CheckpointFailureTests
     {
         private static readonly Dictionary<string, object?> NoOverrides = new();

@@ -17,6 +17,7 @@ namespace OptimDsl.Tests.Checkpoints
     /// buffer with its random generator, SM3 accumulators, Adafactor factors): truncations, bit flips, inserted and deleted
     /// bytes, anywhere in the file (TorchSharp's header, OptimDsl's frame header, the payload, its end).
     /// </summary>
+    [Collection(CheckpointCollection.Name)]
     public sealed class CheckpointFuzzTests
     {
         private static readonly string[] Optimizers = { "Adam", "SGD_C", "Adam_CM", "SM3CriticalMomenta", "AdafactorCriticalGradients", "CriticalRMSprop" };

@@ -17,6 +17,7 @@ namespace OptimDsl.Tests.Checkpoints
     /// forged writer would) but wrong are still rejected field by field, with readable messages, and nothing changes; the
     /// same holds for older, unframed checkpoints, which have no checksum at all.
     /// </summary>
+    [Collection(CheckpointCollection.Name)]
     public sealed class CheckpointReaderTests
     {
         private const int FrameHeader = 28;

@@ -45,6 +45,7 @@ namespace OptimDsl.Tests.Checkpoints
     /// bit-identically), the frame's layout, older unframed checkpoints, and the routes' edges: what follows a checkpoint in a
     /// stream, atomic file saves, options shared between optimizers, optimizers without parameters, several groups.
     /// </summary>
+    [Collection(CheckpointCollection.Name)]
     public sealed class CheckpointRouteTests
     {
         public static IEnumerable<object[]> Cases() =>
