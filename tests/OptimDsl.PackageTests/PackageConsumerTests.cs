@@ -30,7 +30,7 @@ namespace OptimDsl.PackageTests
         }
 
         [Fact]
-        public void Package_holds_runtime_attributes_generator_build_assets_and_only_a_TorchSharp_dependency()
+        public void Package_holds_runtime_attributes_generator_build_assets_and_depends_on_TorchSharp_and_System_IO_Hashing_only()
         {
             var package = _feed.Package;
             _log.WriteLine($"packed {Path.GetFileName(package.NupkgPath)} in {package.PackResult.Elapsed.TotalSeconds:F1} s");
@@ -94,10 +94,12 @@ namespace OptimDsl.PackageTests
             var dependencies = metadata.Descendants(ns + "dependency")
                 .Select(d => (Id: d.Attribute("id")?.Value, Version: d.Attribute("version")?.Value, Tfm: d.Parent?.Attribute("targetFramework")?.Value))
                 .ToList();
+            // TorchSharp (no backend: the consumer picks it) and System.IO.Hashing (the checkpoints' XxHash64); no OptimDsl.Dsl.
             Assert.True(
-                dependencies.Count == 1 && dependencies[0].Id == "TorchSharp" && dependencies[0].Version == _feed.TorchSharpVersion
-                && dependencies[0].Tfm == "net8.0",
-                $"expected exactly one dependency, TorchSharp {_feed.TorchSharpVersion} (no backend, no OptimDsl.Dsl), got: "
+                dependencies.Count == 2 && dependencies.All(d => d.Tfm == "net8.0")
+                && dependencies.Any(d => d.Id == "TorchSharp" && d.Version == _feed.TorchSharpVersion)
+                && dependencies.Any(d => d.Id == "System.IO.Hashing" && d.Version == HashingVersion()),
+                $"expected two dependencies, TorchSharp {_feed.TorchSharpVersion} and System.IO.Hashing {HashingVersion()}, got: "
                 + string.Join(", ", dependencies.Select(d => $"{d.Id} {d.Version} ({d.Tfm})")));
 
             Assert.True(File.Exists(package.SnupkgPath), "no symbols package next to the package: " + package.SnupkgPath);
@@ -136,6 +138,7 @@ namespace OptimDsl.PackageTests
             Assert.True(double.IsFinite(first) && double.IsFinite(last) && last < first,
                 $"the loss did not decrease: first {first}, last {last}.\n" + run.Describe());
             _log.WriteLine($"loss {first:G6} -> {last:G6}");
+            Assert.True(run.Output.Contains("CHECKPOINT=ok", StringComparison.Ordinal), "the checkpoint round trip or its corruption check failed.\n" + run.Describe());
         }
 
         [Fact]
@@ -242,6 +245,14 @@ namespace OptimDsl.PackageTests
             string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar),
                 OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
+        /// <summary>The System.IO.Hashing version src/Runtime references (what the package must depend on).</summary>
+        private string HashingVersion()
+        {
+            var match = Regex.Match(File.ReadAllText(_feed.RuntimeProject), @"<PackageReference\s+Include=""System\.IO\.Hashing""\s+Version=""([^""]+)""");
+            Assert.True(match.Success, "src/Runtime references no System.IO.Hashing package");
+            return match.Groups[1].Value;
+        }
+
         private static string ResolveInPackage(string folder, string relative)
         {
             var parts = new List<string>(folder.Split('/', StringSplitOptions.RemoveEmptyEntries));
@@ -299,6 +310,26 @@ namespace OptimDsl.PackageTests
 
             Console.WriteLine("FIRST_LOSS=" + first.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             Console.WriteLine("LAST_LOSS=" + last.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+            // A checkpoint (its checksum comes from the package's System.IO.Hashing dependency) restores the state; a damaged one fails.
+            string path = System.IO.Path.GetTempFileName();
+            optimizer.save_state_dict(path);
+            var restored = new MyVariant(model.parameters(), lr: 0.05);
+            restored.load_state_dict(path);
+            byte[] bytes = System.IO.File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 1;
+            System.IO.File.WriteAllBytes(path, bytes);
+            try
+            {
+                restored.load_state_dict(path);
+                Console.WriteLine("CHECKPOINT=damaged checkpoint loaded");
+            }
+            catch (System.IO.InvalidDataException e)
+            {
+                Console.WriteLine("CHECKPOINT=" + (e.Message.Contains("corrupt") ? "ok" : e.Message));
+            }
+
+            System.IO.File.Delete(path);
             return 0;
 
             [Optimizer(Lr = 0.01)]

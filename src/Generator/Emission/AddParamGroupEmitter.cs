@@ -33,12 +33,14 @@ namespace OptimDsl.Generator.Emission
                 w.Line("options.InitialLearningRate = options.LearningRate!.Value;");
                 w.Line("Validate(options);");
                 w.Line("global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));");
+                w.Line("Checkpoint.Attach(options);");
                 w.Line("_parameter_groups.Add(param_group);");
                 w.Line();
                 using (w.Block("foreach (" + Names.Parameter + " parameter in param_group.Parameters)"))
                 {
                     w.Line("var state = new State(parameter, _state.Count);");
                     w.Line("state.Initialize(options);");
+                    w.Line("Checkpoint.Attach(state);");
                     w.Line("_state[parameter.Handle] = state;");
                 }
             }

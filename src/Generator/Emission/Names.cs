@@ -22,6 +22,15 @@ namespace OptimDsl.Generator.Emission
         public const string Arguments = "global::OptimDsl.Runtime.Arguments";
         public const string CriticalBuffer = "global::OptimDsl.Runtime.CriticalBuffer";
         public const string CriticalPriority = "global::OptimDsl.Runtime.CriticalPriority";
+        public const string StateDictionary = "global::TorchSharp.torch.optim.Optimizer.StateDictionary";
+        public const string OptimizerCheckpoint = "global::OptimDsl.Runtime.OptimizerCheckpoint";
+        public const string ICheckpointRecord = "global::OptimDsl.Runtime.ICheckpointRecord";
+        public const string ICheckpointOptions = "global::OptimDsl.Runtime.ICheckpointOptions";
+        public const string ICheckpointState = "global::OptimDsl.Runtime.ICheckpointState";
+        public const string CheckpointLocation = "global::OptimDsl.Runtime.CheckpointLocation";
+        public const string CheckpointFields = "global::OptimDsl.Runtime.CheckpointFields";
+        public const string CheckpointTensors = "global::OptimDsl.Runtime.CheckpointTensors";
+        public const string CriticalBufferCheckpoint = "global::OptimDsl.Runtime.CriticalBufferCheckpoint";
         public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
     }
 }

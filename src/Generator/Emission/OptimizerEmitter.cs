@@ -56,6 +56,7 @@ namespace OptimDsl.Generator.Emission
                 AddParamGroupEmitter.Emit(w, plan);
                 StepEmitter.Emit(w, plan);
                 InterfaceEmitter.Emit(w, plan);
+                CheckpointEmitter.Emit(w);
                 EmitDispose(w);
                 OptionsEmitter.Emit(w, plan);
                 ParamGroupEmitter.Emit(w, plan);

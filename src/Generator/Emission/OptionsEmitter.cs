@@ -3,14 +3,18 @@ using OptimDsl.Generator.Planning;
 
 namespace OptimDsl.Generator.Emission
 {
-    /// <summary>The nested <c>Options</c> class: one nullable field per argument and a tagged binary layout.</summary>
+    /// <summary>
+    /// The nested <c>Options</c> class: one nullable field per argument, and its checkpoint record
+    /// (<c>global::OptimDsl.Runtime.ICheckpointOptions</c>): the layout tag, the learning rates, then every option in
+    /// declaration order; read strictly into a new object that is range-checked before the optimizer takes it.
+    /// </summary>
     internal static class OptionsEmitter
     {
         public static void Emit(CodeWriter w, OptimizerPlan plan)
         {
             var fields = plan.HyperParameters.Where(h => h.Name != "lr").ToList();
             w.Line("/// <summary>Hyper-parameters of one parameter group (unset values take the optimizer's defaults).</summary>");
-            using (w.Block("public sealed class Options : " + Names.OptimizerOptions))
+            using (w.Block("public sealed class Options : " + Names.OptimizerOptions + ", " + Names.ICheckpointOptions))
             {
                 foreach (HyperParameter h in fields)
                 {
@@ -19,7 +23,14 @@ namespace OptimDsl.Generator.Emission
                     w.Line();
                 }
 
+                w.Line("private " + Names.OptimizerCheckpoint + "? _owner;");
+                w.Line();
                 w.Line("/// <inheritdoc/>");
+                w.Line(Names.OptimizerCheckpoint + "? " + Names.ICheckpointRecord + ".Owner { get => _owner; set => _owner = value; }");
+                w.Line();
+
+                w.Line("/// <summary>Copies every value of <paramref name=\"source\"/> (options of this type).</summary>");
+                w.Line("/// <param name=\"source\">The options to copy.</param>");
                 using (w.Block("public override void LoadStateDict(" + Names.OptimizerOptions + " source)"))
                 {
                     w.Line("base.LoadStateDict(source);");
@@ -31,28 +42,57 @@ namespace OptimDsl.Generator.Emission
                 }
 
                 w.Line();
-                w.Line("/// <inheritdoc/>");
-                using (w.Block("public override void LoadStateDict(" + Names.BinaryReader + " reader)"))
-                {
-                    w.Line(Names.StateTensors + ".ExpectFormat(reader, StateFormat);");
-                    w.Line("base.LoadStateDict(reader);");
-                    foreach (HyperParameter h in fields)
-                    {
-                        w.Line(h.Name + " = " + Read(h) + ";");
-                    }
-                }
-
+                w.Line("/// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref=\"" + Names.OptimizerCheckpoint + ".LoadRecord\"/>.</summary>");
+                w.Line("/// <param name=\"reader\">The reader.</param>");
+                w.Line("public override void LoadStateDict(" + Names.BinaryReader + " reader) => " + Names.OptimizerCheckpoint + ".LoadRecord(this, reader);");
                 w.Line();
+                w.Line("/// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref=\"" + Names.OptimizerCheckpoint + ".SaveRecord\"/>.</summary>");
+                w.Line("/// <param name=\"writer\">The writer.</param>");
+                w.Line("public override void SaveStateDict(" + Names.BinaryWriter + " writer) => " + Names.OptimizerCheckpoint + ".SaveRecord(this, writer);");
+                w.Line();
+
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("public override void SaveStateDict(" + Names.BinaryWriter + " writer)"))
+                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " writer)"))
                 {
                     w.Line("writer.Write(StateFormat);");
-                    w.Line("base.SaveStateDict(writer);");
+                    w.Line("writer.Write(InitialLearningRate);");
+                    w.Line("writer.Write(LearningRate!.Value);");
                     foreach (HyperParameter h in fields)
                     {
                         w.Line(Write(h));
                     }
                 }
+
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                using (w.Block(Names.OptimizerOptions + " " + Names.ICheckpointOptions + ".ReadStaged(" + Names.BinaryReader + " reader, " + Names.CheckpointLocation + " at)"))
+                {
+                    w.Line(Names.CheckpointFields + ".ExpectTag(reader, StateFormat, at);");
+                    w.Line("var staged = new Options();");
+                    w.Line("staged.InitialLearningRate = reader.ReadDouble();");
+                    w.Line("staged.LearningRate = reader.ReadDouble();");
+                    foreach (HyperParameter h in fields)
+                    {
+                        w.Line("staged." + h.Name + " = " + Read(h) + ";");
+                    }
+
+                    using (w.Block("try"))
+                    {
+                        w.Line("Validate(staged);");
+                    }
+
+                    using (w.Block("catch (global::System.ArgumentException e)"))
+                    {
+                        w.Line("throw at.Error(\"the checkpoint's options are invalid: \" + e.Message, e);");
+                    }
+
+                    w.Line();
+                    w.Line("return staged;");
+                }
+
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line("void " + Names.ICheckpointOptions + ".Adopt(" + Names.OptimizerOptions + " staged) => LoadStateDict(staged);");
             }
 
             w.Line();
@@ -60,22 +100,26 @@ namespace OptimDsl.Generator.Emission
 
         private static string FieldType(HyperParameter h) => h.IsNullableValue ? h.ClrType : h.ClrType + "?";
 
-        private static string Read(HyperParameter h) => h.Kind switch
+        private static string Read(HyperParameter h)
         {
-            HyperKind.Double => "reader.ReadDouble()",
-            HyperKind.Bool => "reader.ReadBoolean()",
-            HyperKind.Int => "reader.ReadInt32()",
-            HyperKind.ULong => "reader.ReadUInt64()",
-            HyperKind.Aggregation => "(global::OptimDsl.AggregationRule)reader.ReadInt32()",
-            HyperKind.NullableDouble => "reader.ReadBoolean() ? reader.ReadDouble() : null",
-            _ => Names.StateTensors + ".ReadScalarType(reader)",
-        };
+            string name = "\"" + h.Name + "\"";
+            return h.Kind switch
+            {
+                HyperKind.Double => "reader.ReadDouble()",
+                HyperKind.Bool => Names.CheckpointFields + ".ReadBoolean(reader, " + name + ", at)",
+                HyperKind.Int => "reader.ReadInt32()",
+                HyperKind.ULong => "reader.ReadUInt64()",
+                HyperKind.Aggregation => Names.CheckpointFields + ".ReadEnum<global::OptimDsl.AggregationRule>(reader, " + name + ", at)",
+                HyperKind.NullableDouble => Names.CheckpointFields + ".ReadNullableDouble(reader, " + name + ", at)",
+                _ => Names.CheckpointFields + ".ReadScalarType(reader, " + name + ", at)",
+            };
+        }
 
         private static string Write(HyperParameter h) => h.Kind switch
         {
             HyperKind.Aggregation => "writer.Write((int)" + h.Name + "!.Value);",
-            HyperKind.NullableScalarType => Names.StateTensors + ".WriteScalarType(writer, " + h.Name + ");",
-            HyperKind.NullableDouble => "writer.Write(" + h.Name + ".HasValue); if (" + h.Name + ".HasValue) writer.Write(" + h.Name + ".Value);",
+            HyperKind.NullableScalarType => Names.CheckpointFields + ".WriteScalarType(writer, " + h.Name + ");",
+            HyperKind.NullableDouble => Names.CheckpointFields + ".WriteNullableDouble(writer, " + h.Name + ");",
             _ => "writer.Write(" + h.Name + "!.Value);",
         };
     }

@@ -4,7 +4,11 @@ using OptimDsl.Generator.Planning;
 
 namespace OptimDsl.Generator.Emission
 {
-    /// <summary>The nested <c>State</c>: persistent per-parameter tensors, created eagerly, saved and loaded exactly.</summary>
+    /// <summary>
+    /// The nested <c>State</c>: persistent per-parameter tensors, created eagerly, and its checkpoint record
+    /// (<c>global::OptimDsl.Runtime.ICheckpointState</c>): written exactly, read into a new state checked against the live
+    /// one and the checkpoint's options, and taken over by exchanging fields.
+    /// </summary>
     internal static class StateEmitter
     {
         public static void Emit(CodeWriter w, OptimizerPlan plan)
@@ -13,11 +17,13 @@ namespace OptimDsl.Generator.Emission
             var objects = plan.Objects.ToList();
             CriticalBufferBlock? critical = plan.Blocks.CriticalBuffer;
             string T = Names.StateTensors;
+            string active = critical?.KappaUse == KappaUse.Weight ? "options.kappa!.Value != 0" : "options.kappa!.Value > 0";
 
             w.Line("/// <summary>The optimizer state of one parameter.</summary>");
-            using (w.Block("public sealed class State : " + Names.OptimizerState + ", global::System.IDisposable"))
+            using (w.Block("public sealed class State : " + Names.OptimizerState + ", global::System.IDisposable, " + Names.ICheckpointState))
             {
                 w.Line("private readonly int _index;");
+                w.Line("private " + Names.OptimizerCheckpoint + "? _owner;");
                 w.Line();
                 w.Line("/// <summary>Number of steps this parameter has taken.</summary>");
                 w.Line("public long step;");
@@ -56,6 +62,12 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <param name=\"index\">The parameter's position in the optimizer.</param>");
                 w.Line("public State(" + Names.Parameter + " parameter, int index) : base(parameter) => _index = index;");
                 w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line(Names.OptimizerCheckpoint + "? " + Names.ICheckpointRecord + ".Owner { get => _owner; set => _owner = value; }");
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line(Names.Tensor + " " + Names.ICheckpointState + ".Parameter => _parameter;");
+                w.Line();
 
                 w.Line("/// <inheritdoc/>");
                 using (w.Block("public override void Initialize(" + Names.OptimizerOptions + " optionsBase)"))
@@ -81,7 +93,6 @@ namespace OptimDsl.Generator.Emission
 
                     if (critical is not null)
                     {
-                        string active = critical.KappaUse == KappaUse.Weight ? "options.kappa!.Value != 0" : "options.kappa!.Value > 0";
                         string dtype = critical.BufferDtypeArgument ? "options.buffer_dtype" : "null";
                         string seed = critical.RandomReplacement ? "unchecked(options.seed!.Value + (ulong)_index)" : "(ulong)_index";
                         string sum = critical.Structure == CriticalBufferStructure.Heap ? ", sum: global::OptimDsl.CriticalSum." + critical.Sum : string.Empty;
@@ -91,8 +102,21 @@ namespace OptimDsl.Generator.Emission
                 }
 
                 w.Line();
+                w.Line("/// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref=\"" + Names.OptimizerCheckpoint + ".SaveRecord\"/>.</summary>");
+                w.Line("/// <param name=\"writer\">The writer.</param>");
+                w.Line("public override void SaveStateDict(" + Names.BinaryWriter + " writer) => " + Names.OptimizerCheckpoint + ".SaveRecord(this, writer);");
+                w.Line();
+                w.Line("/// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref=\"" + Names.OptimizerCheckpoint + ".LoadRecord\"/>.</summary>");
+                w.Line("/// <param name=\"reader\">The reader.</param>");
+                w.Line("public override void LoadStateDict(" + Names.BinaryReader + " reader) => " + Names.OptimizerCheckpoint + ".LoadRecord(this, reader);");
+                w.Line();
+                w.Line("/// <summary>Becomes a copy of <paramref name=\"source\"/> (a state of this type for a parameter of the same shape), all or nothing; see <see cref=\"" + Names.OptimizerCheckpoint + ".CopyRecord\"/>.</summary>");
+                w.Line("/// <param name=\"source\">The state to copy.</param>");
+                w.Line("public override void LoadStateDict(" + Names.OptimizerState + " source) => " + Names.OptimizerCheckpoint + ".CopyRecord(this, source);");
+                w.Line();
+
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("public override void SaveStateDict(" + Names.BinaryWriter + " writer)"))
+                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " writer)"))
                 {
                     w.Line("writer.Write(StateFormat);");
                     w.Line("writer.Write(step);");
@@ -113,84 +137,85 @@ namespace OptimDsl.Generator.Emission
 
                     if (critical is not null)
                     {
-                        w.Line("writer.Write(critical is not null);");
-                        w.Line("critical?.Save(writer);");
+                        w.Line(Names.CriticalBufferCheckpoint + ".Write(writer, critical);");
                     }
                 }
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("public override void LoadStateDict(" + Names.BinaryReader + " reader)"))
+                using (w.Block(Names.ICheckpointState + " " + Names.ICheckpointState + ".ReadStaged(" + Names.BinaryReader + " reader, " + Names.OptimizerOptions + "? optionsBase, " + Names.CheckpointLocation + " at)"))
                 {
-                    w.Line(T + ".ExpectFormat(reader, StateFormat);");
-                    w.Line("step = reader.ReadInt64();");
-                    if (skipped is not null)
+                    w.Line("var options = optionsBase as Options;");
+                    w.Line("var staged = new State(_parameter, _index);");
+                    using (w.Block("try"))
                     {
-                        w.Line(skipped + " = reader.ReadInt64();");
-                    }
-
-                    foreach (StateTensor s in tensors)
-                    {
-                        w.Line(s.IsOptional ? T + ".LoadOptional(reader, ref " + s.Name + ", _parameter);" : T + ".Load(reader, " + s.Name + ");");
-                    }
-
-                    foreach (StateObject o in objects)
-                    {
-                        w.Line(o.Name + ".Load(reader);");
-                    }
-
-                    if (critical is not null)
-                    {
-                        using (w.Block("if (reader.ReadBoolean())"))
+                        w.Line(Names.CheckpointFields + ".ExpectTag(reader, StateFormat, at);");
+                        w.Line("staged.step = " + Names.CheckpointFields + ".ReadStep(reader, at);");
+                        if (skipped is not null)
                         {
-                            w.Line("if (critical is null) throw new global::System.IO.InvalidDataException(\"The checkpoint holds a critical buffer, but this optimizer's buffer is switched off (kappa); create it with the checkpoint's kappa.\");");
-                            w.Line("critical.Load(reader);");
+                            w.Line("staged." + skipped + " = " + Names.CheckpointFields + ".ReadCount(reader, \"" + skipped + "\", at);");
                         }
 
-                        using (w.Block("else"))
+                        foreach (StateTensor s in tensors)
                         {
-                            w.Line("critical?.Dispose();");
-                            w.Line("critical = null;");
+                            string name = "\"" + s.Name + "\"";
+                            if (!s.IsOptional)
+                            {
+                                w.Line("staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStaged(reader, " + s.Name + ", " + name + ", at);");
+                                continue;
+                            }
+
+                            w.Line("staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStagedOptional(reader, " + s.Name + " ?? _parameter, " + name + ", at);");
+                            if (s.Condition is not null && !s.Lazy)
+                            {
+                                w.Line("if (options is not null) " + Names.CheckpointTensors + ".ExpectPresence(staged." + s.Name + ", " + s.Condition + ", " + name + ", \"" + Describe(s.Condition) + "\", at);");
+                            }
                         }
+
+                        foreach (StateObject o in objects)
+                        {
+                            w.Line("staged." + o.Name + " = " + o.Name + ".ReadStaged(reader, at);");
+                        }
+
+                        if (critical is not null)
+                        {
+                            w.Line("staged.critical = " + Names.CriticalBufferCheckpoint + ".ReadStaged(reader, critical, options is null ? null : " + active + ", options?.kappa, options?.topC, at);");
+                        }
+
+                        w.Line("return staged;");
+                    }
+
+                    using (w.Block("catch"))
+                    {
+                        w.Line("staged.Dispose();");
+                        w.Line("throw;");
                     }
                 }
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("public override void LoadStateDict(" + Names.OptimizerState + " source)"))
+                using (w.Block("void " + Names.ICheckpointState + ".Adopt(" + Names.ICheckpointState + " stagedBase)"))
                 {
-                    w.Line("var other = (State)source;");
-                    w.Line("step = other.step;");
+                    w.Line("var staged = (State)stagedBase;");
+                    w.Line("(step, staged.step) = (staged.step, step);");
                     if (skipped is not null)
                     {
-                        w.Line(skipped + " = other." + skipped + ";");
+                        w.Line("(" + skipped + ", staged." + skipped + ") = (staged." + skipped + ", " + skipped + ");");
                     }
 
                     foreach (StateTensor s in tensors)
                     {
-                        w.Line(s.IsOptional
-                            ? T + ".CopyOptional(ref " + s.Name + ", other." + s.Name + ", _parameter);"
-                            : s.Name + ".copy_(other." + s.Name + ");");
+                        w.Line("(" + s.Name + ", staged." + s.Name + ") = (staged." + s.Name + ", " + s.Name + ");");
                     }
 
                     foreach (StateObject o in objects)
                     {
-                        w.Line(o.Name + ".CopyFrom(other." + o.Name + ");");
+                        w.Line("(" + o.Name + ", staged." + o.Name + ") = (staged." + o.Name + ", " + o.Name + ");");
                     }
 
                     if (critical is not null)
                     {
-                        using (w.Block("if (other.critical is null)"))
-                        {
-                            w.Line("critical?.Dispose();");
-                            w.Line("critical = null;");
-                        }
-
-                        using (w.Block("else"))
-                        {
-                            w.Line("if (critical is null) throw new global::System.InvalidOperationException(\"The source state holds a critical buffer, but this optimizer's buffer is switched off (kappa).\");");
-                            w.Line("critical.CopyFrom(other.critical);");
-                        }
+                        w.Line("(critical, staged.critical) = (staged.critical, critical);");
                     }
                 }
 
@@ -267,5 +292,9 @@ namespace OptimDsl.Generator.Emission
                 }
             }
         }
+
+        /// <summary>A state tensor's condition as text for messages: <c>options.amsgrad!.Value</c> → <c>amsgrad</c>.</summary>
+        private static string Describe(string condition) =>
+            condition.Replace("options.", string.Empty).Replace("!.Value", string.Empty).Replace("\"", string.Empty);
     }
 }

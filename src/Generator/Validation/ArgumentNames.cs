@@ -26,6 +26,7 @@ namespace OptimDsl.Generator.Validation
             "fused", "Fused", "_fused", "_fusedSingle", "_fusedDouble", "single", "dual", "tensorPath", "batch", "t", "rowLength",
             "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedCriticalChecks", "PlanCriticalOffers", "CompleteCriticalOffers",
             "skipped_steps", "GradientsFinite", "FusedFinite", "GradientCheck", "GradientCheckSingle", "GradientCheckDouble", "batchIndex",
+            "staged", "stagedBase", "at", "e", "_owner", "_checkpoint", "Checkpoint", "location", "state_dict", "save_state_dict", "load_state_dict",
         };
 
         public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration)

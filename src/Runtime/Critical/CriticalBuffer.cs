@@ -75,6 +75,15 @@ public sealed class CriticalBuffer : IDisposable
         };
     }
 
+    // A buffer around a given store (a load target: see ReadStaged).
+    private CriticalBuffer(long[] shape, int capacity, CriticalBufferStructure structure, CriticalStore store)
+    {
+        _shape = shape;
+        Capacity = capacity;
+        Structure = structure;
+        _store = store;
+    }
+
     /// <summary>The capacity <c>topC</c>.</summary>
     public int Capacity { get; }
 
@@ -324,11 +333,29 @@ public sealed class CriticalBuffer : IDisposable
 
     /// <summary>
     /// Restores a state written by <see cref="Save"/> into this buffer (same structure, capacity and entry shape; tensors are
-    /// placed on this buffer's device; the saved storage dtype wins).
+    /// placed on this buffer's device; the saved storage dtype wins). All or nothing: the state is read into a new buffer
+    /// first (<see cref="ReadStaged"/>) and taken over only when all of it is valid.
     /// </summary>
     /// <param name="reader">Source.</param>
-    /// <exception cref="InvalidDataException">The data is not a critical buffer state or does not fit this buffer.</exception>
+    /// <exception cref="InvalidDataException">The data is not a critical buffer state or does not fit this buffer; this buffer is unchanged.</exception>
     public void Load(BinaryReader reader)
+    {
+        using CriticalBuffer staged = ReadStaged(reader, CheckpointLocation.Standalone("a critical buffer"));
+        (_store, staged._store) = (staged._store, _store);
+        (HasEverReceived, staged.HasEverReceived) = (staged.HasEverReceived, HasEverReceived);
+        (StepsSeen, staged.StepsSeen) = (staged.StepsSeen, StepsSeen);
+    }
+
+    /// <summary>
+    /// Reads a state written by <see cref="Save"/> into a NEW buffer configured like this one (structure, capacity, entry
+    /// shape, device, running or recomputed sum); this buffer is not modified. Every header field is checked against this
+    /// buffer, and every tensor's shape before anything is allocated.
+    /// </summary>
+    /// <param name="reader">Source.</param>
+    /// <param name="at">Where the buffer belongs in a checkpoint, for messages.</param>
+    /// <returns>The new buffer; the caller owns it.</returns>
+    /// <exception cref="InvalidDataException">The data is not a critical buffer state, or one of another capacity (topC), structure or entry shape.</exception>
+    public CriticalBuffer ReadStaged(BinaryReader reader, CheckpointLocation at)
     {
         ThrowIfDisposed();
         if (reader is null)
@@ -336,23 +363,36 @@ public sealed class CriticalBuffer : IDisposable
             throw new ArgumentNullException(nameof(reader));
         }
 
-        if (reader.ReadString() != Magic)
+        if (at is null)
         {
-            throw new InvalidDataException("Not a critical buffer state.");
+            throw new ArgumentNullException(nameof(at));
         }
 
+        CheckpointFields.ExpectTag(reader, Magic, at);
         int version = reader.ReadInt32();
         if (version != FormatVersion)
         {
-            throw new InvalidDataException("Unsupported critical buffer state version " + version + ".");
+            throw at.Error("the critical buffer's state has version " + version + "; expected " + FormatVersion + ".");
         }
 
-        var structure = (CriticalBufferStructure)reader.ReadInt32();
+        int structure = reader.ReadInt32();
         int capacity = reader.ReadInt32();
         int ndim = reader.ReadInt32();
+        if (structure != (int)Structure)
+        {
+            throw at.Error("the checkpoint's critical buffer has the structure " + (Enum.IsDefined(typeof(CriticalBufferStructure), structure) ? ((CriticalBufferStructure)structure).ToString() : "code " + structure)
+                + "; this optimizer's has " + Structure + ".");
+        }
+
+        if (capacity != Capacity)
+        {
+            throw at.Error("the checkpoint's critical buffer holds topC = " + capacity + " entries; this optimizer's holds topC = " + Capacity
+                + ". Create the optimizer with topC: " + capacity + " to load this checkpoint.");
+        }
+
         if (ndim < 0 || ndim > 64)
         {
-            throw new InvalidDataException("Corrupt critical buffer state: bad rank " + ndim + ".");
+            throw at.Error("the checkpoint's critical buffer has an entry rank of " + ndim + "; expected " + _shape.Length + ".");
         }
 
         var shape = new long[ndim];
@@ -361,22 +401,40 @@ public sealed class CriticalBuffer : IDisposable
             shape[i] = reader.ReadInt64();
         }
 
-        if (structure != Structure || capacity != Capacity || !Shapes.Equal(shape, _shape))
+        if (!Shapes.Equal(shape, _shape))
         {
-            throw new InvalidDataException(
-                "The saved critical buffer (" + structure + ", topC=" + capacity + ", shape [" + string.Join(",", shape) + "]) does not fit this one ("
-                + Structure + ", topC=" + Capacity + ", shape [" + string.Join(",", _shape) + "]).");
+            throw at.Error("the checkpoint's critical buffer stores entries of shape " + Shapes.Text(shape) + "; expected " + Shapes.Text(_shape) + ".");
         }
 
-        bool hasEverReceived = reader.ReadBoolean();
+        bool hasEverReceived = CheckpointFields.ReadBoolean(reader, "the critical buffer has received an entry", at);
         long stepsSeen = reader.ReadInt64();
-        using (no_grad())
+        if (stepsSeen < 0)
         {
-            _store.Load(reader);
+            throw at.Error("the critical buffer's offer counter is " + stepsSeen + "; expected a count (0 or more).");
         }
 
-        HasEverReceived = hasEverReceived;
-        StepsSeen = stepsSeen;
+        var staged = new CriticalBuffer(_shape, Capacity, Structure, _store.CreateLoadTarget());
+        try
+        {
+            using (no_grad())
+            {
+                staged._store.Load(reader);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            staged.Dispose();
+            throw at.Error("the critical buffer: " + e.Message, e);
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+
+        staged.HasEverReceived = hasEverReceived;
+        staged.StepsSeen = stepsSeen;
+        return staged;
     }
 
     /// <summary>Makes this buffer a deep copy of <paramref name="source"/> (tensors copied onto this buffer's device).</summary>

@@ -90,7 +90,18 @@ internal abstract class CriticalStore : IDisposable
 
     public abstract void Save(BinaryWriter writer);
 
+    /// <summary>
+    /// Restores a state written by <see cref="Save"/>. Reads and checks everything before replacing any field, and every
+    /// tensor's shape before allocating it.
+    /// </summary>
     public abstract void Load(BinaryReader reader);
+
+    /// <summary>
+    /// A new store configured like this one (capacity, entry shape, dtypes, device, sum mode) whose large tensors are empty
+    /// placeholders: only for <see cref="Load"/>, which replaces them, so that staging a checkpoint does not hold a zeroed
+    /// copy of the buffer besides the live one and the loaded one.
+    /// </summary>
+    public abstract CriticalStore CreateLoadTarget();
 
     public abstract void CopyFrom(CriticalStore source);
 

@@ -38,8 +38,12 @@ internal static class CriticalTensorIO
         writer.Write(bytes);
     }
 
-    /// <summary>Reads a tensor written by <see cref="WriteTensor"/>, placed on <paramref name="device"/> and detached from any dispose scope.</summary>
-    public static Tensor? ReadTensor(BinaryReader reader, Device device)
+    /// <summary>
+    /// Reads a tensor written by <see cref="WriteTensor"/>, placed on <paramref name="device"/> and detached from any dispose
+    /// scope. Its shape must be <paramref name="expectedShape"/> and its byte count must match its shape and dtype, both
+    /// checked before anything is allocated or read.
+    /// </summary>
+    public static Tensor? ReadTensor(BinaryReader reader, Device device, long[] expectedShape, string name)
     {
         if (reader.ReadInt32() != TensorMagic)
         {
@@ -64,23 +68,23 @@ internal static class CriticalTensorIO
             shape[i] = reader.ReadInt64();
         }
 
-        int length = reader.ReadInt32();
-        byte[] bytes = reader.ReadBytes(length);
-        if (bytes.Length != length)
+        if (!Shapes.Equal(shape, expectedShape))
         {
-            throw new InvalidDataException("Corrupt critical buffer state: truncated tensor data.");
+            throw new InvalidDataException("Corrupt critical buffer state: the " + name + " tensor has the shape " + Shapes.Text(shape) + ", expected " + Shapes.Text(expectedShape) + ".");
         }
 
+        int length = reader.ReadInt32();
         Tensor result;
         using (var scope = NewDisposeScope())
         {
             var host = empty(shape, dtype: dtype);
-            if ((long)host.bytes.Length != length)
+            Span<byte> bytes = host.bytes;
+            if (bytes.Length != length)
             {
-                throw new InvalidDataException("Corrupt critical buffer state: tensor byte count does not match its shape and dtype.");
+                throw new InvalidDataException("Corrupt critical buffer state: the " + name + " tensor's byte count " + length + " does not match its shape and dtype (" + bytes.Length + ").");
             }
 
-            host.bytes = bytes;
+            reader.BaseStream.ReadExactly(bytes);
             result = host.to(device, copy: true);
             result.MoveToOuterDisposeScope();
         }

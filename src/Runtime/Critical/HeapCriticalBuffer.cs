@@ -52,14 +52,24 @@ internal sealed class HeapCriticalBuffer : CriticalStore
     public override long StateBytes => BytesOf(_values) + BytesOf(_sum);
 
     public HeapCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, CriticalSum sum)
+        : this(capacity, shape, sumDtype, valueDtype, device, sum, loadTarget: false)
+    {
+    }
+
+    private HeapCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, CriticalSum sum, bool loadTarget)
         : base(capacity, shape, sumDtype, valueDtype, device)
     {
-        _values = zeros(StorageShape(), dtype: valueDtype, device: device).DetachFromDisposeScope();
+        // A load target's tensors are placeholders that Load replaces.
+        long[] storage = loadTarget ? new long[] { 0 } : StorageShape();
+        _values = zeros(storage, dtype: valueDtype, device: device).DetachFromDisposeScope();
         if (sum == CriticalSum.Running)
         {
-            _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
+            _sum = zeros(loadTarget ? new long[] { 0 } : Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
         }
     }
+
+    public override CriticalStore CreateLoadTarget() =>
+        new HeapCriticalBuffer(Capacity, Shape, SumDtype, ValueDtype, Device, _sum is null ? CriticalSum.Recompute : CriticalSum.Running, loadTarget: true);
 
     public override Tensor Values => _values;
 
@@ -570,10 +580,15 @@ internal sealed class HeapCriticalBuffer : CriticalStore
                 throw new InvalidDataException("Corrupt critical buffer state: slot " + e.Slot + " out of range.");
             }
 
+            if (list.Exists(other => other.Slot == e.Slot))
+            {
+                throw new InvalidDataException("Corrupt critical buffer state: slot " + e.Slot + " holds two entries.");
+            }
+
             list.Add(e);
         }
 
-        var values = CriticalTensorIO.ReadTensor(reader, Device)
+        var values = CriticalTensorIO.ReadTensor(reader, Device, StorageShape(), "values")
             ?? throw new InvalidDataException("Corrupt critical buffer state: values missing.");
         if (!Shapes.Equal(values.shape, StorageShape()) || values.dtype != valueDtype)
         {
@@ -585,7 +600,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         int savedChanges = 0;
         if (magic == StateMagic)
         {
-            savedSum = CriticalTensorIO.ReadTensor(reader, Device);
+            savedSum = CriticalTensorIO.ReadTensor(reader, Device, Shape, "running sum");
             savedChanges = reader.ReadInt32();
             if (savedSum is not null && (!Shapes.Equal(savedSum.shape, Shape) || savedSum.dtype != sumDtype))
             {

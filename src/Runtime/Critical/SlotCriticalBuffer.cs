@@ -50,10 +50,16 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         + BytesOf(_occupied) + BytesOf(_deviceCount);
 
     public SlotCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, ulong seed)
+        : this(capacity, shape, sumDtype, valueDtype, device, seed, loadTarget: false)
+    {
+    }
+
+    private SlotCriticalBuffer(int capacity, long[] shape, ScalarType sumDtype, ScalarType valueDtype, Device device, ulong seed, bool loadTarget)
         : base(capacity, shape, sumDtype, valueDtype, device)
     {
-        _values = zeros(StorageShape(), dtype: valueDtype, device: device).DetachFromDisposeScope();
-        _sum = zeros(Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
+        // A load target's values and sum are placeholders that Load replaces.
+        _values = zeros(loadTarget ? new long[] { 0 } : StorageShape(), dtype: valueDtype, device: device).DetachFromDisposeScope();
+        _sum = zeros(loadTarget ? new long[] { 0 } : Shape, dtype: sumDtype, device: device).DetachFromDisposeScope();
         _smallest = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         _insertStep = zeros(new long[] { capacity }, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         using (Scalar end = capacity)
@@ -408,16 +414,19 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             throw new InvalidDataException("Corrupt critical buffer state: count " + count + " exceeds the capacity " + Capacity + ".");
         }
 
+        var storage = StorageShape();
+        var vector = new long[] { Capacity };
+        var scalar = Array.Empty<long>();
+        long[][] shapes = { storage, Shape, vector, scalar, vector, vector, scalar };
+        string[] names = { "values", "running sum", "keys", "last minimum slot", "insertion steps", "occupancy", "count" };
         var read = new Tensor?[7];
         try
         {
             for (int i = 0; i < read.Length; i++)
             {
-                read[i] = CriticalTensorIO.ReadTensor(reader, Device);
+                read[i] = CriticalTensorIO.ReadTensor(reader, Device, shapes[i], names[i]);
             }
 
-            var storage = StorageShape();
-            var vector = new long[] { Capacity };
             bool ok = read[0] is { } v && v.dtype == valueDtype && Shapes.Equal(v.shape, storage)
                 && read[1] is { } s && s.dtype == sumDtype && Shapes.Equal(s.shape, Shape)
                 && (read[2] is null || Shapes.Equal(read[2]!.shape, vector))
@@ -457,6 +466,8 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         SumDtype = sumDtype;
         ValueDtype = valueDtype;
     }
+
+    public override CriticalStore CreateLoadTarget() => new SlotCriticalBuffer(Capacity, Shape, SumDtype, ValueDtype, Device, 0, loadTarget: true);
 
     public override void CopyFrom(CriticalStore source)
     {

@@ -58,6 +58,16 @@ namespace OptimDsl.Runtime
             }
         }
 
+        // State read from a checkpoint (see ReadStaged).
+        private FactoredSecondMoment(long[] shape, ScalarType dtype, Tensor? row, Tensor? col, Tensor? full)
+        {
+            _shape = shape;
+            _dtype = dtype;
+            _row = row;
+            _col = col;
+            _full = full;
+        }
+
         /// <summary>True when the parameter has rank ≥ 2 (row and column factors); false: one full accumulator.</summary>
         public bool IsFactored => _row is not null;
 
@@ -189,10 +199,29 @@ namespace OptimDsl.Runtime
             }
         }
 
-        /// <summary>Reads what <see cref="Save"/> wrote into this state (exact round trip; any device).</summary>
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote into this state (exact round trip; any device). All or nothing: the values
+        /// are read into new tensors first (<see cref="ReadStaged"/>) and taken over only when all of them are valid.
+        /// </summary>
         /// <param name="r">The reader.</param>
-        /// <exception cref="InvalidDataException">The stream holds another layout, factorisation, shape or dtype.</exception>
+        /// <exception cref="InvalidDataException">The stream holds another layout, factorisation, shape or dtype; this state is unchanged.</exception>
         public void Load(BinaryReader r)
+        {
+            using FactoredSecondMoment staged = ReadStaged(r, CheckpointLocation.Standalone("an Adafactor second moment"));
+            (_row, staged._row) = (staged._row, _row);
+            (_col, staged._col) = (staged._col, _col);
+            (_full, staged._full) = (staged._full, _full);
+        }
+
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote into a NEW state for the same parameter (same factorisation, shapes, dtype and
+        /// device as this one); this one is not modified. Each tensor's dtype and shape are checked before it is allocated.
+        /// </summary>
+        /// <param name="r">The reader.</param>
+        /// <param name="at">Where the state belongs in a checkpoint, for messages.</param>
+        /// <returns>The new state; the caller owns it.</returns>
+        /// <exception cref="InvalidDataException">The stream holds another layout, factorisation, shape or dtype.</exception>
+        public FactoredSecondMoment ReadStaged(BinaryReader r, CheckpointLocation at)
         {
             ThrowIfDisposed();
             if (r is null)
@@ -200,25 +229,44 @@ namespace OptimDsl.Runtime
                 throw new ArgumentNullException(nameof(r));
             }
 
-            FactoredStateIO.ExpectTag(r, Layout);
-            bool factored = r.ReadBoolean();
+            if (at is null)
+            {
+                throw new ArgumentNullException(nameof(at));
+            }
+
+            CheckpointFields.ExpectTag(r, Layout, at);
+            bool factored = CheckpointFields.ReadBoolean(r, "factored", at);
             if (factored != IsFactored)
             {
-                throw new InvalidDataException("Adafactor: the checkpoint holds " + (factored ? "a factored" : "an unfactored") + " second moment, this parameter " + Shapes.Text(_shape) + " needs " + (IsFactored ? "a factored" : "an unfactored") + " one.");
+                throw at.Error("Adafactor: the checkpoint holds " + (factored ? "a factored" : "an unfactored") + " second moment, this parameter " + Shapes.Text(_shape) + " needs " + (IsFactored ? "a factored" : "an unfactored") + " one.");
             }
 
-            if (IsFactored)
+            Tensor? row = null;
+            Tensor? col = null;
+            Tensor? full = null;
+            try
             {
-                FactoredStateIO.Load(r, _row!);
-                FactoredStateIO.Load(r, _col!);
+                if (IsFactored)
+                {
+                    row = CheckpointTensors.ReadStaged(r, _row!, "exp_avg_sq_row", at);
+                    col = CheckpointTensors.ReadStaged(r, _col!, "exp_avg_sq_col", at);
+                }
+                else
+                {
+                    full = CheckpointTensors.ReadStaged(r, _full!, "exp_avg_sq", at);
+                }
             }
-            else
+            catch
             {
-                FactoredStateIO.Load(r, _full!);
+                row?.Dispose();
+                col?.Dispose();
+                throw;
             }
+
+            return new FactoredSecondMoment(_shape, _dtype, row, col, full);
         }
 
-        /// <summary>Copies another instance's state values (same parameter shape) into this one.</summary>
+        /// <summary>Copies another instance's state values (same parameter shape) into this one; all shapes are checked before anything is copied.</summary>
         /// <param name="other">The source.</param>
         public void CopyFrom(FactoredSecondMoment other)
         {
@@ -229,7 +277,11 @@ namespace OptimDsl.Runtime
             }
 
             other.ThrowIfDisposed();
-            if (other.IsFactored != IsFactored)
+            bool fits = other.IsFactored == IsFactored
+                && (IsFactored
+                    ? Shapes.Equal(other._row!.shape, _row!.shape) && Shapes.Equal(other._col!.shape, _col!.shape)
+                    : Shapes.Equal(other._full!.shape, _full!.shape));
+            if (!fits)
             {
                 throw new ArgumentException("Adafactor: cannot copy the state of a parameter " + Shapes.Text(other._shape) + " into one of shape " + Shapes.Text(_shape) + ".", nameof(other));
             }

@@ -7,7 +7,7 @@ namespace OptimDsl.Runtime
 {
     /// <summary>
     /// Shared plumbing of <see cref="Sm3Accumulators"/> and <see cref="FactoredSecondMoment"/>: allocation of persistent
-    /// state, layout tags, exact (byte-level) save/load, copies, device moves and comparisons. Nothing here runs in the
+    /// state, exact (byte-level) saves, copies, device moves and comparisons. Nothing here runs in the
     /// optimizer's step path except <see cref="IsReducedPrecision"/>, <see cref="RejectSparse"/> and
     /// <see cref="Shapes.Equal"/> (host metadata only, no tensor reads).
     /// </summary>
@@ -38,40 +38,6 @@ namespace OptimDsl.Runtime
 
         /// <summary>Writes the tensor's dtype, shape and raw bytes (TorchSharp's format; exact round trip).</summary>
         internal static void Save(BinaryWriter writer, Tensor tensor) => tensor.Save(writer);
-
-        /// <summary>Reads what <see cref="Save"/> wrote into an existing tensor (same dtype and shape, any device).</summary>
-        internal static void Load(BinaryReader reader, Tensor tensor)
-        {
-            using (no_grad())
-            {
-                try
-                {
-                    TensorExtensionMethods.Load(tensor, reader, false);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new InvalidDataException("The checkpoint's state tensor does not match this parameter (" + e.Message + ")", e);
-                }
-            }
-        }
-
-        internal static void ExpectTag(BinaryReader reader, string expected)
-        {
-            string found;
-            try
-            {
-                found = reader.ReadString();
-            }
-            catch (Exception e) when (e is EndOfStreamException or IOException)
-            {
-                throw new InvalidDataException("Expected the state layout '" + expected + "' but the stream ended.", e);
-            }
-
-            if (found != expected)
-            {
-                throw new InvalidDataException("Expected the state layout '" + expected + "' but found '" + found + "'.");
-            }
-        }
 
         /// <summary>Copies values (any device to any device) without autograd.</summary>
         internal static void CopyValues(Tensor destination, Tensor source, string owner)

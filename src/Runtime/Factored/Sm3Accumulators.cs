@@ -61,6 +61,15 @@ namespace OptimDsl.Runtime
             Accumulators = Array.AsReadOnly(_accumulators);
         }
 
+        // Accumulators read from a checkpoint (see ReadStaged).
+        private Sm3Accumulators(long[] shape, ScalarType dtype, Tensor[] accumulators)
+        {
+            _shape = shape;
+            _dtype = dtype;
+            _accumulators = accumulators;
+            Accumulators = Array.AsReadOnly(_accumulators);
+        }
+
         /// <summary>
         /// The accumulators: for rank ≥ 2 one per dimension (index i = dimension i, TF slot <c>accumulator_i</c>), for
         /// rank ≤ 1 a single full one. The list is live: it reflects <see cref="to"/> moves.
@@ -202,10 +211,30 @@ namespace OptimDsl.Runtime
             }
         }
 
-        /// <summary>Reads what <see cref="Save"/> wrote into these accumulators (exact round trip; any device).</summary>
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote into these accumulators (exact round trip; any device). All or nothing: the
+        /// values are read into new tensors first (<see cref="ReadStaged"/>) and taken over only when all of them are valid.
+        /// </summary>
         /// <param name="r">The reader.</param>
-        /// <exception cref="InvalidDataException">The stream holds another layout, rank, shape or dtype.</exception>
+        /// <exception cref="InvalidDataException">The stream holds another layout, rank, shape or dtype; these accumulators are unchanged.</exception>
         public void Load(BinaryReader r)
+        {
+            using Sm3Accumulators staged = ReadStaged(r, CheckpointLocation.Standalone("SM3 accumulators"));
+            for (int i = 0; i < _accumulators.Length; i++)
+            {
+                (_accumulators[i], staged._accumulators[i]) = (staged._accumulators[i], _accumulators[i]);
+            }
+        }
+
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote into NEW accumulators for the same parameter (same shapes, dtype and device as
+        /// these); these are not modified. Each tensor's dtype and shape are checked before it is allocated.
+        /// </summary>
+        /// <param name="r">The reader.</param>
+        /// <param name="at">Where the accumulators belong in a checkpoint, for messages.</param>
+        /// <returns>The new accumulators; the caller owns them.</returns>
+        /// <exception cref="InvalidDataException">The stream holds another layout, rank, shape or dtype.</exception>
+        public Sm3Accumulators ReadStaged(BinaryReader r, CheckpointLocation at)
         {
             ThrowIfDisposed();
             if (r is null)
@@ -213,20 +242,40 @@ namespace OptimDsl.Runtime
                 throw new ArgumentNullException(nameof(r));
             }
 
-            FactoredStateIO.ExpectTag(r, Layout);
+            if (at is null)
+            {
+                throw new ArgumentNullException(nameof(at));
+            }
+
+            CheckpointFields.ExpectTag(r, Layout, at);
             int count = r.ReadInt32();
             if (count != _accumulators.Length)
             {
-                throw new InvalidDataException("SM3: the checkpoint holds " + count + " accumulators, this parameter " + Shapes.Text(_shape) + " needs " + _accumulators.Length + ".");
+                throw at.Error("SM3: the checkpoint holds " + count + " accumulators; this parameter " + Shapes.Text(_shape) + " needs " + _accumulators.Length + ".");
             }
 
-            foreach (Tensor t in _accumulators)
+            var read = new Tensor[count];
+            try
             {
-                FactoredStateIO.Load(r, t);
+                for (int i = 0; i < count; i++)
+                {
+                    read[i] = CheckpointTensors.ReadStaged(r, _accumulators[i], "SM3 accumulator " + i, at);
+                }
             }
+            catch
+            {
+                foreach (Tensor? t in read)
+                {
+                    t?.Dispose();
+                }
+
+                throw;
+            }
+
+            return new Sm3Accumulators(_shape, _dtype, read);
         }
 
-        /// <summary>Copies another instance's accumulator values (same parameter shape) into these.</summary>
+        /// <summary>Copies another instance's accumulator values (same parameter shape) into these; all shapes are checked before anything is copied.</summary>
         /// <param name="other">The source.</param>
         public void CopyFrom(Sm3Accumulators other)
         {
@@ -237,7 +286,13 @@ namespace OptimDsl.Runtime
             }
 
             other.ThrowIfDisposed();
-            if (other._accumulators.Length != _accumulators.Length)
+            bool fits = other._accumulators.Length == _accumulators.Length;
+            for (int i = 0; fits && i < _accumulators.Length; i++)
+            {
+                fits = Shapes.Equal(other._accumulators[i].shape, _accumulators[i].shape);
+            }
+
+            if (!fits)
             {
                 throw new ArgumentException("SM3: cannot copy the state of a parameter " + Shapes.Text(other._shape) + " into one of shape " + Shapes.Text(_shape) + ".", nameof(other));
             }

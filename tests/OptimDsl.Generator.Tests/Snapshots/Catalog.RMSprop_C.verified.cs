@@ -149,12 +149,14 @@ namespace OptimDsl.Optimizers
             options.InitialLearningRate = options.LearningRate!.Value;
             Validate(options);
             global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
+            Checkpoint.Attach(options);
             _parameter_groups.Add(param_group);
 
             foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
             {
                 var state = new State(parameter, _state.Count);
                 state.Initialize(options);
+                Checkpoint.Attach(state);
                 _state[parameter.Handle] = state;
             }
         }
@@ -655,6 +657,44 @@ namespace OptimDsl.Optimizers
             set => ((Options)_defaults).momentum = value;
         }
 
+        private global::OptimDsl.Runtime.OptimizerCheckpoint? _checkpoint;
+
+        /// <summary>Saves, loads and copies this optimizer's checkpoints (created on first use).</summary>
+        private global::OptimDsl.Runtime.OptimizerCheckpoint Checkpoint => _checkpoint ??= new global::OptimDsl.Runtime.OptimizerCheckpoint(this, StateFormat);
+
+        /// <summary>
+        /// Saves the optimizer's state to a file, atomically (written to a temporary file in the same folder, then moved over
+        /// <paramref name="location"/>): TorchSharp's header (type name, numbers of groups and parameters), then OptimDsl's frame
+        /// (payload length and XxHash64 checksum) around every group's options and every parameter's state. Hides TorchSharp's
+        /// non-virtual method, which writes the same bytes, but not atomically.
+        /// </summary>
+        /// <param name="location">The file's path.</param>
+        public new void save_state_dict(string location) => Checkpoint.Save(location);
+
+        /// <summary>Saves the optimizer's state to a stream: the same bytes as the file overload and as TorchSharp's method.</summary>
+        /// <param name="writer">The writer; the checkpoint starts at its position.</param>
+        public new void save_state_dict(global::System.IO.BinaryWriter writer) => Checkpoint.Save(writer);
+
+        /// <summary>
+        /// Loads a checkpoint file, all or nothing: TorchSharp's header, the frame's length and checksum, every option, every state
+        /// tensor's dtype and shape, the critical buffers' capacity and switch, and the end of the file are checked before anything
+        /// changes. Through an <c>OptimizerHelper</c> reference TorchSharp's method runs instead, with the same checks and atomicity,
+        /// except that TorchSharp checks its own header and bytes after the checkpoint are not looked at.
+        /// </summary>
+        /// <param name="location">The file's path.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is not a checkpoint of this optimizer, is damaged, or does not fit it; the message says where and what was expected, and the optimizer is unchanged.</exception>
+        public new void load_state_dict(string location) => Checkpoint.Load(location);
+
+        /// <summary>Loads a checkpoint from a stream, all or nothing (see the file overload); the stream is left right after the checkpoint.</summary>
+        /// <param name="reader">The reader, at the checkpoint's first byte.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The data is not a checkpoint of this optimizer, is damaged, or does not fit it; the optimizer is unchanged.</exception>
+        public new void load_state_dict(global::System.IO.BinaryReader reader) => Checkpoint.Load(reader);
+
+        /// <summary>Makes this optimizer's options and states copies of another optimizer's of this type, all or nothing.</summary>
+        /// <param name="state_dict">The other optimizer's <c>state_dict()</c>.</param>
+        /// <exception cref="global::System.ArgumentException">The dictionary does not fit this optimizer; the optimizer is unchanged.</exception>
+        public override void load_state_dict(global::TorchSharp.torch.optim.Optimizer.StateDictionary state_dict) => Checkpoint.Copy(state_dict);
+
         /// <inheritdoc/>
         protected override void Dispose(bool disposing)
         {
@@ -669,7 +709,7 @@ namespace OptimDsl.Optimizers
         }
 
         /// <summary>Hyper-parameters of one parameter group (unset values take the optimizer's defaults).</summary>
-        public sealed class Options : global::TorchSharp.Modules.OptimizerOptions
+        public sealed class Options : global::TorchSharp.Modules.OptimizerOptions, global::OptimDsl.Runtime.ICheckpointOptions
         {
             /// <summary>Momentum factor (0 disables momentum).</summary>
             public double? momentum;
@@ -704,7 +744,13 @@ namespace OptimDsl.Optimizers
             /// <summary>Entries older than this many steps are dropped (0: unlimited).</summary>
             public int? max_age;
 
+            private global::OptimDsl.Runtime.OptimizerCheckpoint? _owner;
+
             /// <inheritdoc/>
+            global::OptimDsl.Runtime.OptimizerCheckpoint? global::OptimDsl.Runtime.ICheckpointRecord.Owner { get => _owner; set => _owner = value; }
+
+            /// <summary>Copies every value of <paramref name="source"/> (options of this type).</summary>
+            /// <param name="source">The options to copy.</param>
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
             {
                 base.LoadStateDict(source);
@@ -722,29 +768,20 @@ namespace OptimDsl.Optimizers
                 max_age = other.max_age;
             }
 
-            /// <inheritdoc/>
-            public override void LoadStateDict(global::System.IO.BinaryReader reader)
-            {
-                global::OptimDsl.Runtime.StateTensors.ExpectFormat(reader, StateFormat);
-                base.LoadStateDict(reader);
-                momentum = reader.ReadDouble();
-                alpha = reader.ReadDouble();
-                centered = reader.ReadBoolean();
-                eps = reader.ReadDouble();
-                weight_decay = reader.ReadDouble();
-                topC = reader.ReadInt32();
-                decay = reader.ReadDouble();
-                kappa = reader.ReadDouble();
-                aggr = (global::OptimDsl.AggregationRule)reader.ReadInt32();
-                synced = reader.ReadBoolean();
-                max_age = reader.ReadInt32();
-            }
+            /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
+            /// <param name="reader">The reader.</param>
+            public override void LoadStateDict(global::System.IO.BinaryReader reader) => global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord(this, reader);
+
+            /// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord"/>.</summary>
+            /// <param name="writer">The writer.</param>
+            public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
             /// <inheritdoc/>
-            public override void SaveStateDict(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
             {
                 writer.Write(StateFormat);
-                base.SaveStateDict(writer);
+                writer.Write(InitialLearningRate);
+                writer.Write(LearningRate!.Value);
                 writer.Write(momentum!.Value);
                 writer.Write(alpha!.Value);
                 writer.Write(centered!.Value);
@@ -757,6 +794,39 @@ namespace OptimDsl.Optimizers
                 writer.Write(synced!.Value);
                 writer.Write(max_age!.Value);
             }
+
+            /// <inheritdoc/>
+            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+            {
+                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
+                var staged = new Options();
+                staged.InitialLearningRate = reader.ReadDouble();
+                staged.LearningRate = reader.ReadDouble();
+                staged.momentum = reader.ReadDouble();
+                staged.alpha = reader.ReadDouble();
+                staged.centered = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "centered", at);
+                staged.eps = reader.ReadDouble();
+                staged.weight_decay = reader.ReadDouble();
+                staged.topC = reader.ReadInt32();
+                staged.decay = reader.ReadDouble();
+                staged.kappa = reader.ReadDouble();
+                staged.aggr = global::OptimDsl.Runtime.CheckpointFields.ReadEnum<global::OptimDsl.AggregationRule>(reader, "aggr", at);
+                staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "synced", at);
+                staged.max_age = reader.ReadInt32();
+                try
+                {
+                    Validate(staged);
+                }
+                catch (global::System.ArgumentException e)
+                {
+                    throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                }
+
+                return staged;
+            }
+
+            /// <inheritdoc/>
+            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
         }
 
         /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -798,9 +868,10 @@ namespace OptimDsl.Optimizers
         }
 
         /// <summary>The optimizer state of one parameter.</summary>
-        public sealed class State : global::TorchSharp.Modules.OptimizerState, global::System.IDisposable
+        public sealed class State : global::TorchSharp.Modules.OptimizerState, global::System.IDisposable, global::OptimDsl.Runtime.ICheckpointState
         {
             private readonly int _index;
+            private global::OptimDsl.Runtime.OptimizerCheckpoint? _owner;
 
             /// <summary>Number of steps this parameter has taken.</summary>
             public long step;
@@ -823,6 +894,12 @@ namespace OptimDsl.Optimizers
             public State(global::TorchSharp.Modules.Parameter parameter, int index) : base(parameter) => _index = index;
 
             /// <inheritdoc/>
+            global::OptimDsl.Runtime.OptimizerCheckpoint? global::OptimDsl.Runtime.ICheckpointRecord.Owner { get => _owner; set => _owner = value; }
+
+            /// <inheritdoc/>
+            global::TorchSharp.torch.Tensor global::OptimDsl.Runtime.ICheckpointState.Parameter => _parameter;
+
+            /// <inheritdoc/>
             public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
             {
                 var options = (Options)optionsBase;
@@ -833,56 +910,61 @@ namespace OptimDsl.Optimizers
                 critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Heap, null, (ulong)_index, sum: global::OptimDsl.CriticalSum.Running) : null;
             }
 
+            /// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord"/>.</summary>
+            /// <param name="writer">The writer.</param>
+            public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
+
+            /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
+            /// <param name="reader">The reader.</param>
+            public override void LoadStateDict(global::System.IO.BinaryReader reader) => global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord(this, reader);
+
+            /// <summary>Becomes a copy of <paramref name="source"/> (a state of this type for a parameter of the same shape), all or nothing; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord"/>.</summary>
+            /// <param name="source">The state to copy.</param>
+            public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
+
             /// <inheritdoc/>
-            public override void SaveStateDict(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
             {
                 writer.Write(StateFormat);
                 writer.Write(step);
                 global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, momentum_buffer);
                 global::OptimDsl.Runtime.StateTensors.Save(writer, exp_avg_sq);
                 global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, grad_avg);
-                writer.Write(critical is not null);
-                critical?.Save(writer);
+                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(writer, critical);
             }
 
             /// <inheritdoc/>
-            public override void LoadStateDict(global::System.IO.BinaryReader reader)
+            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
             {
-                global::OptimDsl.Runtime.StateTensors.ExpectFormat(reader, StateFormat);
-                step = reader.ReadInt64();
-                global::OptimDsl.Runtime.StateTensors.LoadOptional(reader, ref momentum_buffer, _parameter);
-                global::OptimDsl.Runtime.StateTensors.Load(reader, exp_avg_sq);
-                global::OptimDsl.Runtime.StateTensors.LoadOptional(reader, ref grad_avg, _parameter);
-                if (reader.ReadBoolean())
+                var options = optionsBase as Options;
+                var staged = new State(_parameter, _index);
+                try
                 {
-                    if (critical is null) throw new global::System.IO.InvalidDataException("The checkpoint holds a critical buffer, but this optimizer's buffer is switched off (kappa); create it with the checkpoint's kappa.");
-                    critical.Load(reader);
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
+                    staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
+                    staged.momentum_buffer = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, momentum_buffer ?? _parameter, "momentum_buffer", at);
+                    staged.exp_avg_sq = global::OptimDsl.Runtime.CheckpointTensors.ReadStaged(reader, exp_avg_sq, "exp_avg_sq", at);
+                    staged.grad_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, grad_avg ?? _parameter, "grad_avg", at);
+                    if (options is not null) global::OptimDsl.Runtime.CheckpointTensors.ExpectPresence(staged.grad_avg, options.centered!.Value, "grad_avg", "centered", at);
+                    staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(reader, critical, options is null ? null : options.kappa!.Value > 0, options?.kappa, options?.topC, at);
+                    return staged;
                 }
-                else
+                catch
                 {
-                    critical?.Dispose();
-                    critical = null;
+                    staged.Dispose();
+                    throw;
                 }
             }
 
             /// <inheritdoc/>
-            public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source)
+            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
             {
-                var other = (State)source;
-                step = other.step;
-                global::OptimDsl.Runtime.StateTensors.CopyOptional(ref momentum_buffer, other.momentum_buffer, _parameter);
-                exp_avg_sq.copy_(other.exp_avg_sq);
-                global::OptimDsl.Runtime.StateTensors.CopyOptional(ref grad_avg, other.grad_avg, _parameter);
-                if (other.critical is null)
-                {
-                    critical?.Dispose();
-                    critical = null;
-                }
-                else
-                {
-                    if (critical is null) throw new global::System.InvalidOperationException("The source state holds a critical buffer, but this optimizer's buffer is switched off (kappa).");
-                    critical.CopyFrom(other.critical);
-                }
+                var staged = (State)stagedBase;
+                (step, staged.step) = (staged.step, step);
+                (momentum_buffer, staged.momentum_buffer) = (staged.momentum_buffer, momentum_buffer);
+                (exp_avg_sq, staged.exp_avg_sq) = (staged.exp_avg_sq, exp_avg_sq);
+                (grad_avg, staged.grad_avg) = (staged.grad_avg, grad_avg);
+                (critical, staged.critical) = (staged.critical, critical);
             }
 
             /// <inheritdoc/>

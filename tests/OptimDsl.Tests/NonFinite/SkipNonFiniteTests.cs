@@ -103,6 +103,34 @@ namespace OptimDsl.Tests.NonFinite
             Assert.True(first.isfinite().all().item<bool>());
         }
 
+        [Theory]
+        [InlineData(nameof(SkippingAdamCM))]
+        [InlineData(nameof(SkippingAdafactor))]
+        public void Skipped_step_counts_survive_a_checkpoint(string optimizer)
+        {
+            using var scope = NewDisposeScope();
+            using var original = new Run(optimizer, fused: null, skip: true);
+            original.Step(1, null, 0.0);
+            original.Step(2, Transposed, double.PositiveInfinity);
+            original.Step(3, null, 0.0);
+            byte[] saved = original.StateBytes(ignoreSkipped: false);
+
+            using var resumed = new Run(optimizer, fused: null, skip: true);
+            using (var reader = new BinaryReader(new MemoryStream(saved)))
+            {
+                resumed.Optimizer.load_state_dict(reader);
+            }
+
+            for (int i = 0; i < Shapes.Length; i++)
+            {
+                object? expected = ParameterState.Of(original.Optimizer, i).Field("skipped_steps");
+                Assert.Equal(1L, (long)expected!); // every parameter of the group had a gradient, so each counts the skipped step
+                Assert.Equal(expected, ParameterState.Of(resumed.Optimizer, i).Field("skipped_steps"));
+            }
+
+            Assert.True(original.StateBytes(ignoreSkipped: false).SequenceEqual(resumed.StateBytes(ignoreSkipped: false)), optimizer + ": the loaded state saves differently");
+        }
+
         [Fact]
         public void The_fused_check_creates_no_tensor()
         {
