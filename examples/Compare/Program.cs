@@ -12,12 +12,13 @@ using TorchSharp;
 namespace OptimDsl.Examples.Compare
 {
     /// <summary>
-    /// Compares optimizers by name (the OptimDsl catalog and <see cref="AdamCMAggregateSecondMoment"/>, declared with the
-    /// DSL in examples/Shared) on the Quickstart's MLP, over several seeds; see docs/COMPARE.md.
+    /// Compares optimizers by name (the OptimDsl catalog and the optimizers declared with the DSL in
+    /// examples/Shared/Declared) on the Quickstart's MLP, over several seeds; see docs/COMPARE.md.
     /// </summary>
     internal static class Program
     {
-        private static readonly OptimizerRegistry Registry = OptimizerRegistry.CatalogAnd(typeof(AdamCMAggregateSecondMoment));
+        /// <summary>The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).</summary>
+        private static readonly OptimizerRegistry Registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
 
         private static int Main(string[] args)
         {

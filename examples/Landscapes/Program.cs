@@ -18,8 +18,8 @@ namespace OptimDsl.Examples.Landscapes
     /// </summary>
     internal static class Program
     {
-        private static readonly OptimizerRegistry Registry =
-            OptimizerRegistry.CatalogAnd(typeof(AdamCMAggregateSecondMoment));
+        /// <summary>The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).</summary>
+        private static readonly OptimizerRegistry Registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
 
         private static int Main(string[] args)
         {
