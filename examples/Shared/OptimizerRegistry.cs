@@ -37,7 +37,7 @@ namespace OptimDsl.Examples.Shared
                 if (!entriesByName.TryAdd(entry.Name, entry))
                 {
                     OptimizerEntry first = entriesByName[entry.Name];
-                    throw new ArgumentException(
+                    throw new DuplicateOptimizerNameException(
                         $"Two optimizers are named '{entry.Name}' (names are compared without regard to case): " +
                         $"{first.Type.FullName} ({first.Origin}) and {entry.Type.FullName} ({entry.Origin}); rename the declared one.");
                 }
@@ -54,7 +54,7 @@ namespace OptimDsl.Examples.Shared
         /// The catalog plus every optimizer declared in <paramref name="example"/> (see <see cref="DeclaredIn"/>); an
         /// example passes its own assembly: <c>CatalogAndDeclaredIn(typeof(Program).Assembly)</c>.
         /// </summary>
-        /// <exception cref="ArgumentException">Two optimizers have the same name, compared without regard to case (e.g. a
+        /// <exception cref="DuplicateOptimizerNameException">Two optimizers have the same name, compared without regard to case (e.g. a
         /// declared class called <c>Adam</c>); the message names both classes.</exception>
         public static OptimizerRegistry CatalogAndDeclaredIn(Assembly example) =>
             new(CatalogEntries().Concat(DeclaredIn(example).Select(t => OptimizerEntry.TryCreate(t, DeclaredOrigin)!)));
@@ -228,6 +228,16 @@ namespace OptimDsl.Examples.Shared
         /// <summary>Creates the exception; <paramref name="message"/> names the optimizer and the argument.</summary>
         public InvalidOptimizerArgumentException(string message, Exception? inner = null)
             : base(message, inner)
+        {
+        }
+    }
+
+    /// <summary>Two optimizers whose names differ at most in case (e.g. a declared class called <c>Adam</c>); the message names both classes.</summary>
+    public sealed class DuplicateOptimizerNameException : ArgumentException
+    {
+        /// <summary>Creates the exception; <paramref name="message"/> names both classes.</summary>
+        public DuplicateOptimizerNameException(string message)
+            : base(message)
         {
         }
     }

@@ -64,7 +64,7 @@ namespace OptimDsl.Examples.Tests.Shared
         [Fact]
         public void ANameThatDiffersFromTheCatalogOnlyInCaseIsRejectedNamingBothClasses()
         {
-            var error = Assert.Throws<ArgumentException>(() => OptimizerRegistry.CatalogAndDeclaredIn(Tests));
+            var error = Assert.Throws<DuplicateOptimizerNameException>(() => OptimizerRegistry.CatalogAndDeclaredIn(Tests));
             Assert.Contains("Two optimizers are named 'ADAM'", error.Message);
             Assert.Contains("without regard to case", error.Message);
             Assert.Contains("OptimDsl.Optimizers.Adam (catalog)", error.Message);
