@@ -4,8 +4,8 @@ namespace OptimDsl.Examples.Shared.Declared
     /// Adam with critical momenta whose update <em>averages</em> the current first moment with the buffer's momenta,
     /// <c>n = (m + κ·ΣB) / (|B| + 1)</c> (<c>Aggregation = Mean</c>), instead of adding their mean,
     /// <c>n = m + κ·mean(B)</c> (<c>Sum</c>, as in <see cref="OptimDsl.Optimizers.CriticalMomentaAdam"/>). The
-    /// aggregate is then a momentum-sized vector rather than up to twice one, so comparing the two shows how much of
-    /// critical momenta's exploration comes from the larger step. The second moment is Adam's (of the gradient).
+    /// aggregate is then an average of momenta rather than a momentum plus another, so comparing the two shows how much
+    /// of critical momenta's exploration comes from the longer step. The second moment is Adam's (of the gradient).
     /// This is the variant declared in docs/FIRST-VARIANT.md.
     /// </summary>
     [Optimizer(Lr = 1e-3)]
