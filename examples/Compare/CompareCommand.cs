@@ -18,7 +18,7 @@ namespace OptimDsl.Examples.Compare
             var optimizer = new Option<string[]>("--optimizer")
             {
                 Description = "Optimizer to train, by class name: any of the OptimDsl catalog (namespace OptimDsl.Optimizers) or " +
-                              "declared in this example (see --list-optimizers). Repeatable; default: " +
+                              "declared with the DSL in examples/Shared/Declared (see --list-optimizers). Repeatable; default: " +
                               string.Join(", ", CompareOptions.DefaultOptimizers) + ".",
                 HelpName = "NAME",
             };

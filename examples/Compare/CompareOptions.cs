@@ -18,7 +18,7 @@ namespace OptimDsl.Examples.Compare
         /// <summary>The optimizers compared unless <c>--optimizer</c> says otherwise.</summary>
         public static IReadOnlyList<string> DefaultOptimizers { get; } = new[]
         {
-            "Adam", "Adam_CM", "CriticalMomentaAdam", nameof(Shared.AdamCMAggregateSecondMoment),
+            "Adam", "Adam_CM", "CriticalMomentaAdam", nameof(Shared.Declared.AdamCMAggregateSecondMoment),
         };
     }
 }

@@ -12,13 +12,11 @@ using TorchSharp;
 namespace OptimDsl.Examples.Compare
 {
     /// <summary>
-    /// Compares optimizers by name (the OptimDsl catalog and <see cref="AdamCMAggregateSecondMoment"/>, declared with the
-    /// DSL in examples/Shared) on the Quickstart's MLP, over several seeds; see docs/COMPARE.md.
+    /// Compares optimizers by name (the OptimDsl catalog and the optimizers declared with the DSL in
+    /// examples/Shared/Declared) on the Quickstart's MLP, over several seeds; see docs/COMPARE.md.
     /// </summary>
     internal static class Program
     {
-        private static readonly OptimizerRegistry Registry = OptimizerRegistry.CatalogAnd(typeof(AdamCMAggregateSecondMoment));
-
         private static int Main(string[] args)
         {
             CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -29,16 +27,28 @@ namespace OptimDsl.Examples.Compare
                 AnsiConsole.Profile.Width = 140;
             }
 
-            return CompareCommand.Create(Run, Fail, ListOptimizers).Parse(args).Invoke();
+            // The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).
+            OptimizerRegistry registry;
+            try
+            {
+                registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
+            }
+            catch (DuplicateOptimizerNameException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+
+            return CompareCommand.Create(options => Run(options, registry), Fail, () => ListOptimizers(registry)).Parse(args).Invoke();
         }
 
-        private static int Run(CompareOptions options)
+        private static int Run(CompareOptions options, OptimizerRegistry registry)
         {
             OptimizerEntry[] entries;
             try
             {
                 IEnumerable<string> names = options.Optimizers.Count > 0 ? options.Optimizers : CompareOptions.DefaultOptimizers;
-                entries = names.Select(Registry.Get).DistinctBy(e => e.Name).ToArray();
+                entries = names.Select(registry.Get).DistinctBy(e => e.Name).ToArray();
             }
             catch (UnknownOptimizerException ex)
             {
@@ -185,10 +195,10 @@ namespace OptimDsl.Examples.Compare
             return table;
         }
 
-        private static int ListOptimizers()
+        private static int ListOptimizers(OptimizerRegistry registry)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumn("name").AddColumn("from").AddColumn("arguments");
-            foreach (OptimizerEntry entry in Registry.Entries)
+            foreach (OptimizerEntry entry in registry.Entries)
             {
                 table.AddRow(Markup.Escape(entry.Name), Markup.Escape(entry.Origin), Markup.Escape(string.Join(", ", entry.ArgumentNames)));
             }

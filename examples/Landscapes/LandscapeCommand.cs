@@ -26,7 +26,7 @@ namespace OptimDsl.Examples.Landscapes
             var optimizer = new Option<string[]>("--optimizer")
             {
                 Description = "Optimizer to run, by class name: any of the OptimDsl catalog (namespace OptimDsl.Optimizers) or " +
-                              "declared in this example (see --list-optimizers). Repeatable; default: " +
+                              "declared with the DSL in examples/Shared/Declared (see --list-optimizers). Repeatable; default: " +
                               string.Join(", ", ExperimentSettings.DefaultOptimizers) + ".",
                 HelpName = "NAME",
             };

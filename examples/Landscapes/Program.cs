@@ -18,9 +18,6 @@ namespace OptimDsl.Examples.Landscapes
     /// </summary>
     internal static class Program
     {
-        private static readonly OptimizerRegistry Registry =
-            OptimizerRegistry.CatalogAnd(typeof(AdamCMAggregateSecondMoment));
-
         private static int Main(string[] args)
         {
             CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -31,16 +28,28 @@ namespace OptimDsl.Examples.Landscapes
                 AnsiConsole.Profile.Width = 160;
             }
 
-            return LandscapeCommand.Create(Run, Fail, ListOptimizers).Parse(args).Invoke();
+            // The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).
+            OptimizerRegistry registry;
+            try
+            {
+                registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
+            }
+            catch (DuplicateOptimizerNameException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
+
+            return LandscapeCommand.Create(options => Run(options, registry), Fail, () => ListOptimizers(registry)).Parse(args).Invoke();
         }
 
-        private static int Run(LandscapeOptions options)
+        private static int Run(LandscapeOptions options, OptimizerRegistry registry)
         {
             string[] optimizers;
             try
             {
                 IEnumerable<string> names = options.Optimizers.Count > 0 ? options.Optimizers : ExperimentSettings.DefaultOptimizers;
-                optimizers = names.Select(n => Registry.Get(n).Name).Distinct().ToArray();
+                optimizers = names.Select(n => registry.Get(n).Name).Distinct().ToArray();
             }
             catch (UnknownOptimizerException ex)
             {
@@ -56,7 +65,7 @@ namespace OptimDsl.Examples.Landscapes
             {
                 foreach (string function in options.Functions)
                 {
-                    ExperimentReport report = RunFunction(function, options, optimizers);
+                    ExperimentReport report = RunFunction(function, options, registry, optimizers);
                     reports.Add(report);
                     Print(report);
                 }
@@ -73,7 +82,7 @@ namespace OptimDsl.Examples.Landscapes
             return 0;
         }
 
-        private static ExperimentReport RunFunction(string function, LandscapeOptions options, IReadOnlyList<string> optimizers)
+        private static ExperimentReport RunFunction(string function, LandscapeOptions options, OptimizerRegistry registry, IReadOnlyList<string> optimizers)
         {
             int topC = options.TopC ?? ExperimentSettings.DefaultTopC;
             double decay = options.Decay ?? ExperimentSettings.DefaultDecay;
@@ -81,20 +90,20 @@ namespace OptimDsl.Examples.Landscapes
             {
                 case "goldstein-price":
                     return GoldsteinPriceExperiment.Run(
-                        Registry,
+                        registry,
                         new ExperimentSettings(optimizers, options.LearningRate ?? GoldsteinPriceExperiment.DefaultLearningRate, options.Steps ?? GoldsteinPriceExperiment.DefaultSteps, topC, decay),
                         options.InitialPoints.Count > 0 ? options.InitialPoints : GoldsteinPriceExperiment.DefaultInitialPoints,
                         options.OutputDirectory);
                 case "ackley":
                     return AckleyExperiment.Run(
-                        Registry,
+                        registry,
                         new ExperimentSettings(optimizers, options.LearningRate ?? AckleyExperiment.DefaultLearningRate, options.Steps ?? AckleyExperiment.DefaultSteps, topC, decay),
                         options.InitialPoints,
                         options.Seeds ?? AckleyExperiment.DefaultSeeds,
                         options.OutputDirectory);
                 case "flat-sharp":
                     return FlatSharpExperiment.Run(
-                        Registry,
+                        registry,
                         new ExperimentSettings(optimizers, options.LearningRate ?? FlatSharpExperiment.DefaultLearningRate, options.Steps ?? FlatSharpExperiment.DefaultSteps, topC, decay),
                         options.Sharpness.Count > 0 ? options.Sharpness : FlatSharpExperiment.DefaultSharpness,
                         options.InitialPoints.Count > 0 ? options.InitialPoints : FlatSharpExperiment.DefaultInitialPoints,
@@ -111,10 +120,10 @@ namespace OptimDsl.Examples.Landscapes
             foreach (var table in report.Tables) AnsiConsole.Write(table);
         }
 
-        private static int ListOptimizers()
+        private static int ListOptimizers(OptimizerRegistry registry)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumn("name").AddColumn("from").AddColumn("arguments");
-            foreach (OptimizerEntry entry in Registry.Entries)
+            foreach (OptimizerEntry entry in registry.Entries)
             {
                 table.AddRow(Markup.Escape(entry.Name), Markup.Escape(entry.Origin), Markup.Escape(string.Join(", ", entry.ArgumentNames)));
             }

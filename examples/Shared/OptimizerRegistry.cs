@@ -9,15 +9,22 @@ using TorchSharp.Modules;
 namespace OptimDsl.Examples.Shared
 {
     /// <summary>
-    /// Every optimizer an example can build by name: the whole OptimDsl catalog (found by reflection over the public
-    /// optimizers of namespace <c>OptimDsl.Optimizers</c>, so it follows the catalog without a list to maintain) plus the
-    /// optimizers the example declares itself. Names are the class names (<c>Adam</c>, <c>Adam_CM</c>, ...), looked up
-    /// without regard to case; an unknown name throws <see cref="UnknownOptimizerException"/> listing the valid names.
+    /// Every optimizer an example can build by name: the whole OptimDsl catalog (the public optimizers of namespace
+    /// <c>OptimDsl.Optimizers</c>) plus every optimizer declared in the example's own assembly (for Landscapes and Compare:
+    /// the files of <c>examples/Shared/Declared/</c>). Both are found by reflection, so neither needs a list to maintain.
+    /// Names are the class names (<c>Adam</c>, <c>Adam_CM</c>, ...), looked up without regard to case; an unknown name
+    /// throws <see cref="UnknownOptimizerException"/> listing the valid names.
     /// </summary>
     public sealed class OptimizerRegistry
     {
         /// <summary>The namespace of the catalog's optimizers.</summary>
         public const string CatalogNamespace = "OptimDsl.Optimizers";
+
+        /// <summary>The <see cref="OptimizerEntry.Origin"/> of a catalog optimizer.</summary>
+        public const string CatalogOrigin = "catalog";
+
+        /// <summary>The <see cref="OptimizerEntry.Origin"/> of an optimizer declared in the example.</summary>
+        public const string DeclaredOrigin = "declared in this example";
 
         private readonly Dictionary<string, OptimizerEntry> entriesByName;
 
@@ -29,35 +36,49 @@ namespace OptimDsl.Examples.Shared
             {
                 if (!entriesByName.TryAdd(entry.Name, entry))
                 {
-                    throw new ArgumentException(
-                        $"Two optimizers are named '{entry.Name}' (names are compared without regard to case): rename the declared one.");
+                    OptimizerEntry first = entriesByName[entry.Name];
+                    throw new DuplicateOptimizerNameException(
+                        $"Two optimizers are named '{entry.Name}' (names are compared without regard to case): " +
+                        $"{first.Type.FullName} ({first.Origin}) and {entry.Type.FullName} ({entry.Origin}); rename the declared one.");
                 }
             }
         }
 
-        /// <summary>All optimizers, the catalog's first (sorted by name), then the declared ones in the order given.</summary>
+        /// <summary>All optimizers: the catalog's first, then the declared ones, each part sorted by name (ordinal).</summary>
         public IReadOnlyList<OptimizerEntry> Entries { get; }
 
         /// <summary>The names of <see cref="Entries"/>, in the same order.</summary>
         public IEnumerable<string> Names => Entries.Select(e => e.Name);
 
         /// <summary>
-        /// The catalog plus <paramref name="declared"/>, the optimizer classes declared in the calling example (each a
-        /// generated TorchSharp optimizer with a constructor over <c>IEnumerable&lt;Parameter&gt;</c>).
+        /// The catalog plus every optimizer declared in <paramref name="example"/> (see <see cref="DeclaredIn"/>); an
+        /// example passes its own assembly: <c>CatalogAndDeclaredIn(typeof(Program).Assembly)</c>.
         /// </summary>
-        public static OptimizerRegistry CatalogAnd(params Type[] declared)
-        {
-            Assembly catalog = typeof(OptimDsl.Optimizers.Adam).Assembly;
-            IEnumerable<OptimizerEntry> catalogEntries = catalog.GetExportedTypes()
-                .Where(t => t.Namespace == CatalogNamespace && t.IsClass && !t.IsAbstract && typeof(torch.optim.Optimizer).IsAssignableFrom(t))
-                .Select(t => OptimizerEntry.TryCreate(t, "catalog"))
+        /// <exception cref="DuplicateOptimizerNameException">Two optimizers have the same name, compared without regard to case (e.g. a
+        /// declared class called <c>Adam</c>); the message names both classes.</exception>
+        public static OptimizerRegistry CatalogAndDeclaredIn(Assembly example) =>
+            new(CatalogEntries().Concat(DeclaredIn(example).Select(t => OptimizerEntry.TryCreate(t, DeclaredOrigin)!)));
+
+        /// <summary>
+        /// The optimizers declared in <paramref name="assembly"/>, sorted by name (ordinal): its public, non-abstract
+        /// subclasses of <c>torch.optim.Optimizer</c> that have a constructor over <c>IEnumerable&lt;Parameter&gt;</c> whose
+        /// other arguments all have defaults — what the OptimDsl generator emits for every <c>[Optimizer]</c> class.
+        /// </summary>
+        public static IReadOnlyList<Type> DeclaredIn(Assembly assembly) =>
+            OptimizerTypes(assembly)
+                .Where(t => OptimizerEntry.TryCreate(t, DeclaredOrigin) is not null)
+                .OrderBy(t => t.Name, StringComparer.Ordinal)
+                .ToArray();
+
+        private static IEnumerable<OptimizerEntry> CatalogEntries() =>
+            OptimizerTypes(typeof(OptimDsl.Optimizers.Adam).Assembly)
+                .Where(t => t.Namespace == CatalogNamespace)
+                .Select(t => OptimizerEntry.TryCreate(t, CatalogOrigin))
                 .OfType<OptimizerEntry>()
                 .OrderBy(e => e.Name, StringComparer.Ordinal);
-            IEnumerable<OptimizerEntry> declaredEntries = declared.Select(t =>
-                OptimizerEntry.TryCreate(t, "declared in this example")
-                ?? throw new ArgumentException($"{t.FullName} is not an optimizer with a constructor over IEnumerable<Parameter>."));
-            return new OptimizerRegistry(catalogEntries.Concat(declaredEntries));
-        }
+
+        private static IEnumerable<Type> OptimizerTypes(Assembly assembly) =>
+            assembly.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(torch.optim.Optimizer).IsAssignableFrom(t));
 
         /// <summary>The optimizer called <paramref name="name"/> (case-insensitive).</summary>
         /// <exception cref="UnknownOptimizerException">No optimizer has that name; the message lists the valid names.</exception>
@@ -119,7 +140,7 @@ namespace OptimDsl.Examples.Shared
         /// <summary>The class name, which is also the name the registry knows it by.</summary>
         public string Name => Type.Name;
 
-        /// <summary>Where it comes from: <c>catalog</c> or <c>declared in this example</c>.</summary>
+        /// <summary>Where it comes from: <see cref="OptimizerRegistry.CatalogOrigin"/> or <see cref="OptimizerRegistry.DeclaredOrigin"/>.</summary>
         public string Origin { get; }
 
         /// <summary>The generated optimizer class.</summary>
@@ -207,6 +228,16 @@ namespace OptimDsl.Examples.Shared
         /// <summary>Creates the exception; <paramref name="message"/> names the optimizer and the argument.</summary>
         public InvalidOptimizerArgumentException(string message, Exception? inner = null)
             : base(message, inner)
+        {
+        }
+    }
+
+    /// <summary>Two optimizers whose names differ at most in case (e.g. a declared class called <c>Adam</c>); the message names both classes.</summary>
+    public sealed class DuplicateOptimizerNameException : ArgumentException
+    {
+        /// <summary>Creates the exception; <paramref name="message"/> names both classes.</summary>
+        public DuplicateOptimizerNameException(string message)
+            : base(message)
         {
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using OptimDsl.Examples.Shared;
+using OptimDsl.Examples.Shared.Declared;
 
 namespace OptimDsl.Examples.Landscapes.Experiments
 {

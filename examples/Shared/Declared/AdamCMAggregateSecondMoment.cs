@@ -1,8 +1,8 @@
-namespace OptimDsl.Examples.Shared
+namespace OptimDsl.Examples.Shared.Declared
 {
     /// <summary>
-    /// Declared in the examples (this file is compiled into Landscapes and Compare, where the OptimDsl generator completes
-    /// it) to separate two ingredients of the reference Adam+CM (<see cref="OptimDsl.Optimizers.Adam_CM"/>):
+    /// Declared in the examples (every file of examples/Shared/Declared is compiled into Landscapes and Compare, where the
+    /// OptimDsl generator completes it and the registry finds it by name) to separate two ingredients of the reference Adam+CM (<see cref="OptimDsl.Optimizers.Adam_CM"/>):
     /// like the paper's Algorithm 1 and the reference, the second moment tracks the square of the aggregated momentum
     /// <c>m + mean(B)</c> (<c>FeedsSecondMoment</c>); unlike the reference, the first step is a normal Adam step, the
     /// buffer stores momenta from the first step on, and <c>kappa</c> weighs the buffer — as in the catalog's corrected
