@@ -8,8 +8,8 @@ namespace OptimDsl.Generator.Tests
     /// <summary>
     /// ODSL0011 from <see cref="BlockWithoutOptimizerAnalyzer"/>, checked by the Roslyn testing framework
     /// (<see cref="BlockAnalyzerTest"/>): the exact spans, nothing else (the generator runs too and must stay silent and
-    /// generate nothing for such classes), plus the framework's own checks (a <c>#pragma warning disable ODSL0011</c>
-    /// silences the analyzer; generated code is not analyzed).
+    /// generate nothing for such classes), plus the framework's own check that a <c>#pragma warning disable ODSL0011</c>
+    /// at the top of the file silences the analyzer.
     /// </summary>
     public sealed class AnalyzerTests
     {

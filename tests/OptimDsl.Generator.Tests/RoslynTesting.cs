@@ -217,8 +217,8 @@ namespace OptimDsl.Generator.Tests
     /// <see cref="BlockWithoutOptimizerAnalyzer"/> under the framework's analyzer test, with
     /// <see cref="OptimizerGenerator"/> applied too: its diagnostics join the verified set (so a block the generator
     /// ignores must get no generator diagnostic) and nothing may be generated unless
-    /// <see cref="ExpectedGeneratedFiles"/> says what; generated code is analyzed as the IDE would (and must not
-    /// trigger ODSL0011).
+    /// <see cref="ExpectedGeneratedFiles"/> says what. The generated files are part of the compilation the analyzer runs
+    /// on, as in the IDE, so they must not trigger ODSL0011 either.
     /// </summary>
     internal sealed class BlockAnalyzerTest : CSharpAnalyzerTest<BlockWithoutOptimizerAnalyzer, DefaultVerifier>
     {
