@@ -1,112 +1,240 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis.Testing;
 using OptimDsl.CodeFixes;
 using Xunit;
 
 namespace OptimDsl.Generator.Tests
 {
-    /// <summary>The code fixes turn a diagnosed declaration into one the generator accepts.</summary>
+    /// <summary>
+    /// The code fixes turn a diagnosed declaration into one the generator accepts, checked by the Roslyn testing
+    /// framework (<see cref="GeneratorCodeFixTest{TCodeFix}"/>): each test states the source, the generator's
+    /// diagnostics with their exact spans, the exact fixed source, and the file the fixed declaration generates.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The diagnostics come from <see cref="OptimizerGenerator"/>, not from an analyzer. Microsoft.CodeAnalysis.Testing
+    /// 1.1.4 runs the types returned by <c>AnalyzerTest.GetSourceGenerators()</c> whenever it builds a project's
+    /// compilation (<c>GetProjectCompilationAsync</c>) and adds the generator run's diagnostics to those it verifies and
+    /// offers to code fixes (<c>GetSortedDiagnosticsAsync</c>), in the test state, in every fix iteration and in the
+    /// Fix All passes. So the analyzer is the framework's <c>EmptyDiagnosticAnalyzer</c> and the generator is the
+    /// only source of ODSL diagnostics here.
+    /// </para>
+    /// <para>
+    /// Fix All: <see cref="MakePartialCodeFix"/> offers the batch fixer, which the framework checks in document, project
+    /// and solution scope (the <c>BatchFixedState</c> defaults to the fixed state). <see cref="RemoveAttributeCodeFix"/>
+    /// offers no Fix All provider (<c>GetFixAllProvider()</c> returns null: which of two conflicting blocks to drop is
+    /// a per-diagnostic choice), so the framework checks only the iterative application: several ODSL0004/ODSL0008
+    /// in one file are fixed one after the other, re-running the generator in between.
+    /// </para>
+    /// </remarks>
     public sealed class CodeFixTests
     {
         [Fact]
-        public async Task MakePartialFixesANonPartialOptimizerAndItsContainingType()
+        public Task MakePartial_fixes_a_non_partial_optimizer_and_its_containing_type()
         {
-            const string source = """
-                using OptimDsl;
-                namespace App
-                {
-                    public class Outer
-                    {
-                        [Optimizer]
-                        [FirstMoment]
-                        public sealed class Mine { }
-                    }
-                }
-                """;
-            string fixedSource = await ApplyAllFixes(source, new MakePartialCodeFix(), "ODSL0001", "ODSL0003");
-            Assert.Contains("public partial class Outer", fixedSource);
-            Assert.Contains("public sealed partial class Mine", fixedSource);
-            Assert.DoesNotContain(Diagnose(fixedSource), d => d.Id.StartsWith("ODSL", System.StringComparison.Ordinal));
-        }
-
-        [Fact]
-        public async Task RemoveAttributeResolvesConflictingBlocks()
-        {
-            const string source = """
-                using OptimDsl;
-                [Optimizer]
-                [SecondMoment]
-                [Accumulator]
-                public sealed partial class Mine { }
-                """;
-            string fixedSource = await ApplyAllFixes(source, new RemoveAttributeCodeFix(), "ODSL0004");
-            Assert.Single(new[] { "[SecondMoment]", "[Accumulator]" }, fixedSource.Contains);
-            Assert.DoesNotContain(Diagnose(fixedSource), d => d.Id == "ODSL0004");
-        }
-
-        [Fact]
-        public async Task RemoveAttributeDropsAnOptionWithoutEffect()
-        {
-            const string source = """
-                using OptimDsl;
-                [Optimizer, Epsilon(1e-8)]
-                public sealed partial class Mine { }
-                """;
-            string fixedSource = await ApplyAllFixes(source, new RemoveAttributeCodeFix(), "ODSL0008");
-            Assert.Contains("[Optimizer]", fixedSource);
-            Assert.DoesNotContain("Epsilon", fixedSource);
-            Assert.DoesNotContain(Diagnose(fixedSource), d => d.Id.StartsWith("ODSL", System.StringComparison.Ordinal));
-        }
-
-        // Applies the fix to the first diagnostic with one of the ids until none is left (at most a few rounds).
-        private static async Task<string> ApplyAllFixes(string source, CodeFixProvider fix, params string[] ids)
-        {
-            for (int round = 0; round < 5; round++)
+            var test = new GeneratorCodeFixTest<MakePartialCodeFix>
             {
-                (Document document, ImmutableArray<Diagnostic> diagnostics) = await Analyze(source);
-                Diagnostic? diagnostic = diagnostics.FirstOrDefault(d => ids.Contains(d.Id));
-                if (diagnostic is null)
-                {
-                    Assert.True(round > 0, "no diagnostic " + string.Join("/", ids) + " to fix in:\n" + source);
-                    return source;
-                }
-
-                Assert.True(diagnostic.Location.IsInSource, diagnostic.Id + " must be located in the document for a fix to be offered");
-                var actions = new List<CodeAction>();
-                var context = new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None);
-                await fix.RegisterCodeFixesAsync(context);
-                CodeAction action = Assert.Single(actions);
-                ApplyChangesOperation apply = (await action.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>().Single();
-                SourceText text = await apply.ChangedSolution.GetDocument(document.Id)!.GetTextAsync();
-                source = text.ToString();
-            }
-
-            return source;
+                TestCode = """
+                    using OptimDsl;
+                    namespace App
+                    {
+                        public class Outer
+                        {
+                            [Optimizer]
+                            [FirstMoment]
+                            public sealed class {|#0:Mine|} { }
+                        }
+                    }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    namespace App
+                    {
+                        public partial class Outer
+                        {
+                            [Optimizer]
+                            [FirstMoment]
+                            public sealed partial class Mine { }
+                        }
+                    }
+                    """,
+            };
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0001").WithLocation(0).WithArguments("Mine"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0003").WithLocation(0).WithArguments("Mine", "Outer"));
+            test.FixedGeneratedFiles.Add("App.Outer.Mine.g.cs");
+            return test.RunAsync();
         }
 
-        private static async Task<(Document, ImmutableArray<Diagnostic>)> Analyze(string source)
+        [Fact]
+        public Task MakePartial_adds_partial_to_every_containing_type_level()
         {
-            var workspace = new AdhocWorkspace();
-            CSharpCompilation baseCompilation = GeneratorHarness.BaseCompilation();
-            Project project = workspace.AddProject("Fixture", LanguageNames.CSharp)
-                .WithCompilationOptions(baseCompilation.Options)
-                .WithParseOptions(GeneratorHarness.ParseOptions)
-                .WithMetadataReferences(baseCompilation.References);
-            Document document = project.AddDocument("Test.cs", SourceText.From(source));
-            var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
-            ImmutableArray<Diagnostic> diagnostics = GeneratorHarness.Run(compilation).GeneratorDiagnostics;
-            return (document, diagnostics);
+            var test = new GeneratorCodeFixTest<MakePartialCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    public class A
+                    {
+                        internal struct B
+                        {
+                            [Optimizer, Momentum] internal partial class {|#0:C|} { }
+                        }
+                    }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    public partial class A
+                    {
+                        internal partial struct B
+                        {
+                            [Optimizer, Momentum] internal partial class C { }
+                        }
+                    }
+                    """,
+            };
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0003").WithLocation(0).WithArguments("C", "A"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0003").WithLocation(0).WithArguments("C", "B"));
+            test.FixedGeneratedFiles.Add("A.B.C.g.cs");
+            return test.RunAsync();
         }
 
-        private static ImmutableArray<Diagnostic> Diagnose(string source) =>
-            GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source)).GeneratorDiagnostics;
+        [Fact]
+        public Task MakePartial_fix_all_fixes_every_optimizer_of_the_file()
+        {
+            var test = new GeneratorCodeFixTest<MakePartialCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    namespace App
+                    {
+                        [Optimizer] public class {|ODSL0001:First|} { }
+
+                        [Optimizer, SecondMoment] internal sealed class {|ODSL0001:Second|} { }
+
+                        public class Outer
+                        {
+                            [Optimizer, Momentum] public class {|#0:Third|} { }
+                        }
+                    }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    namespace App
+                    {
+                        [Optimizer] public partial class First { }
+
+                        [Optimizer, SecondMoment] internal sealed partial class Second { }
+
+                        public partial class Outer
+                        {
+                            [Optimizer, Momentum] public partial class Third { }
+                        }
+                    }
+                    """,
+            };
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0001").WithLocation(0).WithArguments("Third"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0003").WithLocation(0).WithArguments("Third", "Outer"));
+            test.FixedGeneratedFiles.AddRange(new[] { "App.First.g.cs", "App.Second.g.cs", "App.Outer.Third.g.cs" });
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task RemoveAttribute_resolves_conflicting_blocks()
+        {
+            var test = new GeneratorCodeFixTest<RemoveAttributeCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    [Optimizer]
+                    [SecondMoment]
+                    [{|ODSL0004:Accumulator|}]
+                    public sealed partial class Mine { }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    [Optimizer]
+                    [SecondMoment]
+                    public sealed partial class Mine { }
+                    """,
+            };
+            test.FixedGeneratedFiles.Add("Mine.g.cs");
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task RemoveAttribute_fixes_several_conflicts_in_one_file_one_after_the_other()
+        {
+            var test = new GeneratorCodeFixTest<RemoveAttributeCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    [Optimizer, {|ODSL0004:FirstMoment(Beta = 0.9)|}, Momentum(Default = 0.9)]
+                    public sealed partial class First { }
+
+                    [Optimizer]
+                    [{|ODSL0004:SM3|}]
+                    [SecondMoment]
+                    public sealed partial class Second { }
+
+                    [Optimizer] [SecondMoment] [{|ODSL0004:Accumulator|}] public sealed partial class Third { }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    [Optimizer, Momentum(Default = 0.9)]
+                    public sealed partial class First { }
+
+                    [Optimizer]
+                    [SecondMoment]
+                    public sealed partial class Second { }
+
+                    [Optimizer] [SecondMoment] public sealed partial class Third { }
+                    """,
+            };
+            test.FixedGeneratedFiles.AddRange(new[] { "First.g.cs", "Second.g.cs", "Third.g.cs" });
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task RemoveAttribute_drops_an_option_without_effect()
+        {
+            var test = new GeneratorCodeFixTest<RemoveAttributeCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    [Optimizer, {|ODSL0008:Epsilon(1e-8)|}]
+                    public sealed partial class Mine { }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    [Optimizer]
+                    public sealed partial class Mine { }
+                    """,
+            };
+            test.FixedGeneratedFiles.Add("Mine.g.cs");
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task RemoveAttribute_drops_every_option_without_effect_and_keeps_the_rest()
+        {
+            var test = new GeneratorCodeFixTest<RemoveAttributeCodeFix>
+            {
+                TestCode = """
+                    using OptimDsl;
+                    [Optimizer]
+                    [{|ODSL0008:Epsilon|}]
+                    [{|ODSL0008:WeightDecay(Default = 0.1, Order = WeightDecayOrder.AfterCriticalBuffer)|}]
+                    [Momentum(Default = 0.9)]
+                    public sealed partial class Mine { }
+                    """,
+                FixedCode = """
+                    using OptimDsl;
+                    [Optimizer]
+                    [Momentum(Default = 0.9)]
+                    public sealed partial class Mine { }
+                    """,
+            };
+            test.FixedGeneratedFiles.Add("Mine.g.cs");
+            return test.RunAsync();
+        }
     }
 }

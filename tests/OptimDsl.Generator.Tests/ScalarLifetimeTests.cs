@@ -34,7 +34,8 @@ namespace OptimDsl.Generator.Tests
                 .Select(f => GeneratorHarness.Parse(File.ReadAllText(f), f, GeneratorHarness.FastParseOptions))
                 .ToArray();
             CSharpCompilation compilation = GeneratorHarness.CreateCompilation(trees, TestReferences.Dsl | TestReferences.TorchSharp,
-                GeneratorHarness.CompilationOptions.WithAllowUnsafe(true).WithModuleName("OptimDsl.Runtime"));
+                GeneratorHarness.CompilationOptions.WithAllowUnsafe(true).WithModuleName("OptimDsl.Runtime"))
+                .AddReferences(MetadataReference.CreateFromFile(typeof(System.IO.Hashing.XxHash64).Assembly.Location));
             GeneratorRun run = GeneratorHarness.Run(compilation).AssertGeneratorDidNotFail();
             Diagnostic[] errors = run.OutputErrors.ToArray();
             Assert.True(errors.Length == 0, "the runtime does not compile in the test, so the scan would be incomplete:\n" + GeneratorHarness.Format(errors.Take(20)));
