@@ -100,6 +100,11 @@ namespace OptimDsl.Generator.Emission
                     }
                 }
 
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Kind == HyperKind.Aggregation))
+                {
+                    w.Line(Names.Arguments + ".CheckAggregationRule(options." + h.Name + "!.Value, \"" + h.Name + "\");");
+                }
+
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Kind == HyperKind.NullableScalarType))
                 {
                     w.Line(Names.Arguments + ".CheckFloatingDtype(options." + h.Name + ", \"" + h.Name + "\");");

@@ -51,11 +51,16 @@ namespace OptimDsl.Generator.Emission
             // The statements first, for whole vectors and for the partial last one, and which operands they read.
             var wholeBody = new CodeWriter();
             var tailBody = new CodeWriter();
-            IReadOnlyList<Statement> rendered = _pass == KernelPass.CriticalEntry ? EntrySlice.Of(_step.Statements) : _step.Statements;
+            IReadOnlyList<Statement> rendered = _pass == KernelPass.CriticalEntry ? CriticalEntryStatements() : _step.Statements;
             var statements = new KernelStatements(wholeBody, _step, _pass, whole: true);
             statements.Emit(rendered);
             new KernelStatements(tailBody, _step, _pass, whole: false).Emit(rendered);
             HashSet<string> used = statements.Used;
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                // The priority norm: the gradient's sum of squares, in the same loop.
+                used.Add(StepOperands.Gradient);
+            }
 
             w.Line("/// <summary>" + Summary() + "</summary>");
             w.Line("/// <typeparam name=\"T\">The parameters' element type (float or double).</typeparam>");
@@ -96,16 +101,24 @@ namespace OptimDsl.Generator.Emission
                     EmitReducedLoop(w, wholeBody, tailBody, used);
                 }
 
-                EmitItemEnd(w);
+                EmitItemEnd(w, used);
             }
 
             w.Line();
         }
 
+        // The statements the entry depends on, to flag its non-finite values — none when the entry is the gradient itself
+        // (the sum of squares flags those).
+        private IReadOnlyList<Statement> CriticalEntryStatements()
+        {
+            IReadOnlyList<Statement> slice = EntrySlice.Of(_step.Statements);
+            return EntrySlice.OffersGradient(slice) ? System.Array.Empty<Statement>() : slice;
+        }
+
         private string Summary() => _pass switch
         {
             KernelPass.Update => "The fused element-wise pass over one work item: every statement of the step, each operand read and written once.",
-            KernelPass.CriticalEntry => "The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).",
+            KernelPass.CriticalEntry => "The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).",
             KernelPass.AdafactorStatistics => "Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.",
             _ => "Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.",
         };
@@ -165,11 +178,6 @@ namespace OptimDsl.Generator.Emission
                 w.Line(FusedNames.VectorT + " criticalFlags = " + FusedNames.VectorT + ".Zero;");
             }
 
-            if (_pass == KernelPass.CriticalEntry)
-            {
-                w.Line("double criticalSquares = 0;");
-            }
-
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
             {
                 w.Line(FusedNames.VectorT + " sm3Beta = new(T.CreateTruncating(t.sm3Beta));");
@@ -197,11 +205,11 @@ namespace OptimDsl.Generator.Emission
                     w.Line(FusedNames.VectorT + " adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));");
                     w.Line(FusedNames.VectorT + " adafactorClip = new(T.CreateTruncating(t.adafactorClip));");
                 }
+            }
 
-                if (Reduction is { } reduction)
-                {
-                    w.Line("double " + reduction + "Total = 0;");
-                }
+            if (Reduction is { } reduction)
+            {
+                w.Line("double " + reduction + "Total = 0;");
             }
 
             w.Line("int lanes = " + FusedNames.VectorT + ".Count;");
@@ -244,11 +252,6 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitRowStart(CodeWriter w, HashSet<string> used)
         {
-            if (_pass == KernelPass.CriticalEntry)
-            {
-                w.Line("criticalSquares += " + FusedNames.HostKernels + ".SumOfSquares<T>(t.grad, first, count);");
-            }
-
             if (_sm3 is { } sm3 && used.Contains(KernelStatements.Sm3Use))
             {
                 string state = "t.State." + sm3.StateObject;
@@ -290,24 +293,25 @@ namespace OptimDsl.Generator.Emission
         }
 
         // The item-wide sum a reduction pass accumulates (null for the element-wise pass).
-        private string? Reduction => _adafactor is null ? null : _pass switch
+        private string? Reduction => _pass switch
         {
-            KernelPass.AdafactorStatistics => "adafactorParamSquares",
-            KernelPass.AdafactorRms => "adafactorUpdateSquares",
+            KernelPass.CriticalEntry => "criticalSquares",
+            KernelPass.AdafactorStatistics when _adafactor is not null => "adafactorParamSquares",
+            KernelPass.AdafactorRms when _adafactor is not null => "adafactorUpdateSquares",
             _ => null,
         };
 
-        private void EmitItemEnd(CodeWriter w)
+        private void EmitItemEnd(CodeWriter w, HashSet<string> used)
         {
-            if (_pass == KernelPass.CriticalEntry)
-            {
-                w.Line("batch.Partials(item)[0] = criticalSquares;");
-                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".AllZero(criticalFlags) ? 0.0 : 1.0;");
-            }
-
             if (Reduction is { } reduction)
             {
-                w.Line("batch.Partials(item)[" + (_pass == KernelPass.AdafactorStatistics ? "0" : "1") + "] = " + reduction + "Total;");
+                w.Line("batch.Partials(item)[" + (_pass == KernelPass.AdafactorRms ? "1" : "0") + "] = " + reduction + "Total;");
+            }
+
+            if (used.Contains(KernelStatements.CriticalEntryUse))
+            {
+                // Partial 1 stays zero (every value finite) when the entry is the gradient: its norm tells.
+                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".AllZero(criticalFlags) ? 0.0 : 1.0;");
             }
         }
 
@@ -353,6 +357,12 @@ namespace OptimDsl.Generator.Emission
                 w.Line(FusedNames.VectorT + " " + o.Name + " = " + (FusedStepEmitter.Optional(o) ? o.Name + "Present ? " + Load(o.Name + "At") + " : default" : Load(o.Name + "At")) + ";");
             }
 
+            if (_pass == KernelPass.CriticalEntry)
+            {
+                // The partial last vector's padding is zero: it adds nothing.
+                w.Line("criticalSquares = " + FusedNames.Vector + ".Accumulate(criticalSquares, " + StepOperands.Gradient + " * " + StepOperands.Gradient + ");");
+            }
+
             if (used.Contains(KernelStatements.CriticalUse))
             {
                 if (_step.Critical!.RunningSum)
@@ -376,7 +386,11 @@ namespace OptimDsl.Generator.Emission
                 w.Line(FusedNames.VectorT + " adafactorFull = adafactorFactored ? default : " + Load("adafactorFullAt") + ";");
             }
 
-            w.Lines(body.ToString().TrimEnd('\n'));
+            string statements = body.ToString().TrimEnd('\n');
+            if (statements.Length > 0)
+            {
+                w.Lines(statements);
+            }
             if (Storing)
             {
                 EmitStores(w, used, whole);

@@ -48,7 +48,7 @@ namespace OptimDsl.Generator.Emission
             using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " param, " + Names.Tensor + " grad, State state)"))
             {
                 var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(param, grad)" };
-                foreach (StepOperand o in _step.Operands.Where(o => o.Name != "param" && o.Name != "grad"))
+                foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Parameter && o.Name != StepOperands.Gradient))
                 {
                     reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + o.Name + "\", " + o.Tensor + ", param)");
                 }
@@ -140,7 +140,7 @@ namespace OptimDsl.Generator.Emission
                 }
             }
 
-            foreach (StepOperand o in _step.Operands.Where(o => o.Name != "grad"))
+            foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Gradient))
             {
                 // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
                 w.Line("t." + o.Name + " = " + (Optional(o)
@@ -156,7 +156,7 @@ namespace OptimDsl.Generator.Emission
             if (_step.Critical is { } c2)
             {
                 w.Line("t.criticalKappa = kappaWeight;");
-                w.Line("t.criticalRule = " + c2.Rule + ";");
+                w.Line("t.criticalRule = " + FusedNames.Critical + ".CheckedRule(" + c2.Rule + ");");
                 w.Line("t.criticalSeeding = state.critical is { HasEverReceived: false };");
                 if (_seedOnly)
                 {

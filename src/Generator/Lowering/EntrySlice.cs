@@ -51,6 +51,58 @@ namespace OptimDsl.Generator.Lowering
             return kept;
         }
 
+        /// <summary>
+        /// Whether the entry a slice (<see cref="Of"/>) offers is the gradient itself, up to its sign: then it is finite
+        /// exactly when the gradient is, which the gradient's sum of squares — the priority norm — already tells (a
+        /// non-finite norm is refused), so the reduction pass needs no finiteness flags of its own.
+        /// </summary>
+        public static bool OffersGradient(IReadOnlyList<Statement> slice)
+        {
+            var gradientValued = new HashSet<string> { StepOperands.Gradient };
+            foreach (Statement statement in slice)
+            {
+                switch (statement)
+                {
+                    case Define d:
+                        Track(gradientValued, d.Local, d.Value);
+                        break;
+                    case Assign a:
+                        Track(gradientValued, a.Local, a.Value);
+                        break;
+                    case CriticalSeedOnly seed when gradientValued.Contains(seed.Seed):
+                        break;
+                    case CriticalOffer offer:
+                        return gradientValued.Contains(offer.Source) && gradientValued.Contains(offer.Seed);
+                    default:
+                        // A store, a branch, a seed that is not the gradient: not followed.
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static void Track(HashSet<string> gradientValued, string local, Expr value)
+        {
+            if (IsGradientValued(value, gradientValued))
+            {
+                gradientValued.Add(local);
+            }
+            else
+            {
+                gradientValued.Remove(local);
+            }
+        }
+
+        // ±gradient, possibly chosen by a whole-tensor condition (maximize).
+        private static bool IsGradientValued(Expr e, HashSet<string> gradientValued) => e switch
+        {
+            ValueRef r => gradientValued.Contains(r.Name),
+            Negate n => IsGradientValued(n.Value, gradientValued),
+            Choose c => IsGradientValued(c.WhenTrue, gradientValued) && IsGradientValued(c.WhenFalse, gradientValued),
+            _ => false,
+        };
+
         // The part of one statement that writes a needed value (null: none), adding what it reads to the needed values.
         private static Statement? Slice(Statement statement, HashSet<string> needed)
         {

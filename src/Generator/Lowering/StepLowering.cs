@@ -15,8 +15,8 @@ namespace OptimDsl.Generator.Lowering
 
         private sealed class Builder
         {
-            private const string Param = "param";
-            private const string Grad = "grad";
+            private const string Param = StepOperands.Parameter;
+            private const string Grad = StepOperands.Gradient;
             private const string D = "d";
             private const string Numerator = "numerator";
 
@@ -29,8 +29,8 @@ namespace OptimDsl.Generator.Lowering
 
             public LoweredStep Build()
             {
-                Operand(Param, "param", written: true);
-                Operand(Grad, "grad", written: false);
+                Operand(Param, Param, written: true);
+                Operand(Grad, Grad, written: false);
                 var statements = new List<Statement>();
                 Gradient(statements);
                 bool done = Adafactor(statements);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,6 +19,15 @@ public sealed class FusedBatch<TTensor>
     public const int ChunkElements = 1 << 15;
 
     private TTensor[] _tensors = new TTensor[8];
+
+    static FusedBatch()
+    {
+        // The kernels test FusedVector's static readonly flags in their loops. Initialised before any kernel is compiled,
+        // they are constants to the JIT; otherwise a kernel compiled before their first use keeps a class-initialisation
+        // call in its loop, and a call there makes the JIT keep the loop's vectors in the stack frame.
+        RuntimeHelpers.RunClassConstructor(typeof(FusedVector).TypeHandle);
+    }
+
     private int[] _firstItem = new int[8];
     private FusedWorkItem[] _items = new FusedWorkItem[8];
     private double[] _partials = Array.Empty<double>();

@@ -24,11 +24,13 @@ public static class FusedCritical
     /// <param name="inverseCountPlusOne">1/(n + 1), in every lane.</param>
     /// <param name="kappa">The buffer weight, in every lane.</param>
     /// <param name="weighted">False when κ is exactly 1 (no multiplication).</param>
-    /// <param name="rule">The aggregation rule.</param>
+    /// <param name="rule">The aggregation rule, checked on the host (<see cref="CheckedRule"/>): any other value is BufferMeanOnly.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Aggregate<T>(Vector<T> x, Vector<T> sum, Vector<T> inverseCount, Vector<T> inverseCountPlusOne, Vector<T> kappa, bool weighted, AggregationRule rule)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // No call on any path (not even a cold throw): a call in a kernel's loop makes the JIT keep the loop's vectors in
+        // the stack frame, since no vector register survives a call.
         switch (rule)
         {
             case AggregationRule.Sum:
@@ -37,18 +39,19 @@ public static class FusedCritical
                 return (x + (weighted ? sum * inverseCount * kappa : sum * inverseCount)) * new Vector<T>(T.CreateTruncating(0.5));
             case AggregationRule.Mean:
                 return (x + (weighted ? sum * kappa : sum)) * inverseCountPlusOne;
-            case AggregationRule.BufferMeanOnly:
-                return sum * inverseCount;
             default:
-                return UnknownRule<T>(rule);
+                return sum * inverseCount;
         }
     }
 
-    // Out of line, so the kernels' loops carry a call to a cold helper rather than an inlined exception construction.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<T> UnknownRule<T>(AggregationRule rule)
-        where T : unmanaged =>
-        throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule.");
+    /// <summary><paramref name="rule"/>, once checked to be one of the aggregation rules (the kernels' loops do not check it).</summary>
+    /// <param name="rule">The rule of a parameter group.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rule"/> is not an <see cref="AggregationRule"/>.</exception>
+    public static AggregationRule CheckedRule(AggregationRule rule) => rule switch
+    {
+        AggregationRule.Sum or AggregationRule.Mid or AggregationRule.Mean or AggregationRule.BufferMeanOnly => rule,
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule."),
+    };
 
     /// <summary>
     /// The sum, in list order, of <paramref name="count"/> stored entries at element <paramref name="element"/>:

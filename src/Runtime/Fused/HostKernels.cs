@@ -63,33 +63,6 @@ public static class HostKernels
         }
     }
 
-    /// <summary>The sum of the squares of <paramref name="count"/> elements from <paramref name="start"/>, accumulated in double.</summary>
-    /// <typeparam name="T">float or double.</typeparam>
-    /// <param name="address">Address of the tensor.</param>
-    /// <param name="start">First element.</param>
-    /// <param name="count">Elements (at most <see cref="int.MaxValue"/>).</param>
-    public static double SumOfSquares<T>(nint address, long start, int count)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Span<T> x = FusedMemory.Span<T>(address, start, count);
-        Span<Vector<T>> vectors = FusedVector.Vectors(x);
-        Vector<double> sum = Vector<double>.Zero;
-        for (int k = 0; k < vectors.Length; k++)
-        {
-            Vector<T> v = vectors[k];
-            sum = FusedVector.Accumulate(sum, v * v);
-        }
-
-        double total = FusedVector.Total(sum);
-        for (int i = vectors.Length * Vector<T>.Count; i < x.Length; i++)
-        {
-            double lane = double.CreateTruncating(x[i]);
-            total += lane * lane;
-        }
-
-        return total;
-    }
-
     /// <summary>Whether every one of <paramref name="count"/> elements from <paramref name="start"/> is finite (no NaN, no ±∞).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="address">Address of the tensor.</param>

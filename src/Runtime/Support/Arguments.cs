@@ -54,6 +54,20 @@ namespace OptimDsl.Runtime
             }
         }
 
+        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="rule"/> is one of the <see cref="AggregationRule"/> values.</summary>
+        /// <param name="rule">The rule.</param>
+        /// <param name="name">The argument's name.</param>
+        public static void CheckAggregationRule(AggregationRule rule, string name)
+        {
+            if (rule is not (AggregationRule.Sum or AggregationRule.Mid or AggregationRule.Mean or AggregationRule.BufferMeanOnly))
+            {
+                throw new ArgumentOutOfRangeException(
+                    name,
+                    rule,
+                    string.Format(CultureInfo.InvariantCulture, "Invalid {0}: {1}; expected Sum, Mid, Mean or BufferMeanOnly.", name, (int)rule));
+            }
+        }
+
         /// <summary>PyTorch's rule: Nesterov momentum requires a positive momentum and zero dampening.</summary>
         /// <param name="nesterov">The nesterov flag.</param>
         /// <param name="momentum">The momentum.</param>

@@ -119,6 +119,7 @@ namespace OptimDsl.Optimizers
             global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, false, null, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckAggregationRule(options.aggr!.Value, "aggr");
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -275,7 +276,7 @@ namespace OptimDsl.Optimizers
                     t.epsScalar = eps;
                     t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                     t.criticalKappa = kappaWeight;
-                    t.criticalRule = aggr;
+                    t.criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(aggr);
                     t.criticalSeeding = state.critical is { HasEverReceived: false };
                 }
             }
@@ -468,7 +469,7 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
@@ -478,33 +479,29 @@ namespace OptimDsl.Optimizers
             ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
             ref FusedTensor t = ref batch.Tensor(work.Tensor);
             if (t.State.critical is null) return;
-            bool criticalSeeding = t.criticalSeeding;
-            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
-            double criticalSquares = 0;
+            double criticalSquaresTotal = 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
             global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
             long first = work.Start;
             int count = work.Count;
             nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-            criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+            global::System.Numerics.Vector<double> criticalSquares = default;
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
                 global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                global::System.Numerics.Vector<T> d = grad;
-                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
             }
             if (vectors < count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
                 int i = vectors;
                 global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                global::System.Numerics.Vector<T> d = grad;
-                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero, tail));
+                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
             }
-            batch.Partials(item)[0] = criticalSquares;
-            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
+            criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+            batch.Partials(item)[0] = criticalSquaresTotal;
         }
 
         /// <summary>

@@ -287,7 +287,7 @@ namespace OptimDsl.Optimizers
                     t.epsScalar = eps;
                     t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
                     t.criticalKappa = kappaWeight;
-                    t.criticalRule = global::OptimDsl.AggregationRule.Sum;
+                    t.criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(global::OptimDsl.AggregationRule.Sum);
                     t.criticalSeeding = state.critical is { HasEverReceived: false };
                     t.criticalSeedOnly = t.criticalSeeding;
                 }
@@ -510,7 +510,7 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and whether the entry to offer is finite (computed, not stored).</summary>
+        /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
         /// <param name="batch">The group's fused parameters of this element type.</param>
         /// <param name="item">The work item.</param>
@@ -525,7 +525,7 @@ namespace OptimDsl.Optimizers
             bool criticalSeeding = t.criticalSeeding;
             bool criticalSeedOnly = t.criticalSeedOnly;
             global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
-            double criticalSquares = 0;
+            double criticalSquaresTotal = 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
             global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
@@ -533,12 +533,13 @@ namespace OptimDsl.Optimizers
             int count = work.Count;
             nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
             nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
-            criticalSquares += global::OptimDsl.Runtime.HostKernels.SumOfSquares<T>(t.grad, first, count);
+            global::System.Numerics.Vector<double> criticalSquares = default;
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
                 global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
                 global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load<T>(exp_avgAt, i);
+                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
                 global::System.Numerics.Vector<T> d = grad;
                 if (criticalSeedOnly)
                 {
@@ -556,6 +557,7 @@ namespace OptimDsl.Optimizers
                 int i = vectors;
                 global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
                 global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(exp_avgAt, i, count, tail);
+                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
                 global::System.Numerics.Vector<T> d = grad;
                 if (criticalSeedOnly)
                 {
@@ -567,7 +569,8 @@ namespace OptimDsl.Optimizers
                     criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(exp_avg, count - i, T.Zero, tail));
                 }
             }
-            batch.Partials(item)[0] = criticalSquares;
+            criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+            batch.Partials(item)[0] = criticalSquaresTotal;
             batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
         }
 
