@@ -175,7 +175,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line("bool criticalSeedOnly = t.criticalSeedOnly;");
                 }
 
-                w.Line(FusedNames.VectorT + " criticalFlags = " + FusedNames.VectorT + ".Zero;");
+                w.Line("bool criticalEntryNonFinite = false;");
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
@@ -311,12 +311,13 @@ namespace OptimDsl.Generator.Emission
             if (used.Contains(KernelStatements.CriticalEntryUse))
             {
                 // Partial 1 stays zero (every value finite) when the entry is the gradient: its norm tells.
-                w.Line("batch.Partials(item)[1] = " + FusedNames.Vector + ".AllZero(criticalFlags) ? 0.0 : 1.0;");
+                w.Line("batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;");
             }
         }
 
-        // A reduction's lane sums live only through one loop (one row, or the item's range), then join the item's total: a
-        // vector accumulator never lives across a call, so the JIT keeps it in a register rather than in the frame.
+        // A reduction's lane sums, and the entry's finiteness flags, live only through one loop (one row, or the item's
+        // range), then join the item's total: a vector accumulator never lives across a call or the item, so the JIT keeps
+        // it in a register rather than in the frame (a loop-carried value in the frame costs a store and a reload per vector).
         private void EmitReducedLoop(CodeWriter w, CodeWriter wholeBody, CodeWriter tailBody, HashSet<string> used)
         {
             string? reduction = Reduction;
@@ -325,10 +326,21 @@ namespace OptimDsl.Generator.Emission
                 w.Line("global::System.Numerics.Vector<double> " + reduction + " = default;");
             }
 
+            bool flags = used.Contains(KernelStatements.CriticalEntryUse);
+            if (flags)
+            {
+                w.Line(FusedNames.VectorT + " criticalFlags = " + FusedNames.VectorT + ".Zero;");
+            }
+
             EmitLoop(w, wholeBody, tailBody, used);
             if (reduction is not null)
             {
                 w.Line(reduction + "Total += " + FusedNames.Vector + ".Total(" + reduction + ");");
+            }
+
+            if (flags)
+            {
+                w.Line("criticalEntryNonFinite |= !" + FusedNames.Vector + ".AllZero(criticalFlags);");
             }
         }
 

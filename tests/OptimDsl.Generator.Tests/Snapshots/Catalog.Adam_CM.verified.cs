@@ -524,7 +524,7 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
             bool criticalSeeding = t.criticalSeeding;
             bool criticalSeedOnly = t.criticalSeedOnly;
-            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            bool criticalEntryNonFinite = false;
             double criticalSquaresTotal = 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
@@ -534,6 +534,7 @@ namespace OptimDsl.Optimizers
             nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
             nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
             global::System.Numerics.Vector<double> criticalSquares = default;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
@@ -570,8 +571,9 @@ namespace OptimDsl.Optimizers
                 }
             }
             criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+            criticalEntryNonFinite |= !global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags);
             batch.Partials(item)[0] = criticalSquaresTotal;
-            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
+            batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;
         }
 
         /// <summary>

@@ -452,7 +452,7 @@ namespace OptimDsl.Optimizers
             global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
             bool applyWeightDecay = t.applyWeightDecay;
             bool criticalSeeding = t.criticalSeeding;
-            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            bool criticalEntryNonFinite = false;
             double criticalSquaresTotal = 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
@@ -462,6 +462,7 @@ namespace OptimDsl.Optimizers
             nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
             nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
             global::System.Numerics.Vector<double> criticalSquares = default;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
@@ -490,8 +491,9 @@ namespace OptimDsl.Optimizers
                 criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero, tail));
             }
             criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+            criticalEntryNonFinite |= !global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags);
             batch.Partials(item)[0] = criticalSquaresTotal;
-            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
+            batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;
         }
 
         /// <summary>

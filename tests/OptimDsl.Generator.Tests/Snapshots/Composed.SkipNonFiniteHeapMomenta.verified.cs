@@ -486,7 +486,7 @@ namespace MyApp.Optimizers
             global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
             global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
             bool criticalSeeding = t.criticalSeeding;
-            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            bool criticalEntryNonFinite = false;
             double criticalSquaresTotal = 0;
             int lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
@@ -496,6 +496,7 @@ namespace MyApp.Optimizers
             nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
             nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
             global::System.Numerics.Vector<double> criticalSquares = default;
+            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
             int vectors = count - count % lanes;
             for (int i = 0; i < vectors; i += lanes)
             {
@@ -518,8 +519,9 @@ namespace MyApp.Optimizers
                 criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(exp_avg, count - i, T.Zero, tail));
             }
             criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+            criticalEntryNonFinite |= !global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags);
             batch.Partials(item)[0] = criticalSquaresTotal;
-            batch.Partials(item)[1] = global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags) ? 0.0 : 1.0;
+            batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;
         }
 
         /// <summary>
