@@ -13,7 +13,12 @@ namespace OptimDsl
     /// momentum / first moment, critical buffer on momenta, second moment, preconditioning, parameter update.
     /// </remarks>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class OptimizerAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class OptimizerAttribute : Attribute
     {
         /// <summary>Default of the generated <c>lr</c> argument (PyTorch's name). Must be non-negative.</summary>
         public double Lr { get; set; } = 1e-3;

@@ -222,7 +222,7 @@ namespace OptimDsl.Generator.Tests
                     using OptimDsl;
                     [Optimizer]
                     [{|ODSL0008:Epsilon|}]
-                    [{|ODSL0008:WeightDecay(Default = 0.1, Order = WeightDecayOrder.AfterCriticalBuffer)|}]
+                    [WeightDecay(Default = 0.1, {|ODSL0008:Order = WeightDecayOrder.AfterCriticalBuffer|})]
                     [Momentum(Default = 0.9)]
                     public sealed partial class Mine { }
                     """,

@@ -57,42 +57,77 @@ namespace OptimDsl.Generator.Tests
         [InlineData("[Optimizer] [SecondMoment] [{|ODSL0004:Accumulator|}] public partial class Both { }")]
         [InlineData("[Optimizer] [{|ODSL0004:SM3|}] [SecondMoment] public partial class Both { }")]
         [InlineData("[Optimizer] [{|ODSL0004:SecondMoment|}] [Adafactor] public partial class Both { }")]
-        [InlineData("[Optimizer] [{|ODSL0004:CriticalBuffer(Structure = CriticalBufferStructure.Heap, RandomReplacement = true)|}] public partial class Both { }")]
+        [InlineData("[Optimizer] [CriticalBuffer(Structure = CriticalBufferStructure.Heap, {|ODSL0004:RandomReplacement = true|})] public partial class Both { }")]
         public Task ODSL0004_conflicting_blocks(string markup) => VerifyAsync(markup);
 
         [Theory]
         [InlineData("[Optimizer] [{|ODSL0005:AmsGrad|}] public partial class Missing { }")]
         [InlineData("[Optimizer] [FirstMoment] [{|ODSL0005:AmsGrad|}] public partial class Missing { }")]
-        [InlineData("[Optimizer] [{|ODSL0005:CriticalBuffer(Source = CriticalSource.Momentum)|}] public partial class Missing { }")]
-        [InlineData("[Optimizer] [FirstMoment(Input = MomentInput.Preconditioned)] [SecondMoment] [{|ODSL0005:CriticalBuffer(Source = CriticalSource.Momentum)|}] public partial class Missing { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0005:Source = CriticalSource.Momentum|})] public partial class Missing { }")]
+        [InlineData("[Optimizer] [FirstMoment(Input = MomentInput.Preconditioned)] [SecondMoment] [CriticalBuffer({|ODSL0005:Source = CriticalSource.Momentum|})] public partial class Missing { }")]
         [InlineData("[Optimizer] [{|ODSL0005:BiasCorrection|}] [Momentum(Default = 0.9)] public partial class Missing { }")]
-        [InlineData("[Optimizer] [FirstMoment] [{|ODSL0005:CriticalBuffer(Source = CriticalSource.Momentum, FeedsSecondMoment = true)|}] public partial class Missing { }")]
+        [InlineData("[Optimizer] [FirstMoment] [CriticalBuffer(Source = CriticalSource.Momentum, {|ODSL0005:FeedsSecondMoment = true|})] public partial class Missing { }")]
+        [InlineData("[Optimizer] [SecondMoment] [FirstMoment] [CriticalBuffer(TopC = 2, {|ODSL0005:FeedsSecondMoment = true|})] public partial class Missing { }")]
         public Task ODSL0005_missing_required_block(string markup) => VerifyAsync(markup);
 
         [Theory]
-        [InlineData("[{|ODSL0006:Optimizer(Lr = -1)|}] public partial class Bad { }")]
-        [InlineData("[{|ODSL0006:Optimizer(Lr = double.NaN)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:FirstMoment(Beta = 1.5)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:FirstMoment(Beta = 1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:SecondMoment(Beta = -0.1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:CriticalBuffer(TopC = 0)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:CriticalBuffer(Decay = 0)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:CriticalBuffer(MaxAge = -1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:CriticalBuffer(Kappa = 0, KappaUse = KappaUse.Switch)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [SecondMoment] [{|ODSL0006:Epsilon(-1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:WeightDecay(Default = -0.01)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:Momentum(Nesterov = true)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:Momentum(Default = 1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:Adafactor(WarmupInit = true, RelativeStep = false)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:Adafactor(DecayRate = 0.5)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:LrDecay(Default = -1)|}] public partial class Bad { }")]
-        [InlineData("[Optimizer] [{|ODSL0006:Accumulator(InitialValue = -1)|}] public partial class Bad { }")]
+        [InlineData("[Optimizer({|ODSL0006:Lr = -1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer({|ODSL0006:Lr = double.NaN|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0006:Beta = 1.5|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0006:Beta = 1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0006:Beta = -0.1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0006:TopC = 0|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0006:Decay = 0|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0006:MaxAge = -1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0006:Kappa = 0|}, KappaUse = KappaUse.Switch)] public partial class Bad { }")]
+        [InlineData("[Optimizer] [SecondMoment] [Epsilon({|ODSL0006:-1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [WeightDecay({|ODSL0006:Default = -0.01|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Momentum({|ODSL0006:Nesterov = true|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Momentum({|ODSL0006:Default = 1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Adafactor({|ODSL0006:WarmupInit = true|}, RelativeStep = false)] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Adafactor({|ODSL0006:DecayRate = 0.5|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [LrDecay({|ODSL0006:Default = -1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Accumulator({|ODSL0006:InitialValue = -1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Epsilon({|ODSL0006:@default: -1|})] [SecondMoment] public partial class Bad { }")]
+        [InlineData("[Optimizer] [SM3({|ODSL0006:Beta = 1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0006:Kappa = -1|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [Adafactor(Eps2 = 0.01, {|ODSL0006:ClipThreshold = 0|})] public partial class Bad { }")]
+        [InlineData("[Optimizer({|ODSL0006:Lr = -1|})] [Adafactor] public partial class Bad { }")]
+        [InlineData("[Optimizer] [WeightDecay(Default = 0.1, {|ODSL0006:Mode = (WeightDecayMode)7|})] public partial class Bad { }")]
+        [InlineData("[Optimizer] [CriticalBuffer(TopC = 3, {|ODSL0006:Aggregation = (AggregationRule)9|})] public partial class Bad { }")]
         public Task ODSL0006_value_out_of_range(string markup) => VerifyAsync(markup);
+
+        [Fact]
+        public Task ODSL0006_and_ODSL0008_on_the_same_argument_share_its_span()
+        {
+            var test = Test("[Optimizer] [SecondMoment] [Momentum(Default = 0.5, {|#0:Dampening = 2|}, Input = MomentInput.Preconditioned)] public partial class Bad { }");
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(0)
+                .WithMessage("Momentum.Dampening = 2 is out of range: allowed range [0, 1]"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerWarning("ODSL0008").WithLocation(0).WithArguments("Momentum.Nesterov/Dampening",
+                "momentum of the preconditioned update has neither dampening nor Nesterov arguments"));
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task ODSL0006_messages_state_the_roles_interval_at_the_argument()
+        {
+            var test = Test("""
+                [Optimizer]
+                [CriticalBuffer({|#0:TopC = 0|}, {|#1:MaxAge = -1|}, {|#2:Decay = 1.5|})]
+                [Adafactor({|#3:DecayRate = 0.5|})]
+                public partial class Bad { }
+                """);
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(0).WithMessage("CriticalBuffer.TopC = 0 is out of range: allowed range [1, ∞)"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(1).WithMessage("CriticalBuffer.MaxAge = -1 is out of range: allowed range [0, ∞)"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(2).WithMessage("CriticalBuffer.Decay = 1.5 is out of range: allowed range (0, 1]"));
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(3).WithMessage("Adafactor.DecayRate = 0.5 is out of range: allowed range (-∞, 0]"));
+            return test.RunAsync();
+        }
 
         [Fact]
         public Task ODSL0006_message_names_the_value_and_the_allowed_range()
         {
-            var test = Test("[Optimizer] [{|#0:FirstMoment(Beta = 1.5)|}] public partial class Bad { }");
+            var test = Test("[Optimizer] [FirstMoment({|#0:Beta = 1.5|})] public partial class Bad { }");
             test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0006").WithLocation(0)
                 .WithMessage("FirstMoment.Beta = 1.5 is out of range: allowed range [0, 1)"));
             return test.RunAsync();
@@ -126,23 +161,26 @@ namespace OptimDsl.Generator.Tests
         [Theory]
         [InlineData("[Optimizer] [{|ODSL0008:Epsilon|}] public partial class Ignored { }")]
         [InlineData("[Optimizer] [FirstMoment] [{|ODSL0008:Epsilon(1e-6)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [{|ODSL0008:WeightDecay(Default = 0.1, Order = WeightDecayOrder.AfterCriticalBuffer)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [CriticalBuffer] [{|ODSL0008:WeightDecay(Mode = WeightDecayMode.Decoupled, Order = WeightDecayOrder.AfterCriticalBuffer)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [{|ODSL0008:CriticalBuffer(SeedWithGradient = true)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [{|ODSL0008:CriticalBuffer(Sum = CriticalSum.Recompute)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [SecondMoment] [{|ODSL0008:Momentum(Default = 0.5, Dampening = 0.5, Input = MomentInput.Preconditioned)|}] public partial class Ignored { }")]
-        [InlineData("[Optimizer] [{|ODSL0008:SecondMoment(CenteredDefault = true)|}] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [WeightDecay(Default = 0.1, {|ODSL0008:Order = WeightDecayOrder.AfterCriticalBuffer|})] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [CriticalBuffer] [WeightDecay(Mode = WeightDecayMode.Decoupled, {|ODSL0008:Order = WeightDecayOrder.AfterCriticalBuffer|})] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0008:SeedWithGradient = true|})] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [CriticalBuffer({|ODSL0008:Sum = CriticalSum.Recompute|})] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [SecondMoment] [Momentum(Default = 0.5, {|ODSL0008:Dampening = 0.5|}, Input = MomentInput.Preconditioned)] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0008:CenteredDefault = true|})] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [SecondMoment] [Momentum(Default = 0.5, {|ODSL0008:Nesterov = true|}, Input = MomentInput.Preconditioned)] public partial class Ignored { }")]
+        [InlineData("[Optimizer] [CriticalBuffer(Decay = 0.5, {|ODSL0008:SeedWithGradient = true|}, TopC = 4)] public partial class Ignored { }")]
         public Task ODSL0008_option_ignored_is_a_warning_and_code_is_still_generated(string markup) =>
             VerifyAsync(markup, generated: new[] { "Ignored" });
 
         [Theory]
-        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"beta2\")|}] [SecondMoment] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"class\")|}] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"my beta\")|}] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"\")|}] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"lr\")|}] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"weight_decay\")|}] [WeightDecay] public partial class Names { }")]
-        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"eps\")|}] [SecondMoment] [Epsilon] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"beta2\"|})] [SecondMoment] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"class\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"my beta\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0009:Name = \"lr\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0009:Name = \"weight_decay\"|})] [WeightDecay] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"eps\"|})] [SecondMoment] [Epsilon] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment(Beta = 0.8, {|ODSL0009:Name = \"maximize\"|})] [Maximize] public partial class Names { }")]
         public Task ODSL0009_invalid_or_duplicate_argument_name(string markup) => VerifyAsync(markup);
 
         [Fact]
@@ -172,13 +210,13 @@ namespace OptimDsl.Generator.Tests
                 generated: new[] { "Opt" });
 
         [Fact]
-        public Task Several_problems_are_all_reported_at_their_own_attribute() =>
+        public Task Several_problems_are_all_reported_at_their_own_argument_or_attribute() =>
             VerifyAsync("""
-                [{|ODSL0006:Optimizer(Lr = -1)|}]
-                [{|ODSL0006:FirstMoment(Beta = 2)|}]
+                [Optimizer({|ODSL0006:Lr = -1|})]
+                [FirstMoment({|ODSL0006:Beta = 2|})]
                 [SecondMoment]
                 [{|ODSL0004:Accumulator|}]
-                [{|ODSL0006:CriticalBuffer(TopC = 0)|}]
+                [CriticalBuffer(Decay = 0.5, {|ODSL0006:TopC = 0|})]
                 public partial class Many { }
                 """);
 

@@ -52,7 +52,7 @@ namespace OptimDsl.Generator.Tests
         }
 
         [Fact]
-        public void Any_declaration_is_either_rejected_at_its_attributes_or_compiles()
+        public void Any_declaration_is_either_rejected_at_its_attributes_and_arguments_or_compiles()
         {
             int cases = int.TryParse(Environment.GetEnvironmentVariable("OPTIMDSL_PROPERTY_CASES"), out int n) && n > 0 ? n : 4000;
             int generated = 0;
@@ -181,8 +181,9 @@ namespace OptimDsl.Generator.Tests
                 throw new XunitException("The generator failed:\n" + GeneratorHarness.Format(run.DriverDiagnostics.Concat(run.GeneratorDiagnostics)) + "\n" + run.Result.Exception);
             }
 
-            // Every OptimDsl diagnostic points at one of the declaration's attributes or at its identifier.
+            // Every OptimDsl diagnostic points at one of the declaration's attributes, one of their arguments, or at its identifier.
             var allowed = new HashSet<TextSpan>(tree.GetRoot().DescendantNodes().OfType<AttributeSyntax>().Select(a => a.Span));
+            allowed.UnionWith(tree.GetRoot().DescendantNodes().OfType<AttributeArgumentSyntax>().Select(a => a.Span));
             allowed.UnionWith(tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>()
                 .Where(t => t.Identifier.Text == className).Select(t => t.Identifier.Span));
             Diagnostic[] misplaced = run.GeneratorDiagnostics
@@ -190,7 +191,7 @@ namespace OptimDsl.Generator.Tests
                 .ToArray();
             if (misplaced.Length > 0)
             {
-                throw new XunitException("Diagnostics not located at an attribute or the class identifier:\n" + GeneratorHarness.Format(misplaced));
+                throw new XunitException("Diagnostics not located at an attribute, an attribute argument or the class identifier:\n" + GeneratorHarness.Format(misplaced));
             }
 
             Diagnostic[] errors = run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();

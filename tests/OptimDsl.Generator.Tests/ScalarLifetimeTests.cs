@@ -25,8 +25,11 @@ namespace OptimDsl.Generator.Tests
         public void Runtime_sources_and_the_generated_catalog_hold_every_Scalar_in_a_using_local()
         {
             string runtime = Path.Combine(TestPaths.RepositoryRoot, "src", "Runtime");
+            // src/Shared is linked into the runtime (OptimDsl.Runtime.csproj).
+            string shared = Path.Combine(TestPaths.RepositoryRoot, "src", "Shared");
             string[] files = Directory.EnumerateFiles(runtime, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !IsBuildOutput(runtime, f))
+                .Concat(Directory.EnumerateFiles(shared, "*.cs"))
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .ToArray();
             Assert.True(files.Length > 30, "the runtime's sources were not found under " + runtime);

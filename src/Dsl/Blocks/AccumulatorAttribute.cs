@@ -7,7 +7,12 @@ namespace OptimDsl
     /// <c>initial_accumulator_value</c> (generated argument).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class AccumulatorAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class AccumulatorAttribute : Attribute
     {
         /// <summary>Default of <c>initial_accumulator_value</c>; must be non-negative.</summary>
         public double InitialValue { get; set; }

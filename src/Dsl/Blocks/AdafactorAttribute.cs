@@ -12,7 +12,12 @@ namespace OptimDsl
     /// Composes with <see cref="CriticalBufferAttribute"/> on gradients and <see cref="MaximizeAttribute"/>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class AdafactorAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class AdafactorAttribute : Attribute
     {
         /// <summary>Default of <c>eps1</c>, added to squared gradients.</summary>
         public double Eps1 { get; set; } = 1e-30;

@@ -8,7 +8,12 @@ namespace OptimDsl
     /// <see cref="Default"/>. Requires <see cref="SecondMomentAttribute"/>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class AmsGradAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class AmsGradAttribute : Attribute
     {
         /// <summary>Default of the generated <c>amsgrad</c> argument (false, as in PyTorch).</summary>
         public bool Default { get; set; }

@@ -7,7 +7,12 @@ namespace OptimDsl
     /// <c>1 - beta2^t</c>, with <c>t</c> the per-parameter step count.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class BiasCorrectionAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class BiasCorrectionAttribute : Attribute
     {
     }
 }

@@ -11,7 +11,12 @@ namespace OptimDsl
     /// <c>aggr</c>, <c>critical_test</c>, <c>buffer_dtype</c>, <c>max_age</c>, <c>seed</c>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class CriticalBufferAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class CriticalBufferAttribute : Attribute
     {
         /// <summary>Default capacity <c>topC</c> (C ≥ 1).</summary>
         public int TopC { get; set; } = 10;

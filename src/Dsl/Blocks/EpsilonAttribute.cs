@@ -4,7 +4,12 @@ namespace OptimDsl
 {
     /// <summary>Adds the <c>eps</c> argument, the term that keeps the denominator away from zero.</summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class EpsilonAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class EpsilonAttribute : Attribute
     {
         /// <summary>Creates the block with the given default.</summary>
         public EpsilonAttribute(double @default = 1e-8) => Default = @default;

@@ -7,7 +7,12 @@ namespace OptimDsl
     /// SM3's and Adafactor's momentum when <see cref="Input"/> is <see cref="MomentInput.Preconditioned"/>).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class FirstMomentAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class FirstMomentAttribute : Attribute
     {
         /// <summary>Default of the coefficient, in [0, 1).</summary>
         public double Beta { get; set; } = 0.9;

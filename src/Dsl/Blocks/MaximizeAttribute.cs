@@ -8,7 +8,12 @@ namespace OptimDsl
     /// <see cref="Default"/>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class MaximizeAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class MaximizeAttribute : Attribute
     {
         /// <summary>Default of the generated <c>maximize</c> argument (false, as in PyTorch).</summary>
         public bool Default { get; set; }

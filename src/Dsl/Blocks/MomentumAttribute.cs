@@ -9,7 +9,12 @@ namespace OptimDsl
     /// The generated optimizer implements TorchSharp's <c>IMomentum</c>, so cycling schedulers drive it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class MomentumAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class MomentumAttribute : Attribute
     {
         /// <summary>Default of <c>momentum</c>, in [0, 1).</summary>
         public double Default { get; set; }

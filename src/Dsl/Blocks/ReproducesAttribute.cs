@@ -7,7 +7,12 @@ namespace OptimDsl
     /// <c>optim.py</c>'s <c>Adam_C</c>), so tools and tests can find it by the reference's name. No effect on generation.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public sealed class ReproducesAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class ReproducesAttribute : Attribute
     {
         /// <summary>Creates the attribute.</summary>
         public ReproducesAttribute(string reference) => Reference = reference;

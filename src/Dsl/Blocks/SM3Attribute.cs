@@ -10,7 +10,12 @@ namespace OptimDsl
     /// <c>[Epsilon(1e-30, Placement = EpsilonPlacement.InsideSqrt)]</c>). Adds the <c>beta</c> argument.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class SM3Attribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class SM3Attribute : Attribute
     {
         /// <summary>Default of <c>beta</c>, in [0, 1): 0 accumulates (SM3-II), &gt; 0 is the exponential-moving-average variant.</summary>
         public double Beta { get; set; }

@@ -7,7 +7,12 @@ namespace OptimDsl
     /// RMSprop's <c>square_avg</c>); the update is divided by <c>sqrt(v)</c> (see <see cref="EpsilonAttribute"/>).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class SecondMomentAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class SecondMomentAttribute : Attribute
     {
         /// <summary>Default of the coefficient, in [0, 1).</summary>
         public double Beta { get; set; } = 0.999;

@@ -9,7 +9,12 @@ namespace OptimDsl
     /// <c>optimizer.step()</c> after its inf checks. The check reads the group's gradients once (one host read per group).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class SkipNonFiniteAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class SkipNonFiniteAttribute : Attribute
     {
         /// <summary>Default of <c>skip_nonfinite</c> (true: declaring the block turns skipping on).</summary>
         public bool Default { get; set; } = true;

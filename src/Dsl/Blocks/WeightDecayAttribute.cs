@@ -8,7 +8,12 @@ namespace OptimDsl
     /// <c>1 - lr * weight_decay</c> before anything else (AdamW).
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-    public sealed class WeightDecayAttribute : Attribute
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    sealed class WeightDecayAttribute : Attribute
     {
         /// <summary>Default of <c>weight_decay</c>; must be non-negative.</summary>
         public double Default { get; set; }

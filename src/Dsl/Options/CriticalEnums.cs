@@ -1,7 +1,12 @@
 namespace OptimDsl
 {
     /// <summary>What a critical buffer stores and aggregates.</summary>
-    public enum CriticalSource
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum CriticalSource
     {
         /// <summary>The gradient at the buffer's stage (after maximize and, with <see cref="WeightDecayOrder.BeforeCriticalBuffer"/>, L2).</summary>
         Gradient = 0,
@@ -11,7 +16,12 @@ namespace OptimDsl
     }
 
     /// <summary>How <c>kappa</c> enters the aggregation.</summary>
-    public enum KappaUse
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum KappaUse
     {
         /// <summary>κ multiplies the buffer term (CG's <c>SGD_C</c>); κ = 0 recovers the base optimizer.</summary>
         Weight = 0,
@@ -21,7 +31,12 @@ namespace OptimDsl
     }
 
     /// <summary>The two published buffer structures.</summary>
-    public enum CriticalBufferStructure
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum CriticalBufferStructure
     {
         /// <summary>
         /// Fixed slots with a running sum (CGOptimizer <c>optim_eff.py</c>, CMOptimizer): a full buffer overwrites the slot
@@ -37,7 +52,12 @@ namespace OptimDsl
     }
 
     /// <summary>How a <see cref="CriticalBufferStructure.Heap"/> buffer obtains the sum of its entries (the Slots structure always keeps a running sum, as its references do).</summary>
-    public enum CriticalSum
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum CriticalSum
     {
         /// <summary>
         /// A running sum in the parameter's dtype, updated when an entry enters or leaves and recomputed exactly every 100
@@ -53,7 +73,12 @@ namespace OptimDsl
     }
 
     /// <summary>Aggregation of the current quantity <c>g</c> with the buffer <c>B</c> (names as in CGOptimizer).</summary>
-    public enum AggregationRule
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum AggregationRule
     {
         /// <summary><c>g + κ·mean(B)</c>.</summary>
         Sum = 0,
@@ -69,7 +94,12 @@ namespace OptimDsl
     }
 
     /// <summary>What the first step (empty buffer) does.</summary>
-    public enum CriticalFirstStep
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum CriticalFirstStep
     {
         /// <summary>The step uses the current quantity unaggregated (CG).</summary>
         Unaggregated = 0,

@@ -1,7 +1,12 @@
 namespace OptimDsl
 {
     /// <summary>How weight decay is applied.</summary>
-    public enum WeightDecayMode
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum WeightDecayMode
     {
         /// <summary>L2 penalty: <c>grad += weight_decay * param</c>.</summary>
         L2 = 0,
@@ -11,7 +16,12 @@ namespace OptimDsl
     }
 
     /// <summary>Where an L2 term goes relative to a critical buffer on gradients.</summary>
-    public enum WeightDecayOrder
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum WeightDecayOrder
     {
         /// <summary>Before the buffer: stored and aggregated gradients include the L2 term.</summary>
         BeforeCriticalBuffer = 0,
@@ -21,7 +31,12 @@ namespace OptimDsl
     }
 
     /// <summary>What a moment block averages.</summary>
-    public enum MomentInput
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum MomentInput
     {
         /// <summary>The (processed, possibly aggregated) gradient.</summary>
         Gradient = 0,
@@ -31,7 +46,12 @@ namespace OptimDsl
     }
 
     /// <summary>Where epsilon goes in the denominator.</summary>
-    public enum EpsilonPlacement
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum EpsilonPlacement
     {
         /// <summary><c>sqrt(v) + eps</c>.</summary>
         OutsideSqrt = 0,
@@ -44,7 +64,12 @@ namespace OptimDsl
 namespace OptimDsl
 {
     /// <summary>Covers of SM3's accumulators.</summary>
-    public enum Sm3Cover
+#if OPTIMDSL_GENERATOR
+    internal
+#else
+    public
+#endif
+    enum Sm3Cover
     {
         /// <summary>One accumulator per dimension (co-dimension-one slices: rows, columns, ...).</summary>
         CoDimensionOneSlices = 0,

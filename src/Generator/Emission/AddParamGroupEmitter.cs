@@ -1,5 +1,7 @@
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Planning;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Emission
 {
@@ -25,7 +27,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line("}");
                 w.Line();
                 w.Line("options.LearningRate ??= defaults.LearningRate;");
-                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr"))
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role != ArgumentRole.LearningRate))
                 {
                     w.Line("options." + h.Name + " ??= defaults." + h.Name + ";");
                 }

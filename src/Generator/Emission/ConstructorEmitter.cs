@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Planning;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Emission
 {
@@ -32,18 +34,20 @@ namespace OptimDsl.Generator.Emission
             using (w.Block("public " + name + "(" + Names.IEnumerable + "<ParamGroup> parameters, " + declared + ")"))
             {
                 w.Line("if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));");
-                bool nullableLr = hyper[0].Kind == HyperKind.NullableDouble;
+                HyperParameter lr = hyper.First(h => h.Role == ArgumentRole.LearningRate);
+                bool nullableLr = lr.Kind == HyperKind.NullableDouble;
                 if (nullableLr)
                 {
-                    w.Line(Names.Arguments + ".CheckAdafactor(lr, relative_step, warmup_init);");
+                    w.Line(Names.Arguments + ".CheckAdafactor(" + lr.Name + ", relative_step, warmup_init);");
                 }
 
                 w.Line("var defaults = new Options");
                 w.Line("{");
                 w.Indent();
-                w.Line(nullableLr ? "LearningRate = lr ?? 0.0," : "LearningRate = lr,");
-                w.Line(nullableLr ? "InitialLearningRate = lr ?? 0.0," : "InitialLearningRate = lr,");
-                foreach (HyperParameter h in hyper.Where(h => h.Name != "lr"))
+                string initial = nullableLr ? lr.Name + " ?? 0.0" : lr.Name;
+                w.Line("LearningRate = " + initial + ",");
+                w.Line("InitialLearningRate = " + initial + ",");
+                foreach (HyperParameter h in hyper.Where(h => h.Role != ArgumentRole.LearningRate))
                 {
                     w.Line(h.Name + " = " + h.Name + ",");
                 }
@@ -84,9 +88,10 @@ namespace OptimDsl.Generator.Emission
             {
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.HasRange))
                 {
+                    Interval range = h.Range!.Value;
                     string check = Names.Arguments + ".CheckRange({0}, \"" + h.Name + "\", "
-                        + Bound(h.Min) + ", " + Bool(h.MinInclusive) + ", " + Bound(h.Max) + ", " + Bool(h.MaxInclusive) + ");";
-                    if (h.Name == "lr")
+                        + Bound(range.Min) + ", " + Bool(range.MinInclusive) + ", " + Bound(range.Max) + ", " + Bool(range.MaxInclusive) + ");";
+                    if (h.Role == ArgumentRole.LearningRate)
                     {
                         w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "options.LearningRate!.Value"));
                     }
@@ -105,12 +110,12 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Arguments + ".CheckAggregationRule(options." + h.Name + "!.Value, \"" + h.Name + "\");");
                 }
 
-                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Kind == HyperKind.NullableScalarType))
+                foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role == ArgumentRole.Dtype))
                 {
                     w.Line(Names.Arguments + ".CheckFloatingDtype(options." + h.Name + ", \"" + h.Name + "\");");
                 }
 
-                if (plan.Blocks.Momentum is { Input: Model.MomentInput.Gradient })
+                if (plan.Blocks.Momentum is { Input: MomentInput.Gradient })
                 {
                     w.Line(Names.Arguments + ".CheckNesterov(options.nesterov!.Value, options.momentum!.Value, options.dampening!.Value);");
                 }

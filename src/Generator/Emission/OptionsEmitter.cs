@@ -1,5 +1,7 @@
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Planning;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Emission
 {
@@ -12,7 +14,7 @@ namespace OptimDsl.Generator.Emission
     {
         public static void Emit(CodeWriter w, OptimizerPlan plan)
         {
-            var fields = plan.HyperParameters.Where(h => h.Name != "lr").ToList();
+            var fields = plan.HyperParameters.Where(h => h.Role != ArgumentRole.LearningRate).ToList();
             w.Line("/// <summary>Hyper-parameters of one parameter group (unset values take the optimizer's defaults).</summary>");
             using (w.Block("public sealed class Options : " + Names.OptimizerOptions + ", " + Names.ICheckpointOptions))
             {

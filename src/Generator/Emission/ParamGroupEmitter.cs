@@ -1,5 +1,7 @@
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Planning;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Emission
 {
@@ -30,8 +32,8 @@ namespace OptimDsl.Generator.Emission
                 }
 
                 w.Line("public ParamGroup(" + Names.IEnumerable + "<" + Names.Parameter + "> parameters, " + args + ")");
-                w.Line("    : base(parameters, new Options { LearningRate = lr, "
-                    + string.Join(", ", plan.HyperParameters.Where(h => h.Name != "lr").Select(h => h.Name + " = " + h.Name)) + " })");
+                w.Line("    : base(parameters, new Options { LearningRate = " + plan.HyperParameters.First(h => h.Role == ArgumentRole.LearningRate).Name + ", "
+                    + string.Join(", ", plan.HyperParameters.Where(h => h.Role != ArgumentRole.LearningRate).Select(h => h.Name + " = " + h.Name)) + " })");
                 w.Line("{");
                 w.Line("}");
                 w.Line();

@@ -1,6 +1,8 @@
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Lowering;
 using OptimDsl.Generator.Planning;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Emission
 {
@@ -127,8 +129,10 @@ namespace OptimDsl.Generator.Emission
         private static void EmitGroupPrologue(CodeWriter w, OptimizerPlan plan)
         {
             w.Line("Options options = group.Options;");
-            w.Line("double lr = options.LearningRate!.Value;");
-            foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr" && h.Kind != HyperKind.NullableScalarType && h.Name != "topC" && h.Name != "seed"))
+            w.Line("double " + plan.HyperParameters.First(h => h.Role == ArgumentRole.LearningRate).Name + " = options.LearningRate!.Value;");
+
+            // Every other argument the step reads becomes a local; the state reads capacity, seed and dtype itself.
+            foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role is not (ArgumentRole.LearningRate or ArgumentRole.Capacity or ArgumentRole.Seed or ArgumentRole.Dtype)))
             {
                 w.Line(h.Kind == HyperKind.NullableDouble
                     ? "double? " + h.Name + " = options." + h.Name + ";"

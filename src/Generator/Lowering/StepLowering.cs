@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Model;
 using static OptimDsl.Generator.Lowering.E;
 
@@ -192,7 +193,7 @@ namespace OptimDsl.Generator.Lowering
             // Steps 15-16: the step size and the update of the parameter.
             private void Update(List<Statement> s, string? denominator)
             {
-                string stepSize = "lr";
+                string stepSize = HyperParameters.LearningRateName;
                 if (_b.BiasCorrection is not null && _b.FirstMoment is { Input: MomentInput.Gradient } onGradient)
                 {
                     stepSize += " / (1 - global::System.Math.Pow(" + onGradient.Name + ", state.step))";
@@ -247,7 +248,7 @@ namespace OptimDsl.Generator.Lowering
                 s.Add(new AdafactorUpdate(D, "factored", m, condition,
                     Scalar("beta1Scalar", "beta1 ?? 0.0"), Scalar("oneMinusBeta1", "1 - (beta1 ?? 0.0)"),
                     Condition("applyWeightDecay", "weight_decay != 0"), Scalar("negativeWeightDecay", "-weight_decay"),
-                    "lr", "eps1", "eps2", "clip_threshold", "decay_rate", "scale_parameter", "relative_step", "warmup_init"));
+                    HyperParameters.LearningRateName, "eps1", "eps2", "clip_threshold", "decay_rate", "scale_parameter", "relative_step", "warmup_init"));
                 return true;
             }
 

@@ -1,10 +1,55 @@
 namespace OptimDsl.Generator.Model
 {
     // One record per building block, holding the attribute's named arguments after parsing. Each block remembers
-    // where its attribute is, so validation can report at the offending attribute.
+    // where its attribute is and where each of its arguments is written, so validation can report at the offending
+    // argument (`Decay = 0`), or at the attribute when the problem is the block itself.
 
     /// <summary>Base of every parsed block.</summary>
-    internal abstract record Block(string AttributeName, LocationInfo? Location);
+    internal abstract record Block(string AttributeName, LocationInfo? Location)
+    {
+        /// <summary>Where each argument written in the attribute is (value-equal; empty once locations are removed).</summary>
+        public EquatableArray<ArgumentLocation> Arguments { get; init; } = EquatableArray<ArgumentLocation>.Empty;
+
+        /// <summary>The location of the argument that sets <paramref name="property"/>, or the attribute's when it is not written.</summary>
+        public LocationInfo? At(string property) => ArgumentLocation.Find(Arguments, property) ?? Location;
+
+        /// <summary>The location of the first of <paramref name="properties"/> that is written, or the attribute's.</summary>
+        public LocationInfo? AtFirst(params string[] properties)
+        {
+            foreach (string property in properties)
+            {
+                if (ArgumentLocation.Find(Arguments, property) is { } at)
+                {
+                    return at;
+                }
+            }
+
+            return Location;
+        }
+
+        /// <summary>This block without its locations.</summary>
+        public Block WithoutLocation() => this with { Location = null, Arguments = EquatableArray<ArgumentLocation>.Empty };
+    }
+
+    /// <summary>
+    /// Where one argument of an attribute is written: a named one (<c>Decay = 0</c>) under its property's name, a positional
+    /// one under its constructor parameter's name (<c>[Epsilon(1e-8)]</c>: <c>default</c>, looked up ignoring case).
+    /// </summary>
+    internal sealed record ArgumentLocation(string Property, LocationInfo Location)
+    {
+        public static LocationInfo? Find(EquatableArray<ArgumentLocation> arguments, string property)
+        {
+            foreach (ArgumentLocation a in arguments)
+            {
+                if (string.Equals(a.Property, property, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    return a.Location;
+                }
+            }
+
+            return null;
+        }
+    }
 
     internal sealed record MaximizeBlock(bool Default, LocationInfo? Location) : Block("Maximize", Location);
 

@@ -8,10 +8,17 @@ namespace OptimDsl.Generator.Model
         TypeDeclarationInfo Type,
         double Lr,
         LocationInfo? OptimizerAttributeLocation,
-        BlockSet Blocks)
+        BlockSet Blocks,
+        LocationInfo? LrLocation = null)
     {
         /// <summary>This declaration with every location removed: what planning needs, so moving code does not re-plan.</summary>
-        public OptimizerDeclaration WithoutLocations() => this with { OptimizerAttributeLocation = null, Blocks = Blocks.WithoutLocations() };
+        public OptimizerDeclaration WithoutLocations() =>
+            this with { OptimizerAttributeLocation = null, LrLocation = null, Blocks = Blocks.WithoutLocations() };
+
+        /// <summary>Where the value of <c>Attribute.Property</c> is written (the attribute's location when it is not).</summary>
+        public LocationInfo? LocationOf(string attribute, string property) =>
+            attribute == "Optimizer" ? LrLocation ?? OptimizerAttributeLocation
+            : Blocks.Find(attribute)?.At(property) ?? OptimizerAttributeLocation;
     }
 
     /// <summary>The blocks of one declaration, at most one of each kind.</summary>
@@ -33,20 +40,47 @@ namespace OptimDsl.Generator.Model
     {
         /// <summary>The same blocks without their locations.</summary>
         public BlockSet WithoutLocations() => new(
-            Maximize is null ? null : Maximize with { Location = null },
-            WeightDecay is null ? null : WeightDecay with { Location = null },
-            Momentum is null ? null : Momentum with { Location = null },
-            FirstMoment is null ? null : FirstMoment with { Location = null },
-            SecondMoment is null ? null : SecondMoment with { Location = null },
-            Accumulator is null ? null : Accumulator with { Location = null },
-            AmsGrad is null ? null : AmsGrad with { Location = null },
-            BiasCorrection is null ? null : BiasCorrection with { Location = null },
-            Epsilon is null ? null : Epsilon with { Location = null },
-            LrDecay is null ? null : LrDecay with { Location = null },
-            CriticalBuffer is null ? null : CriticalBuffer with { Location = null },
-            SM3 is null ? null : SM3 with { Location = null },
-            Adafactor is null ? null : Adafactor with { Location = null },
-            SkipNonFinite is null ? null : SkipNonFinite with { Location = null });
+            Maximize is null ? null : (MaximizeBlock)Maximize.WithoutLocation(),
+            WeightDecay is null ? null : (WeightDecayBlock)WeightDecay.WithoutLocation(),
+            Momentum is null ? null : (MomentumBlock)Momentum.WithoutLocation(),
+            FirstMoment is null ? null : (FirstMomentBlock)FirstMoment.WithoutLocation(),
+            SecondMoment is null ? null : (SecondMomentBlock)SecondMoment.WithoutLocation(),
+            Accumulator is null ? null : (AccumulatorBlock)Accumulator.WithoutLocation(),
+            AmsGrad is null ? null : (AmsGradBlock)AmsGrad.WithoutLocation(),
+            BiasCorrection is null ? null : (BiasCorrectionBlock)BiasCorrection.WithoutLocation(),
+            Epsilon is null ? null : (EpsilonBlock)Epsilon.WithoutLocation(),
+            LrDecay is null ? null : (LrDecayBlock)LrDecay.WithoutLocation(),
+            CriticalBuffer is null ? null : (CriticalBufferBlock)CriticalBuffer.WithoutLocation(),
+            SM3 is null ? null : (SM3Block)SM3.WithoutLocation(),
+            Adafactor is null ? null : (AdafactorBlock)Adafactor.WithoutLocation(),
+            SkipNonFinite is null ? null : (SkipNonFiniteBlock)SkipNonFinite.WithoutLocation());
+
+        /// <summary>Every block present, in the order of this record.</summary>
+        public System.Collections.Generic.IEnumerable<Block> All()
+        {
+            Block?[] blocks = { Maximize, WeightDecay, Momentum, FirstMoment, SecondMoment, Accumulator, AmsGrad, BiasCorrection, Epsilon, LrDecay, CriticalBuffer, SM3, Adafactor, SkipNonFinite };
+            foreach (Block? block in blocks)
+            {
+                if (block is not null)
+                {
+                    yield return block;
+                }
+            }
+        }
+
+        /// <summary>The block of the given attribute name (<c>"CriticalBuffer"</c>), if present.</summary>
+        public Block? Find(string attributeName)
+        {
+            foreach (Block block in All())
+            {
+                if (block.AttributeName == attributeName)
+                {
+                    return block;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>Whether some block divides the update by a second-moment denominator.</summary>
         public bool HasDenominator => SecondMoment is not null || Accumulator is not null || SM3 is not null;

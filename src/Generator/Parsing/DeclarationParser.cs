@@ -66,7 +66,8 @@ namespace OptimDsl.Generator.Parsing
             cancellationToken.ThrowIfCancellationRequested();
 
             AttributeData optimizerAttribute = context.Attributes[0];
-            double lr = new AttributeReader(optimizerAttribute).Double("Lr", 1e-3);
+            EquatableArray<ArgumentLocation> optimizerArguments = ArgumentLocations(optimizerAttribute);
+            double lr = new AttributeReader(optimizerAttribute).Double(nameof(OptimizerAttribute.Lr), Defaults.Optimizer.Lr);
             BlockSet blocks = ReadBlocks(symbol.GetAttributes(), diagnostics);
 
             var type = new TypeDeclarationInfo(
@@ -77,10 +78,13 @@ namespace OptimDsl.Generator.Parsing
                 containing.ToEquatableArray());
 
             var declaration = new OptimizerDeclaration(
-                type, lr, LocationInfo.From(optimizerAttribute.ApplicationSyntaxReference), blocks);
+                type, lr, LocationInfo.From(optimizerAttribute.ApplicationSyntaxReference), blocks,
+                ArgumentLocation.Find(optimizerArguments, nameof(OptimizerAttribute.Lr)));
             return new Result<OptimizerDeclaration>(declaration, diagnostics.ToEquatableArray());
         }
 
+        // Every value not written in an attribute is the default of the DSL's own declaration (compiled into the generator):
+        // the parser holds no default of its own.
         private static BlockSet ReadBlocks(ImmutableArray<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
         {
             var set = new BlockSet();
@@ -94,51 +98,78 @@ namespace OptimDsl.Generator.Parsing
 
                 var read = new AttributeReader(attribute);
                 LocationInfo? at = LocationInfo.From(attribute.ApplicationSyntaxReference);
+                EquatableArray<ArgumentLocation> arguments = ArgumentLocations(attribute);
+                T Located<T>(T block)
+                    where T : Block => (T)(((Block)block) with { Arguments = arguments });
+
                 set = attributeClass.Name switch
                 {
-                    "MaximizeAttribute" => set with { Maximize = new MaximizeBlock(read.Bool("Default", false), at) },
-                    "WeightDecayAttribute" => set with
+                    nameof(MaximizeAttribute) => set with { Maximize = Located(new MaximizeBlock(read.Bool(nameof(MaximizeAttribute.Default), Defaults.Maximize.Default), at)) },
+                    nameof(WeightDecayAttribute) => set with
                     {
-                        WeightDecay = new WeightDecayBlock(
-                            read.Double("Default", 0.0),
-                            read.Enum("Mode", WeightDecayMode.L2),
-                            read.Enum("Order", WeightDecayOrder.BeforeCriticalBuffer),
-                            at),
+                        WeightDecay = Located(new WeightDecayBlock(
+                            read.Double(nameof(WeightDecayAttribute.Default), Defaults.WeightDecay.Default),
+                            read.Enum(nameof(WeightDecayAttribute.Mode), Defaults.WeightDecay.Mode),
+                            read.Enum(nameof(WeightDecayAttribute.Order), Defaults.WeightDecay.Order),
+                            at)),
                     },
-                    "MomentumAttribute" => set with
+                    nameof(MomentumAttribute) => set with
                     {
-                        Momentum = new MomentumBlock(
-                            read.Double("Default", 0.0), read.Double("Dampening", 0.0), read.Bool("Nesterov", false),
-                            read.Enum("Input", MomentInput.Gradient), at),
+                        Momentum = Located(new MomentumBlock(
+                            read.Double(nameof(MomentumAttribute.Default), Defaults.Momentum.Default),
+                            read.Double(nameof(MomentumAttribute.Dampening), Defaults.Momentum.Dampening),
+                            read.Bool(nameof(MomentumAttribute.Nesterov), Defaults.Momentum.Nesterov),
+                            read.Enum(nameof(MomentumAttribute.Input), Defaults.Momentum.Input),
+                            at)),
                     },
-                    "FirstMomentAttribute" => set with
+                    nameof(FirstMomentAttribute) => set with
                     {
-                        FirstMoment = new FirstMomentBlock(
-                            read.Double("Beta", 0.9), read.String("Name", "beta1"), read.Enum("Input", MomentInput.Gradient), at),
+                        FirstMoment = Located(new FirstMomentBlock(
+                            read.Double(nameof(FirstMomentAttribute.Beta), Defaults.FirstMoment.Beta),
+                            read.String(nameof(FirstMomentAttribute.Name), Defaults.FirstMoment.Name),
+                            read.Enum(nameof(FirstMomentAttribute.Input), Defaults.FirstMoment.Input),
+                            at)),
                     },
-                    "SecondMomentAttribute" => set with
+                    nameof(SecondMomentAttribute) => set with
                     {
-                        SecondMoment = new SecondMomentBlock(
-                            read.Double("Beta", 0.999), read.String("Name", "beta2"), read.Bool("Centered", false), read.Bool("CenteredDefault", false), at),
+                        SecondMoment = Located(new SecondMomentBlock(
+                            read.Double(nameof(SecondMomentAttribute.Beta), Defaults.SecondMoment.Beta),
+                            read.String(nameof(SecondMomentAttribute.Name), Defaults.SecondMoment.Name),
+                            read.Bool(nameof(SecondMomentAttribute.Centered), Defaults.SecondMoment.Centered),
+                            read.Bool(nameof(SecondMomentAttribute.CenteredDefault), Defaults.SecondMoment.CenteredDefault),
+                            at)),
                     },
-                    "AccumulatorAttribute" => set with { Accumulator = new AccumulatorBlock(read.Double("InitialValue", 0.0), at) },
-                    "AmsGradAttribute" => set with { AmsGrad = new AmsGradBlock(read.Bool("Default", false), at) },
-                    "BiasCorrectionAttribute" => set with { BiasCorrection = new BiasCorrectionBlock(at) },
-                    "EpsilonAttribute" => set with
+                    nameof(AccumulatorAttribute) => set with
                     {
-                        Epsilon = new EpsilonBlock(
-                            read.PositionalDouble(0, 1e-8), read.Enum("Placement", EpsilonPlacement.OutsideSqrt), at),
+                        Accumulator = Located(new AccumulatorBlock(read.Double(nameof(AccumulatorAttribute.InitialValue), Defaults.Accumulator.InitialValue), at)),
                     },
-                    "LrDecayAttribute" => set with { LrDecay = new LrDecayBlock(read.Double("Default", 0.0), at) },
-                    "CriticalBufferAttribute" => set with { CriticalBuffer = ReadCriticalBuffer(read, at) },
-                    "SM3Attribute" => set with { SM3 = new SM3Block(read.Double("Beta", 0.0), at) },
-                    "SkipNonFiniteAttribute" => set with { SkipNonFinite = new SkipNonFiniteBlock(read.Bool("Default", true), at) },
-                    "AdafactorAttribute" => set with
+                    nameof(AmsGradAttribute) => set with { AmsGrad = Located(new AmsGradBlock(read.Bool(nameof(AmsGradAttribute.Default), Defaults.AmsGrad.Default), at)) },
+                    nameof(BiasCorrectionAttribute) => set with { BiasCorrection = Located(new BiasCorrectionBlock(at)) },
+                    nameof(EpsilonAttribute) => set with
                     {
-                        Adafactor = new AdafactorBlock(
-                            read.Double("Eps1", 1e-30), read.Double("Eps2", 1e-3), read.Double("ClipThreshold", 1.0),
-                            read.Double("DecayRate", -0.8), read.Bool("ScaleParameter", true), read.Bool("RelativeStep", true),
-                            read.Bool("WarmupInit", false), at),
+                        Epsilon = Located(new EpsilonBlock(
+                            read.PositionalDouble(0, Defaults.Epsilon.Default),
+                            read.Enum(nameof(EpsilonAttribute.Placement), Defaults.Epsilon.Placement),
+                            at)),
+                    },
+                    nameof(LrDecayAttribute) => set with { LrDecay = Located(new LrDecayBlock(read.Double(nameof(LrDecayAttribute.Default), Defaults.LrDecay.Default), at)) },
+                    nameof(CriticalBufferAttribute) => set with { CriticalBuffer = Located(ReadCriticalBuffer(read, at)) },
+                    nameof(SM3Attribute) => set with { SM3 = Located(new SM3Block(read.Double(nameof(SM3Attribute.Beta), Defaults.SM3.Beta), at)) },
+                    nameof(SkipNonFiniteAttribute) => set with
+                    {
+                        SkipNonFinite = Located(new SkipNonFiniteBlock(read.Bool(nameof(SkipNonFiniteAttribute.Default), Defaults.SkipNonFinite.Default), at)),
+                    },
+                    nameof(AdafactorAttribute) => set with
+                    {
+                        Adafactor = Located(new AdafactorBlock(
+                            read.Double(nameof(AdafactorAttribute.Eps1), Defaults.Adafactor.Eps1),
+                            read.Double(nameof(AdafactorAttribute.Eps2), Defaults.Adafactor.Eps2),
+                            read.Double(nameof(AdafactorAttribute.ClipThreshold), Defaults.Adafactor.ClipThreshold),
+                            read.Double(nameof(AdafactorAttribute.DecayRate), Defaults.Adafactor.DecayRate),
+                            read.Bool(nameof(AdafactorAttribute.ScaleParameter), Defaults.Adafactor.ScaleParameter),
+                            read.Bool(nameof(AdafactorAttribute.RelativeStep), Defaults.Adafactor.RelativeStep),
+                            read.Bool(nameof(AdafactorAttribute.WarmupInit), Defaults.Adafactor.WarmupInit),
+                            at)),
                     },
                     _ => set,
                 };
@@ -147,24 +178,59 @@ namespace OptimDsl.Generator.Parsing
             return set;
         }
 
-        private static CriticalBufferBlock ReadCriticalBuffer(AttributeReader read, LocationInfo? at) => new(
-            TopC: read.Int("TopC", 10),
-            Decay: read.Double("Decay", 0.7),
-            Kappa: read.Double("Kappa", 1.0),
-            KappaUse: read.Enum("KappaUse", KappaUse.Weight),
-            Source: read.Enum("Source", CriticalSource.Gradient),
-            Synced: read.Bool("Synced", true),
-            Structure: read.Enum("Structure", CriticalBufferStructure.Slots),
-            Aggregation: read.Enum("Aggregation", AggregationRule.Sum),
-            AggregationArgument: read.Bool("AggregationArgument", false),
-            FirstStep: read.Enum("FirstStep", CriticalFirstStep.Unaggregated),
-            FeedsSecondMoment: read.Bool("FeedsSecondMoment", false),
-            SeedWithGradient: read.Bool("SeedWithGradient", false),
-            RandomReplacement: read.Bool("RandomReplacement", false),
-            BufferDtypeArgument: read.Bool("BufferDtypeArgument", true),
-            MaxAge: read.Int("MaxAge", 0),
-            Sum: read.Enum("Sum", CriticalSum.Running),
-            Location: at);
+        private static CriticalBufferBlock ReadCriticalBuffer(AttributeReader read, LocationInfo? at)
+        {
+            CriticalBufferAttribute d = Defaults.CriticalBuffer;
+            return new(
+                TopC: read.Int(nameof(d.TopC), d.TopC),
+                Decay: read.Double(nameof(d.Decay), d.Decay),
+                Kappa: read.Double(nameof(d.Kappa), d.Kappa),
+                KappaUse: read.Enum(nameof(d.KappaUse), d.KappaUse),
+                Source: read.Enum(nameof(d.Source), d.Source),
+                Synced: read.Bool(nameof(d.Synced), d.Synced),
+                Structure: read.Enum(nameof(d.Structure), d.Structure),
+                Aggregation: read.Enum(nameof(d.Aggregation), d.Aggregation),
+                AggregationArgument: read.Bool(nameof(d.AggregationArgument), d.AggregationArgument),
+                FirstStep: read.Enum(nameof(d.FirstStep), d.FirstStep),
+                FeedsSecondMoment: read.Bool(nameof(d.FeedsSecondMoment), d.FeedsSecondMoment),
+                SeedWithGradient: read.Bool(nameof(d.SeedWithGradient), d.SeedWithGradient),
+                RandomReplacement: read.Bool(nameof(d.RandomReplacement), d.RandomReplacement),
+                BufferDtypeArgument: read.Bool(nameof(d.BufferDtypeArgument), d.BufferDtypeArgument),
+                MaxAge: read.Int(nameof(d.MaxAge), d.MaxAge),
+                Sum: read.Enum(nameof(d.Sum), d.Sum),
+                Location: at);
+        }
+
+        // Where each argument of the attribute is written: named ones (`Decay = 0`) under their name, positional ones under
+        // their constructor parameter's name. Read from the attribute's syntax (AttributeData has no argument locations).
+        private static EquatableArray<ArgumentLocation> ArgumentLocations(AttributeData attribute)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax { ArgumentList: { } list })
+            {
+                return EquatableArray<ArgumentLocation>.Empty;
+            }
+
+            ImmutableArray<IParameterSymbol> parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
+            var result = new List<ArgumentLocation>();
+            int position = 0;
+            foreach (AttributeArgumentSyntax argument in list.Arguments)
+            {
+                string? name = argument.NameEquals?.Name.Identifier.ValueText
+                    ?? argument.NameColon?.Name.Identifier.ValueText
+                    ?? (position < parameters.Length ? parameters[position].Name : null);
+                if (argument.NameEquals is null && argument.NameColon is null)
+                {
+                    position++;
+                }
+
+                if (name is not null && LocationInfo.From(argument.GetLocation()) is { } location)
+                {
+                    result.Add(new ArgumentLocation(name, location));
+                }
+            }
+
+            return result.ToEquatableArray();
+        }
 
         private static string KeywordOf(TypeDeclarationSyntax syntax) => syntax switch
         {

@@ -1,3 +1,4 @@
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Model;
 
 namespace OptimDsl.Generator.Planning

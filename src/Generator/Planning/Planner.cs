@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Lowering;
 using OptimDsl.Generator.Model;
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis.CSharp;
 using OptimDsl.Generator.Diagnostics;
 using OptimDsl.Generator.Model;
-using OptimDsl.Generator.Planning;
+using OptimDsl.Generator.Arguments;
 
 namespace OptimDsl.Generator.Validation
 {
@@ -29,10 +29,10 @@ namespace OptimDsl.Generator.Validation
             "staged", "stagedBase", "at", "e", "_owner", "_checkpoint", "Checkpoint", "location", "state_dict", "save_state_dict", "load_state_dict",
         };
 
-        public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration)
+        public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration, IReadOnlyList<HyperParameter> arguments)
         {
             var seen = new HashSet<string>();
-            foreach (HyperParameter p in HyperParameters.For(declaration))
+            foreach (HyperParameter p in arguments)
             {
                 LocationInfo? at = LocationOf(declaration.Blocks, p.Name) ?? declaration.OptimizerAttributeLocation;
                 if (!SyntaxFacts.IsValidIdentifier(p.Name) || SyntaxFacts.GetKeywordKind(p.Name) != SyntaxKind.None)
@@ -54,8 +54,8 @@ namespace OptimDsl.Generator.Validation
         private static bool IsUserName(BlockSet b, string name) => b.FirstMoment?.Name == name || b.SecondMoment?.Name == name;
 
         private static LocationInfo? LocationOf(BlockSet b, string name) =>
-            b.FirstMoment?.Name == name ? b.FirstMoment.Location
-            : b.SecondMoment?.Name == name ? b.SecondMoment.Location
+            b.FirstMoment?.Name == name ? b.FirstMoment.At(nameof(FirstMomentAttribute.Name))
+            : b.SecondMoment?.Name == name ? b.SecondMoment.At(nameof(SecondMomentAttribute.Name))
             : null;
     }
 }

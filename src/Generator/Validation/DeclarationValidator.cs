@@ -1,13 +1,16 @@
 using System.Collections.Generic;
 using System.Globalization;
+using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Diagnostics;
 using OptimDsl.Generator.Model;
+using OptimDsl.Shared;
 
 namespace OptimDsl.Generator.Validation
 {
     /// <summary>
-    /// Stage 2 (validate): composition rules and constant ranges, as diagnostics located at the offending attribute.
-    /// Pure: needs nothing but the parsed declaration.
+    /// Stage 2 (validate): composition rules and constant ranges, as diagnostics located at the offending named argument
+    /// (or at the attribute, when the block itself is the problem). Pure: needs nothing but the parsed declaration and the
+    /// argument list (<see cref="HyperParameters"/>), which says which property is which argument's default and its role.
     /// </summary>
     internal static class DeclarationValidator
     {
@@ -16,33 +19,52 @@ namespace OptimDsl.Generator.Validation
             var d = new List<DiagnosticInfo>();
             BlockSet b = declaration.Blocks;
 
-            CheckRange(d, declaration.OptimizerAttributeLocation, "Optimizer.Lr", declaration.Lr, 0, true, null, false);
+            List<HyperParameter> arguments = HyperParameters.For(declaration);
+
+            // Every declared default against its argument's range (the role's, the same the generated code checks at run time).
+            foreach (HyperParameter h in arguments)
+            {
+                if (h.Declared is { } declared && h.Range is { } range)
+                {
+                    CheckRange(d, declaration.LocationOf(declared.Attribute, declared.Property), declared.Path, declared.Value, range);
+                }
+            }
+
+            // Declared values that are no argument's default (ignored by the block), checked by the role they would have.
+            if (b.Adafactor is not null)
+            {
+                CheckRange(d, declaration.LocationOf("Optimizer", nameof(OptimizerAttribute.Lr)), "Optimizer.Lr", declaration.Lr, ArgumentRoles.RangeOf(ArgumentRole.LearningRate)!.Value);
+            }
+
+            if (b.Momentum is { Input: MomentInput.Preconditioned } preconditioned)
+            {
+                CheckRange(d, preconditioned.At(nameof(MomentumAttribute.Dampening)), "Momentum.Dampening", preconditioned.Dampening, ArgumentRoles.RangeOf(ArgumentRole.Fraction)!.Value);
+            }
+
             CheckEnums(d, b);
 
             if (b.WeightDecay is { } wd)
             {
-                CheckRange(d, wd.Location, "WeightDecay.Default", wd.Default, 0, true, null, false);
                 bool gradientBuffer = b.CriticalBuffer is { Source: CriticalSource.Gradient };
                 if (wd.Order == WeightDecayOrder.AfterCriticalBuffer && (wd.Mode == WeightDecayMode.Decoupled || !gradientBuffer))
                 {
-                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, wd.Location, "WeightDecay.Order",
+                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, wd.At(nameof(WeightDecayAttribute.Order)), "WeightDecay.Order",
                         "it only orders an L2 term relative to a [CriticalBuffer] on gradients"));
                 }
             }
 
             if (b.Momentum is { } m)
             {
-                CheckRange(d, m.Location, "Momentum.Default", m.Default, 0, true, 1, false);
-                CheckRange(d, m.Location, "Momentum.Dampening", m.Dampening, 0, true, 1, true);
                 if (m.Nesterov && (m.Default <= 0 || m.Dampening != 0))
                 {
-                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, m.Location, "Momentum.Nesterov", "true",
+                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, m.At(nameof(MomentumAttribute.Nesterov)), "Momentum.Nesterov", "true",
                         "Nesterov momentum requires Default > 0 and Dampening = 0"));
                 }
 
                 if (m.Input == MomentInput.Preconditioned && (m.Nesterov || m.Dampening != 0))
                 {
-                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, m.Location, "Momentum.Nesterov/Dampening",
+                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored,
+                        m.AtFirst(nameof(MomentumAttribute.Nesterov), nameof(MomentumAttribute.Dampening)), "Momentum.Nesterov/Dampening",
                         "momentum of the preconditioned update has neither dampening nor Nesterov arguments"));
                 }
 
@@ -53,17 +75,11 @@ namespace OptimDsl.Generator.Validation
                 }
             }
 
-            if (b.FirstMoment is { } first)
-            {
-                CheckRange(d, first.Location, "FirstMoment.Beta", first.Beta, 0, true, 1, false);
-            }
-
             if (b.SecondMoment is { } second)
             {
-                CheckRange(d, second.Location, "SecondMoment.Beta", second.Beta, 0, true, 1, false);
                 if (second.CenteredDefault && !second.Centered)
                 {
-                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, second.Location, "SecondMoment.CenteredDefault",
+                    d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, second.At(nameof(SecondMomentAttribute.CenteredDefault)), "SecondMoment.CenteredDefault",
                         "there is no centered argument without Centered = true"));
                 }
 
@@ -72,11 +88,6 @@ namespace OptimDsl.Generator.Validation
                     d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, acc.Location, "Accumulator", "SecondMoment",
                         "an optimizer has one second-moment estimate"));
                 }
-            }
-
-            if (b.Accumulator is { } accumulator)
-            {
-                CheckRange(d, accumulator.Location, "Accumulator.InitialValue", accumulator.InitialValue, 0, true, null, false);
             }
 
             if (b.AmsGrad is { } ams && b.SecondMoment is null)
@@ -93,7 +104,6 @@ namespace OptimDsl.Generator.Validation
 
             if (b.Epsilon is { } eps)
             {
-                CheckRange(d, eps.Location, "Epsilon.Default", eps.Default, 0, true, null, false);
                 if (!b.HasDenominator)
                 {
                     d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, eps.Location, "[Epsilon]",
@@ -101,14 +111,8 @@ namespace OptimDsl.Generator.Validation
                 }
             }
 
-            if (b.LrDecay is { } lrDecay)
-            {
-                CheckRange(d, lrDecay.Location, "LrDecay.Default", lrDecay.Default, 0, true, null, false);
-            }
-
             if (b.SM3 is { } sm3)
             {
-                CheckRange(d, sm3.Location, "SM3.Beta", sm3.Beta, 0, true, 1, false);
                 Conflict(d, sm3, b.SecondMoment, "an optimizer has one second-moment estimate");
                 Conflict(d, sm3, b.Accumulator, "an optimizer has one second-moment estimate");
             }
@@ -123,74 +127,48 @@ namespace OptimDsl.Generator.Validation
                 ValidateCriticalBuffer(d, c, b);
             }
 
-            ArgumentNames.Check(d, declaration);
+            ArgumentNames.Check(d, declaration, arguments);
             return d.ToEquatableArray();
         }
 
         private static void ValidateCriticalBuffer(List<DiagnosticInfo> d, CriticalBufferBlock c, BlockSet b)
         {
-            if (c.TopC < 1)
-            {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, c.Location, "CriticalBuffer.TopC",
-                    c.TopC.ToString(CultureInfo.InvariantCulture), "the capacity C must be at least 1"));
-            }
-
-            CheckRange(d, c.Location, "CriticalBuffer.Decay", c.Decay, 0, false, 1, true);
-            if (c.KappaUse == KappaUse.Switch)
-            {
-                CheckRange(d, c.Location, "CriticalBuffer.Kappa", c.Kappa, 0, false, null, false);
-            }
-            else
-            {
-                CheckRange(d, c.Location, "CriticalBuffer.Kappa", c.Kappa, 0, true, null, false);
-            }
-
-            if (c.MaxAge < 0)
-            {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, c.Location, "CriticalBuffer.MaxAge",
-                    c.MaxAge.ToString(CultureInfo.InvariantCulture), "must be ≥ 0 (0 = unlimited)"));
-            }
-
             if (c.Source == CriticalSource.Momentum && b.FirstMoment is not { Input: MomentInput.Gradient })
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRequiredBlock, c.Location, "CriticalBuffer(Source = Momentum)",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRequiredBlock, c.At(nameof(CriticalBufferAttribute.Source)), "CriticalBuffer(Source = Momentum)",
                     "FirstMoment", "critical momenta store the first moment of the gradient"));
             }
 
             if (c.FeedsSecondMoment && (c.Source != CriticalSource.Momentum || (b.SecondMoment is null && b.SM3 is null)))
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRequiredBlock, c.Location, "CriticalBuffer(FeedsSecondMoment = true)",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingRequiredBlock, c.At(nameof(CriticalBufferAttribute.FeedsSecondMoment)), "CriticalBuffer(FeedsSecondMoment = true)",
                     "SecondMoment", "the aggregated momentum can only feed a second moment when Source = Momentum and [SecondMoment] or [SM3] is present"));
             }
 
             if (c.SeedWithGradient && c.Source != CriticalSource.Momentum)
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, c.Location, "CriticalBuffer.SeedWithGradient",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, c.At(nameof(CriticalBufferAttribute.SeedWithGradient)), "CriticalBuffer.SeedWithGradient",
                     "a buffer of gradients is always seeded with the gradient"));
             }
 
             if (c.Sum == CriticalSum.Recompute && c.Structure == CriticalBufferStructure.Slots)
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, c.Location, "CriticalBuffer.Sum",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionIgnored, c.At(nameof(CriticalBufferAttribute.Sum)), "CriticalBuffer.Sum",
                     "the slot buffer always keeps a running sum, as its references do"));
             }
 
             if (c.RandomReplacement && c.Structure != CriticalBufferStructure.Slots)
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, c.Location, "CriticalBuffer(RandomReplacement = true)",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingBlocks, c.At(nameof(CriticalBufferAttribute.RandomReplacement)), "CriticalBuffer(RandomReplacement = true)",
                     "CriticalBuffer(Structure = Heap)", "random replacement is defined for the slot buffer only"));
             }
         }
 
         private static void ValidateAdafactor(List<DiagnosticInfo> d, AdafactorBlock ada, BlockSet b)
         {
-            CheckRange(d, ada.Location, "Adafactor.Eps1", ada.Eps1, 0, true, null, false);
-            CheckRange(d, ada.Location, "Adafactor.Eps2", ada.Eps2, 0, true, null, false);
-            CheckRange(d, ada.Location, "Adafactor.ClipThreshold", ada.ClipThreshold, 0, false, null, false);
-            CheckRange(d, ada.Location, "Adafactor.DecayRate", ada.DecayRate, null, false, 0, true);
             if (ada.WarmupInit && !ada.RelativeStep)
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, ada.Location, "Adafactor.WarmupInit", "true",
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, ada.At(nameof(AdafactorAttribute.WarmupInit)), "Adafactor.WarmupInit", "true",
                     "warm-up initialisation requires RelativeStep = true"));
             }
 
@@ -212,42 +190,42 @@ namespace OptimDsl.Generator.Validation
         {
             if (b.WeightDecay is { } wd)
             {
-                Defined(d, wd, "WeightDecay.Mode", wd.Mode);
-                Defined(d, wd, "WeightDecay.Order", wd.Order);
+                Defined(d, wd, nameof(WeightDecayAttribute.Mode), wd.Mode);
+                Defined(d, wd, nameof(WeightDecayAttribute.Order), wd.Order);
             }
 
             if (b.Momentum is { } m)
             {
-                Defined(d, m, "Momentum.Input", m.Input);
+                Defined(d, m, nameof(MomentumAttribute.Input), m.Input);
             }
 
             if (b.FirstMoment is { } f)
             {
-                Defined(d, f, "FirstMoment.Input", f.Input);
+                Defined(d, f, nameof(FirstMomentAttribute.Input), f.Input);
             }
 
             if (b.Epsilon is { } e)
             {
-                Defined(d, e, "Epsilon.Placement", e.Placement);
+                Defined(d, e, nameof(EpsilonAttribute.Placement), e.Placement);
             }
 
             if (b.CriticalBuffer is { } c)
             {
-                Defined(d, c, "CriticalBuffer.KappaUse", c.KappaUse);
-                Defined(d, c, "CriticalBuffer.Source", c.Source);
-                Defined(d, c, "CriticalBuffer.Structure", c.Structure);
-                Defined(d, c, "CriticalBuffer.Aggregation", c.Aggregation);
-                Defined(d, c, "CriticalBuffer.FirstStep", c.FirstStep);
-                Defined(d, c, "CriticalBuffer.Sum", c.Sum);
+                Defined(d, c, nameof(CriticalBufferAttribute.KappaUse), c.KappaUse);
+                Defined(d, c, nameof(CriticalBufferAttribute.Source), c.Source);
+                Defined(d, c, nameof(CriticalBufferAttribute.Structure), c.Structure);
+                Defined(d, c, nameof(CriticalBufferAttribute.Aggregation), c.Aggregation);
+                Defined(d, c, nameof(CriticalBufferAttribute.FirstStep), c.FirstStep);
+                Defined(d, c, nameof(CriticalBufferAttribute.Sum), c.Sum);
             }
         }
 
-        private static void Defined<TEnum>(List<DiagnosticInfo> d, Block block, string name, TEnum value)
+        private static void Defined<TEnum>(List<DiagnosticInfo> d, Block block, string property, TEnum value)
             where TEnum : struct
         {
             if (!System.Enum.IsDefined(typeof(TEnum), value))
             {
-                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, block.Location, name,
+                d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, block.At(property), block.AttributeName + "." + property,
                     System.Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
                     "not a defined " + typeof(TEnum).Name + " value"));
             }
@@ -262,17 +240,12 @@ namespace OptimDsl.Generator.Validation
             }
         }
 
-        private static void CheckRange(
-            List<DiagnosticInfo> d, LocationInfo? location, string name, double value,
-            double? min, bool minInclusive, double? max, bool maxInclusive)
+        private static void CheckRange(List<DiagnosticInfo> d, LocationInfo? location, string name, double value, Interval range)
         {
-            bool ok = !double.IsNaN(value)
-                && (min is null || (minInclusive ? value >= min : value > min))
-                && (max is null || (maxInclusive ? value <= max : value < max));
-            if (!ok)
+            if (!range.Contains(value))
             {
                 d.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, name,
-                    value.ToString("R", CultureInfo.InvariantCulture), Ranges.Describe(min, minInclusive, max, maxInclusive)));
+                    value.ToString("R", CultureInfo.InvariantCulture), "allowed range " + range.Describe()));
             }
         }
     }

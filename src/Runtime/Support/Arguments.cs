@@ -15,13 +15,13 @@ namespace OptimDsl.Runtime
         /// <param name="maxInclusive">Whether the upper bound is allowed.</param>
         public static void CheckRange(double value, string name, double? min, bool minInclusive, double? max, bool maxInclusive)
         {
-            bool ok = !double.IsNaN(value)
-                && (min is null || (minInclusive ? value >= min : value > min))
-                && (max is null || (maxInclusive ? value <= max : value < max));
-            if (!ok)
+            // The interval type is the generator's too (src/Shared/ArgumentRoles.cs): the same test and the same notation as
+            // the compile-time diagnostic ODSL0006.
+            var range = new OptimDsl.Shared.Interval(min, minInclusive, max, maxInclusive);
+            if (!range.Contains(value))
             {
                 throw new ArgumentException(
-                    string.Format(CultureInfo.InvariantCulture, "Invalid {0}: {1}; allowed range is {2}.", name, value, Describe(min, minInclusive, max, maxInclusive)),
+                    string.Format(CultureInfo.InvariantCulture, "Invalid {0}: {1}; allowed range is {2}.", name, value, range.Describe()),
                     name);
             }
         }
@@ -102,13 +102,6 @@ namespace OptimDsl.Runtime
             {
                 throw new ArgumentException("Invalid warmup_init: true requires relative_step = true.", "warmup_init");
             }
-        }
-
-        private static string Describe(double? min, bool minInclusive, double? max, bool maxInclusive)
-        {
-            string lo = min is null ? "(-∞" : (minInclusive ? "[" : "(") + min.Value.ToString("R", CultureInfo.InvariantCulture);
-            string hi = max is null ? "∞)" : max.Value.ToString("R", CultureInfo.InvariantCulture) + (maxInclusive ? "]" : ")");
-            return lo + ", " + hi;
         }
     }
 }

@@ -107,7 +107,7 @@ namespace OptimDsl.Optimizers
             global::OptimDsl.Runtime.Arguments.CheckRange(options.eps1!.Value, "eps1", 0.0, true, null, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.eps2!.Value, "eps2", 0.0, true, null, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.clip_threshold!.Value, "clip_threshold", 0.0, false, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay_rate!.Value, "decay_rate", null, true, 0.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay_rate!.Value, "decay_rate", null, true, 0.0, true);
             if (options.beta1 is double beta1Value) global::OptimDsl.Runtime.Arguments.CheckRange(beta1Value, "beta1", 0.0, true, 1.0, false);
             global::OptimDsl.Runtime.Arguments.CheckRange(options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
         }

@@ -1,4 +1,6 @@
-namespace OptimDsl.Generator.Planning
+using OptimDsl.Shared;
+
+namespace OptimDsl.Generator.Arguments
 {
     /// <summary>The C# shape of a generated hyper-parameter.</summary>
     internal enum HyperKind
@@ -13,18 +15,17 @@ namespace OptimDsl.Generator.Planning
     }
 
     /// <summary>
-    /// One generated constructor argument / <c>Options</c> field, with PyTorch's name, its default as a C# literal
-    /// and its allowed range (checked at run time with an <c>ArgumentException</c> naming the argument).
+    /// One generated constructor argument / <c>Options</c> field, with PyTorch's name, its default as a C# literal and its
+    /// <see cref="ArgumentRole"/>, from which its allowed range comes (checked at run time with an <c>ArgumentException</c>
+    /// naming the argument, and at compile time for the declared default: <see cref="Declared"/>).
     /// </summary>
     internal sealed record HyperParameter(
         string Name,
         HyperKind Kind,
+        ArgumentRole Role,
         string DefaultLiteral,
         string Documentation,
-        double? Min = null,
-        bool MinInclusive = true,
-        double? Max = null,
-        bool MaxInclusive = false)
+        DeclaredDefault? Declared = null)
     {
         public string ClrType => Kind switch
         {
@@ -40,6 +41,16 @@ namespace OptimDsl.Generator.Planning
         /// <summary>True for values that may legitimately be absent (then the Options field is not wrapped in Nullable twice).</summary>
         public bool IsNullableValue => Kind is HyperKind.NullableScalarType or HyperKind.NullableDouble;
 
-        public bool HasRange => Min is not null || Max is not null;
+        /// <summary>The allowed values (the role's), or null when any value of the type is allowed.</summary>
+        public Interval? Range => ArgumentRoles.RangeOf(Role);
+
+        public bool HasRange => Range is not null;
+    }
+
+    /// <summary>The attribute property whose value is an argument's default (<c>CriticalBuffer.Decay</c>), and that value.</summary>
+    internal sealed record DeclaredDefault(string Attribute, string Property, double Value)
+    {
+        /// <summary>The name diagnostics use: <c>Attribute.Property</c>.</summary>
+        public string Path => Attribute + "." + Property;
     }
 }
