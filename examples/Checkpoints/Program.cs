@@ -34,7 +34,7 @@ namespace OptimDsl.Examples.Checkpoints
             See docs/CHECKPOINTS.md for what a checkpoint holds, what a load checks and the file format.
             """;
 
-        private static int Main(string[] args)
+        internal static int Main(string[] args)
         {
             Options options;
             try
@@ -107,7 +107,7 @@ namespace OptimDsl.Examples.Checkpoints
 
             // 3. Inside the critical buffers, as the checkpoint holds them (read right after the load).
             Rule("3. Inside the critical buffers");
-            AnsiConsole.MarkupLine(
+            AnsiConsole.WriteLine(
                 $"As the checkpoint holds them (after epoch {saveAfter}), read right after the load with CriticalBuffer.Snapshot() and ReadEntry(slot); "
                 + "the optimizer's state_dict().State[i] is parameter i's live state, and its critical field its buffer.");
             AnsiConsole.Write(BufferTable(loaded));
