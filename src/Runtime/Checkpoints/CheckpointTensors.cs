@@ -17,7 +17,10 @@ public static class CheckpointTensors
     /// <summary>Bytes per read while filling a tensor.</summary>
     private const int ChunkBytes = 1 << 16;
 
-    /// <summary>Reads a state tensor written by <c>tensor.Save(writer)</c> into a new tensor shaped, typed and placed like <paramref name="like"/>.</summary>
+    /// <summary>
+    /// Reads a state tensor written by <see cref="StateTensors.Save"/> into a new tensor shaped, typed and placed like
+    /// <paramref name="like"/>, with its strides when it is not contiguous.
+    /// </summary>
     /// <param name="reader">The reader.</param>
     /// <param name="like">The live tensor (or parameter) the value is for: expected dtype, shape and device.</param>
     /// <param name="name">The state tensor's name, for the message.</param>
@@ -41,14 +44,18 @@ public static class CheckpointTensors
         try
         {
             host.ReadBytesFromStream(reader.BaseStream, ChunkBytes);
-            if (like.device_type == DeviceType.CPU)
+            if (like.device_type == DeviceType.CPU && like.is_contiguous())
             {
                 return host;
             }
 
+            // Another device, or the strides of a non-contiguous live tensor (the state of a transposed parameter): the
+            // loaded state keeps the live layout, so the steps after a load compute exactly as they would have.
             using (no_grad())
             {
-                Tensor placed = host.to(like.device, copy: true).DetachFromDisposeScope();
+                Tensor placed = like.is_contiguous()
+                    ? host.to(like.device, copy: true).DetachFromDisposeScope()
+                    : empty_like(like).copy_(host).DetachFromDisposeScope();
                 host.Dispose();
                 return placed;
             }

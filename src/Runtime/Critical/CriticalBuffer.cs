@@ -97,7 +97,8 @@ public sealed class CriticalBuffer : IDisposable
     public long StepsSeen { get; private set; }
 
     /// <summary>The storage, <c>[Capacity, *like.shape]</c>, in the storage dtype; entries not in use are zero.
-    /// Heap: slot order is not heap order (see <see cref="SlotsForTesting"/>).</summary>
+    /// Heap: slot order is not heap order (see <see cref="Snapshot"/>). Prefer <see cref="ReadEntry"/> to read an entry: this
+    /// is the live storage, which the next step changes in place.</summary>
     public Tensor Values
     {
         get
@@ -285,25 +286,57 @@ public sealed class CriticalBuffer : IDisposable
         }
     }
 
-    /// <summary>Host copy of the priorities of the occupied entries in storage order (Heap: heap-list order; Slots: slot order). May synchronise; for tests.</summary>
-    public double[] PrioritiesForTesting()
+    /// <summary>
+    /// Reads what the buffer holds now: its configuration, counters and, for every stored entry, its slot, priority and the
+    /// offer that stored it (see <see cref="CriticalBufferSnapshot.Entries"/> for the order). Nothing changes in the buffer,
+    /// and the snapshot does not change with later steps.
+    /// </summary>
+    /// <remarks>
+    /// The bookkeeping is read to the host only when this method is called: on an accelerator the slot structure keeps its
+    /// priorities, occupancy and insertion steps on the device, so the call synchronises with it (a few small reads). Call it
+    /// between steps, e.g. to log or test, not inside the step. The values are not copied: see <see cref="ReadEntry"/>.
+    /// </remarks>
+    /// <returns>A new, immutable snapshot.</returns>
+    public CriticalBufferSnapshot Snapshot()
     {
         ThrowIfDisposed();
-        return _store.Priorities();
+        return new CriticalBufferSnapshot(Structure, Capacity, _shape, _store.ValueDtype, StepsSeen, _store.StateBytes, _store.Entries(StepsSeen));
     }
 
-    /// <summary>Slot index (row of <see cref="Values"/>) of each occupied entry, in the order of <see cref="PrioritiesForTesting"/>. May synchronise; for tests.</summary>
-    public int[] SlotsForTesting()
+    /// <summary>
+    /// A copy of the values of the entry stored in <paramref name="slot"/> (a <see cref="CriticalBufferEntry.Slot"/> of a
+    /// <see cref="Snapshot"/>): a new tensor of the parameter's shape, in the storage dtype, on the buffer's device, which the
+    /// caller owns (it joins the caller's dispose scope, if any). Later steps do not change it, and changing it does not
+    /// change the buffer.
+    /// </summary>
+    /// <remarks>Checks that the slot holds an entry, which reads the bookkeeping to the host as <see cref="Snapshot"/> does.</remarks>
+    /// <param name="slot">The slot: between 0 and <see cref="Capacity"/> − 1, and holding an entry.</param>
+    /// <returns>The entry's values.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is not between 0 and <see cref="Capacity"/> − 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="slot"/> holds no entry (the message lists the slots that do).</exception>
+    public Tensor ReadEntry(int slot)
     {
         ThrowIfDisposed();
-        return _store.Slots();
-    }
+        if (slot < 0 || slot >= Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slot), slot,
+                "The slot must be between 0 and " + (Capacity - 1) + " (the buffer holds topC = " + Capacity + " slots).");
+        }
 
-    /// <summary>Number of stored entries. May synchronise; for tests.</summary>
-    public int CountForTesting()
-    {
-        ThrowIfDisposed();
-        return _store.Count();
+        CriticalBufferEntry[] entries = _store.Entries(StepsSeen);
+        if (Array.FindIndex(entries, e => e.Slot == slot) < 0)
+        {
+            int[] occupied = Array.ConvertAll(entries, e => e.Slot);
+            Array.Sort(occupied);
+            throw new ArgumentException(
+                "Slot " + slot + " holds no entry; the slots that hold one are [" + string.Join(", ", occupied) + "].", nameof(slot));
+        }
+
+        using (no_grad())
+        {
+            using Tensor row = _store.Values.select(0, slot);
+            return row.clone();
+        }
     }
 
     /// <summary>Writes the complete state (values, priorities, counts, heap order, running sum, last minimum slot, ages, RNG state, flags) bit-exactly.</summary>

@@ -82,11 +82,11 @@ internal abstract class CriticalStore : IDisposable
 
     public abstract void DropOlderThan(int maxAge, long stepsSeen);
 
-    public abstract double[] Priorities();
-
-    public abstract int[] Slots();
-
-    public abstract int Count();
+    /// <summary>
+    /// The stored entries in storage order (heap-list order; slot order), read to the host (may synchronise with the device).
+    /// </summary>
+    /// <param name="stepsSeen">The buffer's offer count, for the entries' ages.</param>
+    public abstract CriticalBufferEntry[] Entries(long stepsSeen);
 
     public abstract void Save(BinaryWriter writer);
 

@@ -7,7 +7,7 @@ namespace OptimDsl.Runtime;
 
 /// <summary>
 /// Host reads and bit-exact (de)serialisation of the critical buffers' tensors. Every method here synchronises with the
-/// device: they are only used by <c>Save</c>, <c>Load</c>, <c>ApproximatelyEquals</c> and the <c>*ForTesting</c> helpers,
+/// device: they are only used by <c>Save</c>, <c>Load</c>, <c>ApproximatelyEquals</c> and the inspection (<c>Snapshot</c>),
 /// never by <c>Aggregate</c>/<c>Offer</c>/<c>DecayPriorities</c>/<c>DropOlderThan</c> of the slot buffer.
 /// </summary>
 internal static class CriticalTensorIO
@@ -118,10 +118,6 @@ internal static class CriticalTensorIO
 
         return (ScalarType)value;
     }
-
-    /// <summary>Host value of a 0-dim integer count tensor (one read).</summary>
-    public static int ReadCount(Tensor count) => checked((int)ReadLongs(count)[0]);
-
 
     public static bool Close(double a, double b) =>
         a.Equals(b) || Math.Abs(a - b) <= 1e-8 + 1e-5 * Math.Abs(b);

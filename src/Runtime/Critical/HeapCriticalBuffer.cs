@@ -513,29 +513,17 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         }
     }
 
-    public override double[] Priorities()
+    public override CriticalBufferEntry[] Entries(long stepsSeen)
     {
-        var result = new double[_heap.Count];
+        var result = new CriticalBufferEntry[_heap.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = _heap[i].P;
+            Entry e = _heap[i];
+            result[i] = new CriticalBufferEntry(e.Slot, e.P, e.InsertStep, stepsSeen - e.InsertStep);
         }
 
         return result;
     }
-
-    public override int[] Slots()
-    {
-        var result = new int[_heap.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = _heap[i].Slot;
-        }
-
-        return result;
-    }
-
-    public override int Count() => _heap.Count;
 
     public override void Save(BinaryWriter writer)
     {

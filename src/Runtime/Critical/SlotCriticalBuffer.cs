@@ -323,60 +323,39 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         return _keys;
     }
 
-    // ---------------- host reads: testing, saving, comparing ----------------
+    // ---------------- host reads: inspecting, saving, comparing ----------------
 
-    public override double[] Priorities()
+    public override CriticalBufferEntry[] Entries(long stepsSeen)
     {
         if (_keys is null)
         {
-            return Array.Empty<double>();
+            return Array.Empty<CriticalBufferEntry>();
         }
 
         var keys = CriticalTensorIO.ReadDoubles(_keys);
-        var slots = Slots();
-        var result = new double[slots.Length];
-        for (int i = 0; i < slots.Length; i++)
-        {
-            result[i] = keys[slots[i]];
-        }
+        var insertSteps = CriticalTensorIO.ReadLongs(_insertStep);
+        var occupied = _deviceMode ? CriticalTensorIO.ReadLongs(_occupied!) : null;
 
-        return result;
-    }
-
-    public override int[] Slots()
-    {
-        if (!_deviceMode)
-        {
-            var r = new int[_count];
-            for (int i = 0; i < r.Length; i++)
-            {
-                r[i] = i;
-            }
-
-            return r;
-        }
-
-        var occupied = CriticalTensorIO.ReadLongs(_occupied!);
+        // A state saved with a host count (before occupancy moved to the device) fills slots 0..count-1.
+        bool Stored(int slot) => occupied is null ? slot < _count : occupied[slot] != 0;
         int n = 0;
-        foreach (var o in occupied)
+        for (int slot = 0; slot < Capacity; slot++)
         {
-            n += o != 0 ? 1 : 0;
+            n += Stored(slot) ? 1 : 0;
         }
 
-        var result = new int[n];
+        var result = new CriticalBufferEntry[n];
         n = 0;
-        for (int i = 0; i < occupied.Length; i++)
+        for (int slot = 0; slot < Capacity; slot++)
         {
-            if (occupied[i] != 0)
+            if (Stored(slot))
             {
-                result[n++] = i;
+                result[n++] = new CriticalBufferEntry(slot, keys[slot], insertSteps[slot], stepsSeen - insertSteps[slot]);
             }
         }
 
         return result;
     }
-
-    public override int Count() => _deviceMode ? CriticalTensorIO.ReadCount(_deviceCount!) : _count;
 
     public override void Save(BinaryWriter writer)
     {

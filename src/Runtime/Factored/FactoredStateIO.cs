@@ -37,7 +37,7 @@ namespace OptimDsl.Runtime
         internal static long Bytes(Tensor? t) => t is null ? 0 : t.numel() * t.ElementSize;
 
         /// <summary>Writes the tensor's dtype, shape and raw bytes (TorchSharp's format; exact round trip).</summary>
-        internal static void Save(BinaryWriter writer, Tensor tensor) => tensor.Save(writer);
+        internal static void Save(BinaryWriter writer, Tensor tensor) => StateTensors.Save(writer, tensor);
 
         /// <summary>Copies values (any device to any device) without autograd.</summary>
         internal static void CopyValues(Tensor destination, Tensor source, string owner)

@@ -10,10 +10,24 @@ namespace OptimDsl.Runtime
     /// </summary>
     public static class StateTensors
     {
-        /// <summary>Writes a tensor's dtype, shape and values (TorchSharp's tensor format).</summary>
+        /// <summary>
+        /// Writes a tensor's dtype, shape and values (TorchSharp's tensor format: the elements in row-major order). TorchSharp
+        /// reads the elements from contiguous memory only, so a non-contiguous tensor (the state of a transposed or sliced
+        /// parameter, which <c>zeros_like</c> creates with the parameter's strides) is written through a contiguous copy.
+        /// </summary>
         /// <param name="writer">The writer.</param>
         /// <param name="tensor">The tensor.</param>
-        public static void Save(BinaryWriter writer, Tensor tensor) => tensor.Save(writer);
+        public static void Save(BinaryWriter writer, Tensor tensor)
+        {
+            if (tensor.is_contiguous())
+            {
+                tensor.Save(writer);
+                return;
+            }
+
+            using Tensor copy = tensor.contiguous();
+            copy.Save(writer);
+        }
 
         /// <summary>Writes a presence flag and, when present, the tensor.</summary>
         /// <param name="writer">The writer.</param>
@@ -21,7 +35,10 @@ namespace OptimDsl.Runtime
         public static void SaveOptional(BinaryWriter writer, Tensor? tensor)
         {
             writer.Write(tensor is not null);
-            tensor?.Save(writer);
+            if (tensor is not null)
+            {
+                Save(writer, tensor);
+            }
         }
 
         /// <summary>Moves a tensor to a device, disposing the old storage when a copy was made.</summary>

@@ -232,8 +232,8 @@ namespace OptimDsl.Tests.Checkpoints
                     w.Write(b.Capacity);
                     w.Write(b.StepsSeen);
                     w.Write(b.HasEverReceived);
-                    w.Write(string.Join(",", b.PrioritiesForTesting().Select(p => F(p))));
-                    w.Write(string.Join(",", b.SlotsForTesting()));
+                    w.Write(string.Join(",", b.StoredPriorities().Select(p => F(p))));
+                    w.Write(string.Join(",", b.StoredSlots()));
                     WriteTensor(w, b.Values);
                     b.Save(w);
                     break;

@@ -80,11 +80,11 @@ public class CriticalBufferBehaviourTests
         var x = T(0.7, 0.0, 1);
         var agg = buf.Aggregate(x, AggregationRule.Sum, 1.0);
         var values = buf.Values.clone();
-        var keys = buf.PrioritiesForTesting();
+        var keys = buf.StoredPriorities();
         Offer(buf, T(9, 9, 9), 1.0); // 1 > min(3, 2) is false
         AssertBitEqual(agg, buf.Aggregate(x, AggregationRule.Sum, 1.0), "running sum");
         AssertBitEqual(values, buf.Values, "values");
-        AssertBitEqual(keys, buf.PrioritiesForTesting(), "keys");
+        AssertBitEqual(keys, buf.StoredPriorities(), "keys");
         Offer(buf, T(9, 9, 9), double.NaN); // NaN > min is false
         AssertBitEqual(agg, buf.Aggregate(x, AggregationRule.Sum, 1.0), "running sum after NaN");
     }
@@ -113,7 +113,7 @@ public class CriticalBufferBehaviourTests
         Offer(buf, T(4), 0.01, 1.0);
         Offer(buf, T(5), 0.02, 1.0);
         AssertClose(new[] { 5.0, 2.0, 3.0 }, Host(buf.Values), 0, "slot 0 overwritten twice");
-        AssertClose(new[] { 0.02, 1.0, 6.0 }, buf.PrioritiesForTesting(), 0, "keys");
+        AssertClose(new[] { 0.02, 1.0, 6.0 }, buf.StoredPriorities(), 0, "keys");
 
         // A priority-test offer refreshes `smallest` (argmin = slot 0 with 0.02) even when ... admitted here: 7 > 0.02.
         Offer(buf, T(6), 7.0, 0.0);
@@ -193,7 +193,7 @@ public class CriticalBufferBehaviourTests
         using var buf = new CriticalBuffer(T(0), 2, CriticalBufferStructure.Heap);
         Assert.Throws<NotSupportedException>(() => buf.Offer(T(1), tensor(1.0), 0.5));
         buf.Offer(T(1), tensor(1.0)); // a device priority is read on the host for the heap
-        Assert.Equal(new[] { 1.0 }, buf.PrioritiesForTesting());
+        Assert.Equal(new[] { 1.0 }, buf.StoredPriorities());
     }
 
     // ---------------- max age ----------------
@@ -218,14 +218,14 @@ public class CriticalBufferBehaviourTests
                     var mean0 = ages.Average(k => gs[k - 1][0]);
                     var mean1 = ages.Average(k => gs[k - 1][1]);
                     AssertClose(new[] { x[0].item<double>() + mean0, x[1].item<double>() + mean1 }, buf.Aggregate(x, AggregationRule.Sum, 1.0), 1e-14, $"step {s}");
-                    Assert.Equal(ages.Length, buf.CountForTesting());
+                    Assert.Equal(ages.Length, buf.StoredCount());
                 }
 
                 Offer(buf, x, s); // increasing priorities: always admitted
                 buf.DecayPriorities(0.9);
             }
 
-            var occupied = buf.SlotsForTesting();
+            var occupied = buf.StoredSlots();
             var values = Host(buf.Values);
             for (int slot = 0; slot < 3; slot++)
             {
@@ -250,14 +250,14 @@ public class CriticalBufferBehaviourTests
 
         // Heap: 3 evicts 1 ([2,5,3,7]? no matter); the entry of step 7 (9.0 > min) is stored. Keep only age <= 1 (step 7).
         buf.DropOlderThan(1);
-        Assert.Equal(1, buf.CountForTesting());
-        AssertClose(new[] { 9.0 }, buf.PrioritiesForTesting(), 0, "remaining key");
+        Assert.Equal(1, buf.StoredCount());
+        AssertClose(new[] { 9.0 }, buf.StoredPriorities(), 0, "remaining key");
         AssertClose(new[] { 7.0 }, buf.Aggregate(T(0), AggregationRule.BufferMeanOnly, 1.0), 1e-15, "remaining value");
         Assert.Equal(7.0, Host(buf.Values).Sum());
 
         // Dropped slots are reused (Slots: first free slot; Heap: lowest free slot) and admission has room again.
         Offer(buf, T(100), 0.1);
-        Assert.Equal(2, buf.CountForTesting());
+        Assert.Equal(2, buf.StoredCount());
         AssertClose(new[] { 53.5 }, buf.Aggregate(T(0), AggregationRule.BufferMeanOnly, 1.0), 1e-15, "mean after refill");
     }
 
@@ -268,10 +268,10 @@ public class CriticalBufferBehaviourTests
         buf.DropOlderThan(1);
         buf.Offer(T(3), 1.0);
         buf.DropOlderThan(1);
-        Assert.Equal(1, buf.CountForTesting());
+        Assert.Equal(1, buf.StoredCount());
         buf.Offer(T(4), double.NaN); // filtered out
         buf.DropOlderThan(1);        // the entry of step 1 is now 2 steps old
-        Assert.Equal(0, buf.CountForTesting());
+        Assert.Equal(0, buf.StoredCount());
         var x = T(-1.25);
         foreach (AggregationRule rule in Enum.GetValues(typeof(AggregationRule)))
         {
@@ -383,7 +383,7 @@ public class CriticalBufferBehaviourTests
             }
 
             var expectedKeys = model.Keys.Where(k => k is not null).Select(k => k!.Value).ToArray();
-            AssertClose(expectedKeys, buf.PrioritiesForTesting(), 1e-12, $"keys step {i + 1}");
+            AssertClose(expectedKeys, buf.StoredPriorities(), 1e-12, $"keys step {i + 1}");
         }
     }
 
@@ -410,7 +410,7 @@ public class CriticalBufferBehaviourTests
 
         Assert.True(a.ApproximatelyEquals(b));
         Assert.True(a.ApproximatelyEquals(c));
-        Assert.True(a.CountForTesting() <= 3);
+        Assert.True(a.StoredCount() <= 3);
     }
 
     // ---------------- storage dtype ----------------
@@ -478,8 +478,8 @@ public class CriticalBufferBehaviourTests
         Assert.True(a.ApproximatelyEquals(copied));
         Assert.Equal(a.StepsSeen, loaded.StepsSeen);
         Assert.True(loaded.HasEverReceived);
-        AssertBitEqual(a.PrioritiesForTesting(), loaded.PrioritiesForTesting(), "priorities");
-        Assert.Equal(a.SlotsForTesting(), loaded.SlotsForTesting());
+        AssertBitEqual(a.StoredPriorities(), loaded.StoredPriorities(), "priorities");
+        Assert.Equal(a.StoredSlots(), loaded.StoredSlots());
 
         var outL = new List<Tensor>();
         var outC = new List<Tensor>();
@@ -494,7 +494,7 @@ public class CriticalBufferBehaviourTests
 
         AssertBitEqual(a.Values, loaded.Values, "values");
         AssertBitEqual(a.Values, copied.Values, "values (copy)");
-        AssertBitEqual(a.PrioritiesForTesting(), loaded.PrioritiesForTesting(), "priorities at the end");
+        AssertBitEqual(a.StoredPriorities(), loaded.StoredPriorities(), "priorities at the end");
 
         // CopyFrom is deep: the source moving on does not change the copy.
         var snapshot = copied.Values.clone();
@@ -585,6 +585,6 @@ public class CriticalBufferBehaviourTests
         using var buf = new CriticalBuffer(like, 2, CriticalBufferStructure.Slots);
         buf.Offer(ones(2), 0.1);                 // host double -> float32 key (the parameter dtype)
         buf.Offer(ones(2), tensor(0.2f));
-        Assert.Equal(new[] { (double)0.1f, (double)0.2f }, buf.PrioritiesForTesting());
+        Assert.Equal(new[] { (double)0.1f, (double)0.2f }, buf.StoredPriorities());
     }
 }

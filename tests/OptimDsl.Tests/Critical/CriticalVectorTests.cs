@@ -107,7 +107,7 @@ public class CriticalVectorTests
 
             AssertClose(momentum == 0 ? Theta71[step] : Theta71Momentum[step], theta, what: $"theta step {step + 1}");
             var keys = structure == CriticalBufferStructure.Heap ? HeapKeys71[step] : SlotKeys71[step];
-            AssertClose(keys, buf!.PrioritiesForTesting(), what: $"keys step {step + 1}");
+            AssertClose(keys, buf!.StoredPriorities(), what: $"keys step {step + 1}");
             Assert.Equal(step + 1, buf.StepsSeen);
         }
 
@@ -168,8 +168,8 @@ public class CriticalVectorTests
 
             AssertClose(expectedW[step], w, what: $"w step {step + 1}");
             AssertClose(expectedB[step], b, what: $"b step {step + 1}");
-            AssertClose(new[] { expectedKeys[step] }, bw.PrioritiesForTesting(), what: "keys w");
-            AssertClose(new[] { expectedKeys[step] }, bb.PrioritiesForTesting(), what: "keys b");
+            AssertClose(new[] { expectedKeys[step] }, bw.StoredPriorities(), what: "keys w");
+            AssertClose(new[] { expectedKeys[step] }, bb.StoredPriorities(), what: "keys b");
         }
     }
 
@@ -243,7 +243,7 @@ public class CriticalVectorTests
             }
 
             AssertClose(expectedTheta[step - 1], theta, what: $"theta step {step}");
-            AssertClose(expectedKeys[step - 1], buf.PrioritiesForTesting(), what: $"keys step {step}");
+            AssertClose(expectedKeys[step - 1], buf.StoredPriorities(), what: $"keys step {step}");
         }
     }
 
@@ -285,14 +285,14 @@ public class CriticalVectorTests
                 theta.sub_(d);
             }
 
-            AssertClose(keys[i], buf.PrioritiesForTesting(), 1e-12, $"keys after g={gs[i]}");
+            AssertClose(keys[i], buf.StoredPriorities(), 1e-12, $"keys after g={gs[i]}");
             AssertClose(new[] { thetas[i] }, theta, 1e-12, $"theta after g={gs[i]}");
         }
 
         // The stored values themselves: Heap keeps {5, 3} (heap order); Slots keep {4, 5} (slot 0: 1 -> 3 -> 4), the same set
         // as the true-minimum column of 7.5.
         var stored = new List<double>();
-        foreach (var slot in buf.SlotsForTesting())
+        foreach (var slot in buf.StoredSlots())
         {
             stored.Add(Host(buf.Values[slot])[0]);
         }
@@ -358,7 +358,7 @@ public class CriticalVectorTests
             AssertClose(expectedTheta[i], theta, what: $"theta step {i + 1}");
             AssertClose(expectedM[i], m, what: $"m step {i + 1}");
             AssertClose(expectedV[i], v, what: $"v step {i + 1}");
-            AssertClose(expectedKeys[i], buf.PrioritiesForTesting(), what: $"keys step {i + 1}");
+            AssertClose(expectedKeys[i], buf.StoredPriorities(), what: $"keys step {i + 1}");
         }
 
         // Step 5 evicted slot 0 (the raw g1) for m5; slot 1 holds m3.

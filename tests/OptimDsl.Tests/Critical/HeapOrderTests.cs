@@ -47,14 +47,14 @@ public class HeapOrderTests
                     var parts = s.Split(':');
                     return (P: double.Parse(parts[0], CultureInfo.InvariantCulture), Id: int.Parse(parts[1], CultureInfo.InvariantCulture));
                 }).ToArray();
-            var priorities = buf.PrioritiesForTesting();
-            var slots = buf.SlotsForTesting();
+            var priorities = buf.StoredPriorities();
+            var slots = buf.StoredSlots();
             var values = Host(buf.Values);
             AssertBitEqual(expected.Select(e => e.P).ToArray(), priorities, $"case {index} step {i + 1} priorities");
             var ids = slots.Select(s => (int)values[s]).ToArray();
             Assert.True(expected.Select(e => e.Id).SequenceEqual(ids),
                 $"case {index} step {i + 1}: expected ids [{string.Join(",", expected.Select(e => e.Id))}], got [{string.Join(",", ids)}]");
-            Assert.Equal(expected.Length, buf.CountForTesting());
+            Assert.Equal(expected.Length, buf.StoredCount());
 
             // Slots not referenced by the list are zero.
             for (int s = 0; s < c.TopC; s++)
@@ -76,10 +76,10 @@ public class HeapOrderTests
         using var buf = new CriticalBuffer(T(0), 2, CriticalBufferStructure.Heap);
         buf.Offer(T(10), 1.0);
         buf.Offer(T(20), 1.0);
-        Assert.Equal(new[] { 1, 0 }, buf.SlotsForTesting());
+        Assert.Equal(new[] { 1, 0 }, buf.StoredSlots());
         buf.Offer(T(30), 2.0);
-        Assert.Equal(new[] { 1.0, 2.0 }, buf.PrioritiesForTesting());
-        Assert.Equal(new[] { 1, 0 }, buf.SlotsForTesting());
+        Assert.Equal(new[] { 1.0, 2.0 }, buf.StoredPriorities());
+        Assert.Equal(new[] { 1, 0 }, buf.StoredSlots());
         AssertClose(new[] { 30.0, 20.0 }, Host(buf.Values), 0, "c overwrote a in slot 0; b kept in slot 1");
     }
 
@@ -89,7 +89,7 @@ public class HeapOrderTests
         using var buf = new CriticalBuffer(T(0), 2, CriticalBufferStructure.Heap);
         buf.Offer(T(1), double.NaN);
         Assert.True(buf.HasEverReceived);
-        Assert.Equal(0, buf.CountForTesting());
+        Assert.Equal(0, buf.StoredCount());
         using (NewDisposeScope())
         {
             var x = T(5);
@@ -97,12 +97,12 @@ public class HeapOrderTests
         }
 
         buf.Offer(T(2), -1.0);
-        Assert.Equal(0, buf.CountForTesting());
+        Assert.Equal(0, buf.StoredCount());
         buf.Offer(T(3), 4.0);
         buf.Offer(T(4), 0.0);
-        Assert.Equal(new[] { 0.0, 4.0 }, buf.PrioritiesForTesting());
+        Assert.Equal(new[] { 0.0, 4.0 }, buf.StoredPriorities());
         buf.Offer(T(5), double.NaN); // full: NaN > 0 is false
-        Assert.Equal(new[] { 0.0, 4.0 }, buf.PrioritiesForTesting());
+        Assert.Equal(new[] { 0.0, 4.0 }, buf.StoredPriorities());
         AssertClose(new[] { 3.0, 4.0 }, Host(buf.Values), 0, "values");
         Assert.Equal(5, buf.StepsSeen);
     }

@@ -73,8 +73,8 @@ public class HeapRunningSumTests
             var a = Step(running, x, p, rule, kappa, maxAge);
             var b = Step(recompute, x, p, rule, kappa, maxAge);
             AssertClose(Host(b), a, 1e-12, "step " + step);
-            Assert.Equal(recompute.PrioritiesForTesting(), running.PrioritiesForTesting());
-            Assert.Equal(recompute.SlotsForTesting(), running.SlotsForTesting());
+            Assert.Equal(recompute.StoredPriorities(), running.StoredPriorities());
+            Assert.Equal(recompute.StoredSlots(), running.StoredSlots());
             AssertBitEqual(recompute.Values, running.Values, "stored values, step " + step);
             if (!valuesBefore.equal(running.Values).all().item<bool>())
             {
@@ -139,7 +139,7 @@ public class HeapRunningSumTests
             Step(buf, finite, 1.0, AggregationRule.Mean, 1.0, maxAge: 2);
             Step(buf, infinite, double.PositiveInfinity, AggregationRule.Mean, 1.0, maxAge: 2);
             Step(buf, infinite, 1.5, AggregationRule.Mean, 1.0, maxAge: 2);
-            Assert.Equal(1, buf.CountForTesting());
+            Assert.Equal(1, buf.StoredCount());
         }
 
         for (int i = 0; i < 4; i++)
@@ -150,7 +150,7 @@ public class HeapRunningSumTests
             Assert.True(a.isfinite().all().item<bool>(), "step " + i + ": the aggregate is not finite");
         }
 
-        Assert.All(running.PrioritiesForTesting(), p => Assert.True(double.IsFinite(p)));
+        Assert.All(running.StoredPriorities(), p => Assert.True(double.IsFinite(p)));
     }
 
     [Theory]

@@ -9,7 +9,7 @@ namespace OptimDsl.Tests.Critical;
 /// <summary>
 /// The Slots buffer must never read a tensor on the host in the step path. Its code lives in its own file
 /// (src/Runtime/Critical/SlotCriticalBuffer.cs); this test fails if that file mentions any host-read API. The few host
-/// reads needed by Save/Load/ApproximatelyEquals/*ForTesting go through CriticalTensorIO.
+/// reads needed by Save/Load/ApproximatelyEquals/Entries (the inspection) go through CriticalTensorIO.
 /// </summary>
 public class SlotNoHostSyncTests
 {
@@ -36,7 +36,7 @@ public class SlotNoHostSyncTests
     public void SlotBufferSource_HostHelperUsedOnlyOutsideTheStepPath()
     {
         // CriticalTensorIO (which does read on the host) may only be called after the "host reads" marker, i.e. from
-        // Priorities/Slots/Count/Save/Load/CopyFrom/MoveTo/ApproximatelyEquals — plus ShapeEquals (host metadata only).
+        // Entries/Save/Load/CopyFrom/MoveTo/ApproximatelyEquals — plus ShapeEquals (host metadata only).
         var path = Path.Combine(CriticalTestUtil.RepoRoot(), "src", "Runtime", "Critical", "SlotCriticalBuffer.cs");
         var text = File.ReadAllText(path);
         int marker = text.IndexOf("// ---------------- host reads", StringComparison.Ordinal);

@@ -92,8 +92,8 @@ namespace OptimDsl.Tests.CriticalCatalog
                 Assert.NotNull(b);
                 Assert.NotNull(a);
                 Assert.True(BitEqual(b!.Values, a!.Values), name + ": buffer values differ after loading");
-                Assert.Equal(b.PrioritiesForTesting(), a.PrioritiesForTesting());
-                Assert.Equal(b.CountForTesting(), a.CountForTesting());
+                Assert.Equal(b.StoredPriorities(), a.StoredPriorities());
+                Assert.Equal(b.StoredCount(), a.StoredCount());
                 Assert.True(before[i].ApproximatelyEquals(after[i]), name + ": state " + i + " differs after loading");
             }
 

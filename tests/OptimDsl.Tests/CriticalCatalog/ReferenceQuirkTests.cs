@@ -69,7 +69,7 @@ namespace OptimDsl.Tests.CriticalCatalog
             }
 
             var heapState = (SGD_C.State)exact.state_dict().State[0];
-            Assert.Equal(new[] { 5.0, 3.0 }, heapState.critical!.PrioritiesForTesting());
+            Assert.Equal(new[] { 5.0, 3.0 }, heapState.critical!.StoredPriorities());
         }
 
         // ALGORITHMS.md 7.2: synced priority is the sum of per-tensor norms (5+1, 1+5, 10+0), not the global norm.
@@ -91,7 +91,7 @@ namespace OptimDsl.Tests.CriticalCatalog
                 Assert.Equal(expectedB[t][0], v[1][0], 12);
                 foreach (var state in opt.state_dict().State.Cast<SGD_C.State>())
                 {
-                    Assert.Equal(new[] { expectedKey[t] }, state.critical!.PrioritiesForTesting());
+                    Assert.Equal(new[] { expectedKey[t] }, state.critical!.StoredPriorities());
                 }
             }
         }

@@ -102,9 +102,9 @@ namespace OptimDsl.Tests.Fused
                 CriticalTestUtil.AssertClose(CriticalTestUtil.Host(expected), actual, 1e-12, $"step {step}: aggregate");
                 tensorPath.DecayPriorities(0.8);
                 fusedPath.DecayPriorities(0.8);
-                CriticalTestUtil.AssertBitEqual(tensorPath.PrioritiesForTesting(), fusedPath.PrioritiesForTesting(), $"step {step}: priorities");
-                Assert.Equal(tensorPath.SlotsForTesting(), fusedPath.SlotsForTesting());
-                Assert.Equal(tensorPath.CountForTesting(), fusedPath.CountForTesting());
+                CriticalTestUtil.AssertBitEqual(tensorPath.StoredPriorities(), fusedPath.StoredPriorities(), $"step {step}: priorities");
+                Assert.Equal(tensorPath.StoredSlots(), fusedPath.StoredSlots());
+                Assert.Equal(tensorPath.StoredCount(), fusedPath.StoredCount());
                 CriticalTestUtil.AssertClose(CriticalTestUtil.Host(tensorPath.Values), CriticalTestUtil.Host(fusedPath.Values), 1e-12, $"step {step}: values");
                 Assert.True(tensorPath.ApproximatelyEquals(fusedPath), $"step {step}: states differ");
             }

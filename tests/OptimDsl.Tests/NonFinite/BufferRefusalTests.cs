@@ -38,9 +38,9 @@ namespace OptimDsl.Tests.NonFinite
                 Offer(buffer, mode, Entry(i), 1.0 + i);
             }
 
-            Assert.Equal(admitted, buffer.CountForTesting());
+            Assert.Equal(admitted, buffer.StoredCount());
             Tensor before = buffer.Values.clone();
-            double[] priorities = buffer.PrioritiesForTesting();
+            double[] priorities = buffer.StoredPriorities();
 
             // A finite priority large enough to be admitted into a full buffer, unless something is not finite.
             Tensor x = Entry(7);
@@ -64,13 +64,13 @@ namespace OptimDsl.Tests.NonFinite
             Offer(buffer, mode, x, priority);
             string where = $"{structure}, {mode}, {(full ? "full" : "with room")}, {poison}";
             Assert.True(FusedDispatchTests.BitEqual(before, buffer.Values), where + ": the refused offer changed the stored values");
-            Assert.Equal(admitted, buffer.CountForTesting());
-            Assert.Equal(priorities.OrderBy(p => p), buffer.PrioritiesForTesting().OrderBy(p => p));
+            Assert.Equal(admitted, buffer.StoredCount());
+            Assert.Equal(priorities.OrderBy(p => p), buffer.StoredPriorities().OrderBy(p => p));
             NonFinitePolicyTests.AssertFiniteBuffer(buffer, where);
 
             // The buffer still works: a finite offer with a winning priority enters.
             Offer(buffer, mode, Entry(8), 1000.0);
-            Assert.Contains(1000.0, buffer.PrioritiesForTesting());
+            Assert.Contains(1000.0, buffer.StoredPriorities());
             NonFinitePolicyTests.AssertFiniteBuffer(buffer, where + ", then a finite offer");
         }
 

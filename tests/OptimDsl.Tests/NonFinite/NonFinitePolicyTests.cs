@@ -111,8 +111,8 @@ namespace OptimDsl.Tests.NonFinite
                             CriticalBuffer a = runs[(true, poisoned)].Buffer(i);
                             CriticalBuffer b = runs[(false, poisoned)].Buffer(i);
                             string where = $"{optimizer} (synced: {synced}, {(poisoned ? "poisoned" : "clean")}), step {step}, parameter {i}";
-                            Assert.True(a.CountForTesting() == b.CountForTesting(), where + ": the fused and tensor paths stored different counts");
-                            Assert.True(a.SlotsForTesting().SequenceEqual(b.SlotsForTesting()), where + ": the fused and tensor paths used different slots");
+                            Assert.True(a.StoredCount() == b.StoredCount(), where + ": the fused and tensor paths stored different counts");
+                            Assert.True(a.StoredSlots().SequenceEqual(b.StoredSlots()), where + ": the fused and tensor paths used different slots");
                         }
                     }
                 }
@@ -124,7 +124,7 @@ namespace OptimDsl.Tests.NonFinite
                         bool blocked = momenta && Offending.Any(o => o.Parameter == i);
                         if (!blocked)
                         {
-                            Assert.Equal(3, run.Buffer(i).CountForTesting());
+                            Assert.Equal(3, run.Buffer(i).StoredCount());
                         }
                     }
                 }
@@ -141,7 +141,7 @@ namespace OptimDsl.Tests.NonFinite
         /// <summary>Priorities and values finite; the running sum (seen through an aggregate of zeros) finite.</summary>
         internal static void AssertFiniteBuffer(CriticalBuffer buffer, string where)
         {
-            Assert.True(buffer.PrioritiesForTesting().All(double.IsFinite), where + ": a stored priority is not finite");
+            Assert.True(buffer.StoredPriorities().All(double.IsFinite), where + ": a stored priority is not finite");
             Assert.True(buffer.Values.isfinite().all().item<bool>(), where + ": a stored value is not finite");
             using Tensor zero = zeros(buffer.Values[0].shape, dtype: buffer.Values.dtype);
             using Tensor aggregate = buffer.Aggregate(zero, AggregationRule.Sum, 1.0);
