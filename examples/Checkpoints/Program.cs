@@ -263,25 +263,10 @@ namespace OptimDsl.Examples.Checkpoints
             public static Options Parse(string[] args)
             {
                 var options = new Options();
-                for (int i = 0; i < args.Length; i++)
+                var reader = new CommandLineReader(args);
+                while (reader.Next())
                 {
-                    string arg = args[i];
-                    string? inline = null;
-                    int eq = arg.IndexOf('=');
-                    if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                    {
-                        inline = arg[(eq + 1)..];
-                        arg = arg[..eq];
-                    }
-
-                    string Value()
-                    {
-                        if (inline is not null) return inline;
-                        if (i + 1 >= args.Length) throw new UsageException($"{arg} needs a value.");
-                        return args[++i];
-                    }
-
-                    switch (arg)
+                    switch (reader.Name)
                     {
                         case "-h":
                         case "--help":
@@ -289,22 +274,22 @@ namespace OptimDsl.Examples.Checkpoints
                             options.Help = true;
                             break;
                         case "--epochs":
-                            options.Epochs = Integer(arg, Value(), minimum: 2);
+                            options.Epochs = reader.Integer(minimum: 2);
                             break;
                         case "--save-after":
-                            options.SaveAfter = Integer(arg, Value(), minimum: 1);
+                            options.SaveAfter = reader.Integer(minimum: 1);
                             break;
                         case "--seed":
-                            options.Seed = Integer(arg, Value(), minimum: 0);
+                            options.Seed = reader.Integer(minimum: 0);
                             break;
                         case "--threads":
-                            options.Threads = Integer(arg, Value(), minimum: 1);
+                            options.Threads = reader.Integer(minimum: 1);
                             break;
                         case "--output":
-                            options.Output = Value();
+                            options.Output = reader.Value();
                             break;
                         default:
-                            throw new UsageException($"unknown option '{args[i]}'.");
+                            throw reader.Unknown();
                     }
                 }
 
@@ -314,23 +299,6 @@ namespace OptimDsl.Examples.Checkpoints
                 }
 
                 return options;
-            }
-
-            private static int Integer(string name, string text, int minimum)
-            {
-                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < minimum)
-                {
-                    throw new UsageException($"{name} must be an integer of at least {minimum}, not '{text}'.");
-                }
-
-                return value;
-            }
-        }
-
-        private sealed class UsageException : Exception
-        {
-            public UsageException(string message) : base(message)
-            {
             }
         }
     }

@@ -19,27 +19,15 @@ namespace OptimDsl.Examples.Compare
     {
         private static int Main(string[] args)
         {
-            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            if (Console.IsOutputRedirected)
+            // Spectre.Console assumes 80 columns when it cannot ask the terminal; the table needs more.
+            CommandLineHost.ConfigureConsole(140);
+            OptimizerRegistry? registry = CommandLineHost.LoadRegistry(typeof(Program).Assembly);
+            if (registry is null)
             {
-                // Spectre.Console assumes 80 columns when it cannot ask the terminal; the table needs more.
-                AnsiConsole.Profile.Width = 140;
-            }
-
-            // The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).
-            OptimizerRegistry registry;
-            try
-            {
-                registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
-            }
-            catch (DuplicateOptimizerNameException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;
             }
 
-            return CompareCommand.Create(options => Run(options, registry), Fail, () => ListOptimizers(registry)).Parse(args).Invoke();
+            return CompareCommand.Create(options => Run(options, registry), CommandLineHost.Fail, () => CommandLineHost.ListOptimizers(registry)).Parse(args).Invoke();
         }
 
         private static int Run(CompareOptions options, OptimizerRegistry registry)
@@ -52,7 +40,7 @@ namespace OptimDsl.Examples.Compare
             }
             catch (UnknownOptimizerException ex)
             {
-                return Fail(ex.Message);
+                return CommandLineHost.Fail(ex.Message);
             }
 
             Dataset data;
@@ -93,7 +81,7 @@ namespace OptimDsl.Examples.Compare
                 }
                 catch (InvalidOptimizerArgumentException ex)
                 {
-                    return Fail(ex.Message);
+                    return CommandLineHost.Fail(ex.Message);
                 }
 
                 IReadOnlyList<OptimizerSummary> summaries = OptimizerSummary.Of(runs);
@@ -195,25 +183,7 @@ namespace OptimDsl.Examples.Compare
             return table;
         }
 
-        private static int ListOptimizers(OptimizerRegistry registry)
-        {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("name").AddColumn("from").AddColumn("arguments");
-            foreach (OptimizerEntry entry in registry.Entries)
-            {
-                table.AddRow(Markup.Escape(entry.Name), Markup.Escape(entry.Origin), Markup.Escape(string.Join(", ", entry.ArgumentNames)));
-            }
-
-            AnsiConsole.Write(table);
-            return 0;
-        }
 
         private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-        private static int Fail(string message)
-        {
-            Console.Error.WriteLine($"error: {message}");
-            Console.Error.WriteLine("Run with --help for the options.");
-            return 2;
-        }
     }
 }

@@ -20,27 +20,15 @@ namespace OptimDsl.Examples.Landscapes
     {
         private static int Main(string[] args)
         {
-            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            if (Console.IsOutputRedirected)
+            // Spectre.Console assumes 80 columns when it cannot ask the terminal; the tables need more.
+            CommandLineHost.ConfigureConsole(160);
+            OptimizerRegistry? registry = CommandLineHost.LoadRegistry(typeof(Program).Assembly);
+            if (registry is null)
             {
-                // Spectre.Console assumes 80 columns when it cannot ask the terminal; the tables need more.
-                AnsiConsole.Profile.Width = 160;
-            }
-
-            // The catalog and every optimizer declared in examples/Shared/Declared (compiled into this assembly).
-            OptimizerRegistry registry;
-            try
-            {
-                registry = OptimizerRegistry.CatalogAndDeclaredIn(typeof(Program).Assembly);
-            }
-            catch (DuplicateOptimizerNameException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;
             }
 
-            return LandscapeCommand.Create(options => Run(options, registry), Fail, () => ListOptimizers(registry)).Parse(args).Invoke();
+            return LandscapeCommand.Create(options => Run(options, registry), CommandLineHost.Fail, () => CommandLineHost.ListOptimizers(registry)).Parse(args).Invoke();
         }
 
         private static int Run(LandscapeOptions options, OptimizerRegistry registry)
@@ -53,7 +41,7 @@ namespace OptimDsl.Examples.Landscapes
             }
             catch (UnknownOptimizerException ex)
             {
-                return Fail(ex.Message);
+                return CommandLineHost.Fail(ex.Message);
             }
 
             // The tensors hold one or two numbers: TorchSharp's intra-op threads would only add hand-offs.
@@ -72,7 +60,7 @@ namespace OptimDsl.Examples.Landscapes
             }
             catch (InvalidOptimizerArgumentException ex)
             {
-                return Fail(ex.Message);
+                return CommandLineHost.Fail(ex.Message);
             }
 
             string results = Path.Combine(options.OutputDirectory, "results.json");
@@ -118,25 +106,6 @@ namespace OptimDsl.Examples.Landscapes
             AnsiConsole.WriteLine();
             AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(report.Title)}[/]").LeftJustified());
             foreach (var table in report.Tables) AnsiConsole.Write(table);
-        }
-
-        private static int ListOptimizers(OptimizerRegistry registry)
-        {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("name").AddColumn("from").AddColumn("arguments");
-            foreach (OptimizerEntry entry in registry.Entries)
-            {
-                table.AddRow(Markup.Escape(entry.Name), Markup.Escape(entry.Origin), Markup.Escape(string.Join(", ", entry.ArgumentNames)));
-            }
-
-            AnsiConsole.Write(table);
-            return 0;
-        }
-
-        private static int Fail(string message)
-        {
-            Console.Error.WriteLine($"error: {message}");
-            Console.Error.WriteLine("Run with --help for the options.");
-            return 2;
         }
     }
 }

@@ -182,25 +182,10 @@ namespace OptimDsl.Examples.Quickstart
             public static Options Parse(string[] args)
             {
                 var options = new Options();
-                for (int i = 0; i < args.Length; i++)
+                var reader = new CommandLineReader(args);
+                while (reader.Next())
                 {
-                    string arg = args[i];
-                    string? inline = null;
-                    int eq = arg.IndexOf('=');
-                    if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                    {
-                        inline = arg[(eq + 1)..];
-                        arg = arg[..eq];
-                    }
-
-                    string Value()
-                    {
-                        if (inline is not null) return inline;
-                        if (i + 1 >= args.Length) throw new UsageException($"{arg} needs a value.");
-                        return args[++i];
-                    }
-
-                    switch (arg)
+                    switch (reader.Name)
                     {
                         case "-h":
                         case "--help":
@@ -208,40 +193,23 @@ namespace OptimDsl.Examples.Quickstart
                             options.Help = true;
                             break;
                         case "--data":
-                            options.DataDirectory = Value();
+                            options.DataDirectory = reader.Value();
                             break;
                         case "--epochs":
-                            options.Epochs = PositiveInt(arg, Value());
+                            options.Epochs = reader.Integer(minimum: 1);
                             break;
                         case "--threads":
-                            options.Threads = PositiveInt(arg, Value());
+                            options.Threads = reader.Integer(minimum: 1);
                             break;
                         case "--seed":
-                            options.Seed = PositiveInt(arg, Value(), allowZero: true);
+                            options.Seed = reader.Integer(minimum: 0);
                             break;
                         default:
-                            throw new UsageException($"unknown option '{args[i]}'.");
+                            throw reader.Unknown();
                     }
                 }
 
                 return options;
-            }
-
-            private static int PositiveInt(string name, string text, bool allowZero = false)
-            {
-                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < (allowZero ? 0 : 1))
-                {
-                    throw new UsageException($"{name} must be {(allowZero ? "a non-negative" : "a positive")} integer, not '{text}'.");
-                }
-
-                return value;
-            }
-        }
-
-        private sealed class UsageException : Exception
-        {
-            public UsageException(string message) : base(message)
-            {
             }
         }
     }
