@@ -32,11 +32,7 @@ namespace OptimDsl.Examples.Compare
             var epochs = new List<EpochResult>();
             for (int epoch = 1; epoch <= settings.Epochs; epoch++)
             {
-                for (long i = n - 1; i > 0; i--)
-                {
-                    long j = shuffle.NextInt64(i + 1);
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
+                Trainer.Shuffle(order, shuffle);
 
                 long stepTicks = 0;
                 int steps = 0;
@@ -63,8 +59,8 @@ namespace OptimDsl.Examples.Compare
 
                 epochClock.Stop();
                 model.eval();
-                var (trainLoss, _) = Evaluation.LossAndAccuracy(model, data.TrainX, data.TrainY);
-                var (testLoss, testAccuracy) = Evaluation.LossAndAccuracy(model, data.TestX, data.TestY);
+                var (trainLoss, _) = Trainer.Evaluate(model, data.TrainX, data.TrainY);
+                var (testLoss, testAccuracy) = Trainer.Evaluate(model, data.TestX, data.TestY);
                 var result = new EpochResult(
                     epoch,
                     trainLoss,

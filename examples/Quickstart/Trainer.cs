@@ -49,11 +49,7 @@ namespace OptimDsl.Examples.Quickstart
             model.train();
             for (int epoch = 1; epoch <= settings.Epochs; epoch++)
             {
-                for (long i = n - 1; i > 0; i--)
-                {
-                    long j = shuffle.NextInt64(i + 1);
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
+                Shuffle(order, shuffle);
 
                 double lossSum = 0;
                 int batches = 0;
@@ -85,8 +81,18 @@ namespace OptimDsl.Examples.Quickstart
             return new RunResult(contender, trainLoss, testAccuracy, clock.Elapsed.TotalSeconds);
         }
 
-        /// <summary>Mean cross-entropy and accuracy over a whole split, in chunks, without gradients.</summary>
-        private static (double Loss, double Accuracy) Evaluate(Sequential model, Tensor x, Tensor y)
+        /// <summary>Fisher–Yates: a new random order of <paramref name="order"/>, in place.</summary>
+        public static void Shuffle(long[] order, Random random)
+        {
+            for (long i = order.Length - 1; i > 0; i--)
+            {
+                long j = random.NextInt64(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+
+        /// <summary>Mean cross-entropy and accuracy (in [0, 1]) over a whole split, in chunks, without gradients.</summary>
+        public static (double Loss, double Accuracy) Evaluate(Sequential model, Tensor x, Tensor y)
         {
             using var noGrad = torch.no_grad();
             long n = x.shape[0];
