@@ -160,12 +160,7 @@ namespace OptimDsl.Examples.Checkpoints
                 order[i] = i;
             }
 
-            for (long i = count - 1; i > 0; i--)
-            {
-                long j = random.NextInt64(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-
+            Trainer.Shuffle(order, random);
             return order;
         }
 
