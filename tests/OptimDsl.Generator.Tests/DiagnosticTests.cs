@@ -143,7 +143,29 @@ namespace OptimDsl.Generator.Tests
         [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"lr\")|}] public partial class Names { }")]
         [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"weight_decay\")|}] [WeightDecay] public partial class Names { }")]
         [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"eps\")|}] [SecondMoment] [Epsilon] public partial class Names { }")]
+        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"__grad\")|}] public partial class Names { }")]
+        [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"_beta\")|}] public partial class Names { }")]
+        [InlineData("[Optimizer] [{|ODSL0009:FirstMoment(Name = \"parameters\")|}] public partial class Names { }")]
+        [InlineData("[Optimizer] [{|ODSL0009:SecondMoment(Name = \"UpdateSingle\")|}] public partial class Names { }")]
         public Task ODSL0009_invalid_or_duplicate_argument_name(string markup) => VerifyAsync(markup);
+
+        [Fact]
+        public Task ODSL0009_a_name_with_the_reserved_prefix_is_reported_at_its_block()
+        {
+            var test = Test("[Optimizer] [{|#0:FirstMoment(Name = \"__numerator\")|}] [SecondMoment] public partial class Names { }");
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0009").WithLocation(0)
+                .WithMessage("'__numerator' cannot be used as a generated argument name: names starting with '_' are reserved for the generated code's own identifiers"));
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task ODSL0009_a_name_the_generated_optimizer_uses_is_reported_at_its_block()
+        {
+            var test = Test("[Optimizer] [FirstMoment] [{|#0:SecondMoment(Name = \"fused\")|}] public partial class Names { }");
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0009").WithLocation(0)
+                .WithMessage("'fused' cannot be used as a generated argument name: the generated optimizer already uses this name (a member, or a parameter next to the arguments)"));
+            return test.RunAsync();
+        }
 
         [Fact]
         public Task ODSL0010_torchsharp_missing_is_reported_once_at_the_first_declaration() =>
