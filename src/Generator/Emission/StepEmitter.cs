@@ -128,7 +128,8 @@ namespace OptimDsl.Generator.Emission
         {
             w.Line("Options __options = __group.Options;");
             w.Line("double lr = __options.LearningRate!.Value;");
-            foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr" && h.Kind != HyperKind.NullableScalarType && h.Name != "topC" && h.Name != "seed"))
+            // The step reads no topC or seed (matched by kind too: a moment, always a double, may take either name).
+            foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Name != "lr" && h.Kind != HyperKind.NullableScalarType && !(h.Kind != HyperKind.Double && h.Name is "topC" or "seed")))
             {
                 w.Line(h.Kind == HyperKind.NullableDouble
                     ? "double? " + h.Name + " = __options." + h.Name + ";"
