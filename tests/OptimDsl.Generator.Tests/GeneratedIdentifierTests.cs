@@ -100,6 +100,21 @@ namespace OptimDsl.Generator.Tests
                 + string.Join("\n", wrong.Distinct()));
         }
 
+        /// <summary>The list holds no dead entries: each name is an identifier of some snapshot case's generated code.</summary>
+        [Fact]
+        public void Every_reserved_member_name_is_used_by_the_generated_code()
+        {
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string testCase in Declarations.AllCaseNames())
+            {
+                used.UnionWith(CSharpSyntaxTree.ParseText(SnapshotTests.GenerateSingle(testCase)).GetRoot().DescendantTokens()
+                    .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            }
+
+            string[] dead = Members.Value.Where(n => !used.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.True(dead.Length == 0, "Identifiers.Members lists names no generated code uses: " + string.Join(", ", dead));
+        }
+
         /// <summary>The generated optimizer class of a snapshot case, and its arguments (the hyper-parameters' names).</summary>
         private static ClassDeclarationSyntax Generated(string testCase, out ImmutableHashSet<string> arguments)
         {
