@@ -215,8 +215,15 @@ namespace OptimDsl.Generator.Tests
         /// <summary>The source of a case from <see cref="AllCases"/>.</summary>
         public static string SourceOf(string testCase) =>
             testCase.StartsWith("Catalog/", StringComparison.Ordinal)
-                ? ReadCatalog(testCase.Substring("Catalog/".Length))
+                ? ReadCatalog(testCase.Substring("Catalog/".Length)) + "\n" + ReproducesStandIn + "\n"
                 : Composed[testCase.Substring("Composed/".Length)];
+
+        /// <summary>
+        /// A stand-in for the runtime's internal <c>[Reproduces]</c>, which catalog files use: compiled outside the runtime
+        /// (with its metadata), a catalog file needs it to compile, so <see cref="SourceOf"/> appends it.
+        /// </summary>
+        public const string ReproducesStandIn =
+            "namespace OptimDsl { internal sealed class ReproducesAttribute : System.Attribute { public ReproducesAttribute(string reference) { } } }";
 
         /// <summary>A tree path for a case that looks like the real file.</summary>
         public static string PathOf(string testCase) =>

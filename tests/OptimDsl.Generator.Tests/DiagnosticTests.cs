@@ -181,7 +181,29 @@ namespace OptimDsl.Generator.Tests
         [InlineData("[Optimizer] [SecondMoment({|ODSL0009:Name = \"weight_decay\"|})] [WeightDecay] public partial class Names { }")]
         [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"eps\"|})] [SecondMoment] [Epsilon] public partial class Names { }")]
         [InlineData("[Optimizer] [FirstMoment(Beta = 0.8, {|ODSL0009:Name = \"maximize\"|})] [Maximize] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"__grad\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0009:Name = \"_beta\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [FirstMoment({|ODSL0009:Name = \"parameters\"|})] public partial class Names { }")]
+        [InlineData("[Optimizer] [SecondMoment({|ODSL0009:Name = \"UpdateSingle\"|})] public partial class Names { }")]
         public Task ODSL0009_invalid_or_duplicate_argument_name(string markup) => VerifyAsync(markup);
+
+        [Fact]
+        public Task ODSL0009_a_name_with_the_reserved_prefix_is_reported_at_its_name_argument()
+        {
+            var test = Test("[Optimizer] [FirstMoment({|#0:Name = \"__numerator\"|})] [SecondMoment] public partial class Names { }");
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0009").WithLocation(0)
+                .WithMessage("'__numerator' cannot be used as a generated argument name: names starting with '_' are reserved for the generated code's own identifiers"));
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task ODSL0009_a_name_the_generated_optimizer_uses_is_reported_at_its_name_argument()
+        {
+            var test = Test("[Optimizer] [FirstMoment] [SecondMoment({|#0:Name = \"fused\"|})] public partial class Names { }");
+            test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("ODSL0009").WithLocation(0)
+                .WithMessage("'fused' cannot be used as a generated argument name: the generated optimizer already uses this name (a member, or a parameter next to the arguments)"));
+            return test.RunAsync();
+        }
 
         [Fact]
         public Task ODSL0010_torchsharp_missing_is_reported_once_at_the_first_declaration() =>

@@ -269,8 +269,7 @@ namespace OptimDsl.Generator.Tests
             Gen<ImmutableArray<AttributeCase>> attributes =
                 from o in optimizer
                 from bs in blocks
-                from reproduces in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
-                from order in Gen.Shuffle(bs.Add(o).AddRange(reproduces ? new[] { new AttributeCase("Reproduces", ImmutableArray.Create("\"x\""), ImmutableArray<(string, string)>.Empty) } : Array.Empty<AttributeCase>()).ToArray())
+                from order in Gen.Shuffle(bs.Add(o).ToArray())
                 select order.ToImmutableArray();
 
             Gen<(string Modifier, string Kind)> shape = Gen.Frequency(
@@ -349,7 +348,7 @@ namespace OptimDsl.Generator.Tests
                     yield return c with { Attributes = c.Attributes.SetItem(i, a with { Named = a.Named.RemoveAt(j) }) };
                 }
 
-                if (a.Positional.Length > 0 && a.Name != "Reproduces")
+                if (a.Positional.Length > 0)
                 {
                     yield return c with { Attributes = c.Attributes.SetItem(i, a with { Positional = ImmutableArray<string>.Empty }) };
                 }

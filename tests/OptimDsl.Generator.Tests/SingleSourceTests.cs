@@ -98,7 +98,7 @@ namespace OptimDsl.Generator.Tests
             };
 
             var problems = new List<string>();
-            foreach (Type attribute in DslAttributes().Where(t => t != typeof(ReproducesAttribute)))
+            foreach (Type attribute in DslAttributes())
             {
                 string name = attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length);
                 object instance = DefaultInstance(attribute)!;
@@ -138,7 +138,7 @@ namespace OptimDsl.Generator.Tests
         {
             string docs = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs", "DSL.md")).Replace("\r\n", "\n");
             var problems = new List<string>();
-            foreach (Type attribute in DslAttributes().Where(t => t != typeof(ReproducesAttribute) && t != typeof(BiasCorrectionAttribute)))
+            foreach (Type attribute in DslAttributes().Where(t => t != typeof(BiasCorrectionAttribute)))
             {
                 string name = attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length);
                 string? row = docs.Split('\n').FirstOrDefault(l => Regex.IsMatch(l, "^\\| `\\[" + name + "(\\(|\\])"));

@@ -46,7 +46,7 @@ namespace OptimDsl.Generator.Analyzers
 
         private static bool IsBlock(AttributeData attribute) =>
             attribute.AttributeClass is { } c && c.ContainingNamespace?.ToDisplayString() == "OptimDsl"
-            && c.Name != "OptimizerAttribute" && c.Name != "ReproducesAttribute";
+            && c.Name != "OptimizerAttribute";
 
         private static bool IsDsl(AttributeData attribute, string name) =>
             attribute.AttributeClass is { } c && c.Name == name && c.ContainingNamespace?.ToDisplayString() == "OptimDsl";

@@ -19,31 +19,31 @@ namespace OptimDsl.Generator.Emission
             using (w.Block("public override void add_param_group(" + Names.BaseParamGroup + " param_group)"))
             {
                 w.Line("if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));");
-                w.Line("var defaults = (Options)_defaults;");
+                w.Line("var __defaults = (Options)_defaults;");
                 w.Line("param_group.Options ??= new Options();");
-                w.Line("if (param_group.Options is not Options options)");
+                w.Line("if (param_group.Options is not Options __options)");
                 w.Line("{");
                 w.Line("    throw new global::System.ArgumentException(\"The parameter group's options must be \" + typeof(Options).FullName + \".\", nameof(param_group));");
                 w.Line("}");
                 w.Line();
-                w.Line("options.LearningRate ??= defaults.LearningRate;");
+                w.Line("__options.LearningRate ??= __defaults.LearningRate;");
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role != ArgumentRole.LearningRate))
                 {
-                    w.Line("options." + h.Name + " ??= defaults." + h.Name + ";");
+                    w.Line("__options." + h.Name + " ??= __defaults." + h.Name + ";");
                 }
 
-                w.Line("options.InitialLearningRate = options.LearningRate!.Value;");
-                w.Line("Validate(options);");
+                w.Line("__options.InitialLearningRate = __options.LearningRate!.Value;");
+                w.Line("Validate(__options);");
                 w.Line("global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));");
-                w.Line("Checkpoint.Attach(options);");
+                w.Line("Checkpoint.Attach(__options);");
                 w.Line("_parameter_groups.Add(param_group);");
                 w.Line();
-                using (w.Block("foreach (" + Names.Parameter + " parameter in param_group.Parameters)"))
+                using (w.Block("foreach (" + Names.Parameter + " __parameter in param_group.Parameters)"))
                 {
-                    w.Line("var state = new State(parameter, _state.Count);");
-                    w.Line("state.Initialize(options);");
-                    w.Line("Checkpoint.Attach(state);");
-                    w.Line("_state[parameter.Handle] = state;");
+                    w.Line("var __state = new State(__parameter, _state.Count);");
+                    w.Line("__state.Initialize(__options);");
+                    w.Line("Checkpoint.Attach(__state);");
+                    w.Line("_state[__parameter.Handle] = __state;");
                 }
             }
 

@@ -35,15 +35,7 @@ namespace OptimDsl.Generator.Emission
             Line(header);
             Line("{");
             _indent++;
-            return new Closer(this, "}");
-        }
-
-        public IDisposable Block(string header, string closer)
-        {
-            Line(header);
-            Line("{");
-            _indent++;
-            return new Closer(this, closer);
+            return new Closer(this);
         }
 
         /// <summary>An opening brace (after a header written line by line), closed on dispose.</summary>
@@ -51,7 +43,7 @@ namespace OptimDsl.Generator.Emission
         {
             Line("{");
             _indent++;
-            return new Closer(this, "}");
+            return new Closer(this);
         }
 
         public void Indent() => _indent++;
@@ -63,18 +55,13 @@ namespace OptimDsl.Generator.Emission
         private sealed class Closer : IDisposable
         {
             private readonly CodeWriter _writer;
-            private readonly string _closer;
 
-            public Closer(CodeWriter writer, string closer)
-            {
-                _writer = writer;
-                _closer = closer;
-            }
+            public Closer(CodeWriter writer) => _writer = writer;
 
             public void Dispose()
             {
                 _writer._indent--;
-                _writer.Line(_closer);
+                _writer.Line("}");
             }
         }
     }

@@ -25,7 +25,7 @@ namespace OptimDsl.Generator.Emission
 
             EmitDocs(w, hyper, "Creates the optimizer for named parameters (as returned by <c>named_parameters()</c>).", "parameters", "Named parameters to optimize.");
             w.Line("public " + name + "(" + Names.IEnumerable + "<(string name, " + Names.Parameter + " parameter)> parameters, " + declared + ")");
-            w.Line("    : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), " + forwarded + ")");
+            w.Line("    : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), " + forwarded + ")");
             w.Line("{");
             w.Line("}");
             w.Line();
@@ -41,7 +41,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Arguments + ".CheckAdafactor(" + lr.Name + ", relative_step, warmup_init);");
                 }
 
-                w.Line("var defaults = new Options");
+                w.Line("var __defaults = new Options");
                 w.Line("{");
                 w.Indent();
                 string initial = nullableLr ? lr.Name + " ?? 0.0" : lr.Name;
@@ -54,13 +54,13 @@ namespace OptimDsl.Generator.Emission
 
                 w.Outdent();
                 w.Line("};");
-                w.Line("Validate(defaults);");
-                w.Line("_defaults = defaults;");
+                w.Line("Validate(__defaults);");
+                w.Line("_defaults = __defaults;");
                 w.Line("_fused = fused;");
                 w.Line("_parameter_groups = new " + Names.List + "<" + Names.BaseParamGroup + ">();");
-                using (w.Block("foreach (ParamGroup group in parameters)"))
+                using (w.Block("foreach (ParamGroup __group in parameters)"))
                 {
-                    w.Line("add_param_group(group);");
+                    w.Line("add_param_group(__group);");
                 }
             }
 
@@ -84,7 +84,7 @@ namespace OptimDsl.Generator.Emission
         private static void EmitValidate(CodeWriter w, OptimizerPlan plan)
         {
             w.Line("/// <summary>Checks every resolved option of a group against its allowed range.</summary>");
-            using (w.Block("private static void Validate(Options options)"))
+            using (w.Block("private static void Validate(Options __options)"))
             {
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.HasRange))
                 {
@@ -93,31 +93,31 @@ namespace OptimDsl.Generator.Emission
                         + Bound(range.Min) + ", " + Bool(range.MinInclusive) + ", " + Bound(range.Max) + ", " + Bool(range.MaxInclusive) + ");";
                     if (h.Role == ArgumentRole.LearningRate)
                     {
-                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "options.LearningRate!.Value"));
+                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "__options.LearningRate!.Value"));
                     }
                     else if (h.Kind == HyperKind.NullableDouble)
                     {
-                        w.Line("if (options." + h.Name + " is double " + h.Name + "Value) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, check, h.Name + "Value"));
+                        w.Line("if (__options." + h.Name + " is double __" + h.Name + "Value) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "__" + h.Name + "Value"));
                     }
                     else
                     {
-                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "options." + h.Name + "!.Value"));
+                        w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, check, "__options." + h.Name + "!.Value"));
                     }
                 }
 
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Kind == HyperKind.Aggregation))
                 {
-                    w.Line(Names.Arguments + ".CheckAggregationRule(options." + h.Name + "!.Value, \"" + h.Name + "\");");
+                    w.Line(Names.Arguments + ".CheckAggregationRule(__options." + h.Name + "!.Value, \"" + h.Name + "\");");
                 }
 
                 foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role == ArgumentRole.Dtype))
                 {
-                    w.Line(Names.Arguments + ".CheckFloatingDtype(options." + h.Name + ", \"" + h.Name + "\");");
+                    w.Line(Names.Arguments + ".CheckFloatingDtype(__options." + h.Name + ", \"" + h.Name + "\");");
                 }
 
                 if (plan.Blocks.Momentum is { Input: MomentInput.Gradient })
                 {
-                    w.Line(Names.Arguments + ".CheckNesterov(options.nesterov!.Value, options.momentum!.Value, options.dampening!.Value);");
+                    w.Line(Names.Arguments + ".CheckNesterov(__options.nesterov!.Value, __options.momentum!.Value, __options.dampening!.Value);");
                 }
             }
 

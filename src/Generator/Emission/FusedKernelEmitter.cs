@@ -64,28 +64,28 @@ namespace OptimDsl.Generator.Emission
 
             w.Line("/// <summary>" + Summary() + "</summary>");
             w.Line("/// <typeparam name=\"T\">The parameters' element type (float or double).</typeparam>");
-            w.Line("/// <param name=\"batch\">The group's fused parameters of this element type.</param>");
-            w.Line("/// <param name=\"item\">The work item.</param>");
-            w.Line("private static void " + _pass + "<T>(" + FusedNames.Batch + " batch, int item)");
+            w.Line("/// <param name=\"__batch\">The group's fused parameters of this element type.</param>");
+            w.Line("/// <param name=\"__item\">The work item.</param>");
+            w.Line("private static void " + _pass + "<T>(" + FusedNames.Batch + " __batch, int __item)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                w.Line("ref readonly " + FusedNames.WorkItem + " work = ref batch.Item(item);");
-                w.Line("ref FusedTensor t = ref batch.Tensor(work.Tensor);");
+                w.Line("ref readonly " + FusedNames.WorkItem + " __work = ref __batch.Item(__item);");
+                w.Line("ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);");
                 if (_pass == KernelPass.CriticalEntry)
                 {
                     // A switched-off buffer (kappa) offers nothing: its partials stay zero.
-                    w.Line("if (t.State.critical is null) return;");
+                    w.Line("if (__t.State.critical is null) return;");
                 }
 
                 EmitLocals(w, used);
                 if (_step.WalksRows)
                 {
-                    w.Line("int rowLength = t.RowLength;");
-                    using (w.Block("for (long row = work.Start; row < work.Start + work.Count; row++)"))
+                    w.Line("int __rowLength = __t.RowLength;");
+                    using (w.Block("for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)"))
                     {
-                        w.Line("long first = row * rowLength;");
-                        w.Line("int count = (int)global::System.Math.Min(rowLength, t.Elements - first);");
+                        w.Line("long __first = __row * __rowLength;");
+                        w.Line("int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);");
                         EmitSpans(w, used);
                         EmitRowStart(w, used);
                         EmitReducedLoop(w, wholeBody, tailBody, used);
@@ -94,8 +94,8 @@ namespace OptimDsl.Generator.Emission
                 }
                 else
                 {
-                    w.Line("long first = work.Start;");
-                    w.Line("int count = work.Count;");
+                    w.Line("long __first = __work.Start;");
+                    w.Line("int __count = __work.Count;");
                     EmitSpans(w, used);
                     EmitRowStart(w, used);
                     EmitReducedLoop(w, wholeBody, tailBody, used);
@@ -127,83 +127,83 @@ namespace OptimDsl.Generator.Emission
         {
             foreach (StepScalar s in _step.Scalars.Where(s => used.Contains(s.Name)))
             {
-                w.Line(FusedNames.VectorT + " " + s.Name + " = new(T.CreateTruncating(t." + s.Name + "));");
+                w.Line(FusedNames.VectorT + " " + s.Name + " = new(T.CreateTruncating(__t." + s.Name + "));");
             }
 
             foreach (StepCondition c in _step.Conditions.Where(c => used.Contains(c.Name)))
             {
-                w.Line("bool " + c.Name + " = t." + c.Name + ";");
+                w.Line("bool " + c.Name + " = __t." + c.Name + ";");
             }
 
             foreach (StepOperand o in _step.Operands.Where(o => FusedStepEmitter.Optional(o) && used.Contains(o.Name)))
             {
-                w.Line("bool " + o.Name + "Present = t." + o.Name + " != 0;");
+                w.Line("bool " + o.Name + "Present = __t." + o.Name + " != 0;");
             }
 
             foreach (StepOperand o in _step.Operands.Where(o => o.Lazy == LazyInit.FromFirstStore && used.Contains(o.Name)))
             {
-                w.Line("bool " + o.Name + "FirstUse = t." + o.Name + "FirstUse;");
+                w.Line("bool " + o.Name + "FirstUse = __t." + o.Name + "FirstUse;");
             }
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
-                w.Line("bool criticalAggregates = t.critical.Aggregates;");
-                w.Line("bool criticalAdmits = " + (Storing ? "t.critical.Admits" : "false") + ";");
-                w.Line("bool criticalReplaces = t.critical.Replaces;");
-                w.Line("bool criticalSeeding = t.criticalSeeding;");
+                w.Line("bool __criticalAggregates = __t.critical.Aggregates;");
+                w.Line("bool __criticalAdmits = " + (Storing ? "__t.critical.Admits" : "false") + ";");
+                w.Line("bool __criticalReplaces = __t.critical.Replaces;");
+                w.Line("bool __criticalSeeding = __t.__criticalSeeding;");
                 if (_step.Statements.Any(s => s is CriticalSeedOnly))
                 {
-                    w.Line("bool criticalSeedOnly = t.criticalSeedOnly;");
+                    w.Line("bool __criticalSeedOnly = __t.__criticalSeedOnly;");
                 }
 
-                w.Line("bool criticalWeighted = t.criticalKappa != 1.0;");
-                w.Line("global::OptimDsl.AggregationRule criticalRule = t.criticalRule;");
-                w.Line(FusedNames.VectorT + " criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));");
-                w.Line(FusedNames.VectorT + " criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));");
-                w.Line(FusedNames.VectorT + " criticalKappa = new(T.CreateTruncating(t.criticalKappa));");
+                w.Line("bool __criticalWeighted = __t.__criticalKappa != 1.0;");
+                w.Line("global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;");
+                w.Line(FusedNames.VectorT + " __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));");
+                w.Line(FusedNames.VectorT + " __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));");
+                w.Line(FusedNames.VectorT + " __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));");
                 if (_step.Critical!.RunningSum)
                 {
-                    w.Line("bool criticalReadsSum = criticalAggregates || criticalAdmits;");
+                    w.Line("bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;");
                 }
             }
 
             if (used.Contains(KernelStatements.CriticalEntryUse))
             {
-                w.Line("bool criticalSeeding = t.criticalSeeding;");
+                w.Line("bool __criticalSeeding = __t.__criticalSeeding;");
                 if (_step.Statements.Any(s => s is CriticalSeedOnly))
                 {
-                    w.Line("bool criticalSeedOnly = t.criticalSeedOnly;");
+                    w.Line("bool __criticalSeedOnly = __t.__criticalSeedOnly;");
                 }
 
-                w.Line("bool criticalEntryNonFinite = false;");
+                w.Line("bool __criticalEntryNonFinite = false;");
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
             {
-                w.Line(FusedNames.VectorT + " sm3Beta = new(T.CreateTruncating(t.sm3Beta));");
-                w.Line(FusedNames.VectorT + " sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));");
-                w.Line("bool sm3Decays = t.sm3Decays;");
-                w.Line("bool sm3Factored = t.Factored;");
+                w.Line(FusedNames.VectorT + " __sm3Beta = new(T.CreateTruncating(__t.__sm3Beta));");
+                w.Line(FusedNames.VectorT + " __sm3OneMinusBeta = new(T.CreateTruncating(__t.__sm3OneMinusBeta));");
+                w.Line("bool __sm3Decays = __t.__sm3Decays;");
+                w.Line("bool __sm3Factored = __t.Factored;");
                 if (_pass == KernelPass.Update)
                 {
-                    w.Line(FusedNames.Span + " sm3ColumnMaxima = t.Factored ? t.State." + _sm3.StateObject + ".ColumnMaxima<T>(work.Ordinal) : default;");
+                    w.Line(FusedNames.Span + " __sm3ColumnMaxima = __t.Factored ? __t.State." + _sm3.StateObject + ".ColumnMaxima<T>(__work.Ordinal) : default;");
                 }
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse))
             {
-                w.Line("bool adafactorFactored = t.Factored;");
-                w.Line(FusedNames.VectorT + " adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));");
+                w.Line("bool __adafactorFactored = __t.Factored;");
+                w.Line(FusedNames.VectorT + " __adafactorEps1 = new(T.CreateTruncating(__t.__adafactorEps1));");
                 if (_pass != KernelPass.AdafactorStatistics)
                 {
-                    w.Line(FusedNames.VectorT + " adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));");
-                    w.Line(FusedNames.VectorT + " adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));");
+                    w.Line(FusedNames.VectorT + " __adafactorBeta2 = new(T.CreateTruncating(__t.__adafactorBeta2));");
+                    w.Line(FusedNames.VectorT + " __adafactorOneMinusBeta2 = new(T.CreateTruncating(__t.__adafactorOneMinusBeta2));");
                 }
 
                 if (_pass == KernelPass.Update)
                 {
-                    w.Line(FusedNames.VectorT + " adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));");
-                    w.Line(FusedNames.VectorT + " adafactorClip = new(T.CreateTruncating(t.adafactorClip));");
+                    w.Line(FusedNames.VectorT + " __adafactorLearningRate = new(T.CreateTruncating(__t.__adafactorLearningRate));");
+                    w.Line(FusedNames.VectorT + " __adafactorClip = new(T.CreateTruncating(__t.__adafactorClip));");
                 }
             }
 
@@ -212,41 +212,41 @@ namespace OptimDsl.Generator.Emission
                 w.Line("double " + reduction + "Total = 0;");
             }
 
-            w.Line("int lanes = " + FusedNames.VectorT + ".Count;");
+            w.Line("int __lanes = " + FusedNames.VectorT + ".Count;");
             w.Line("// The partial last vector goes through this thread's scratch (no allocation, no call in the loops).");
-            w.Line(FusedNames.Span + " tail = " + FusedNames.Vector + ".TailScratch<T>();");
+            w.Line(FusedNames.Span + " __tail = " + FusedNames.Vector + ".TailScratch<T>();");
         }
 
         // The addresses of the operands this kernel reads, advanced to the current range of elements.
         private void EmitSpans(CodeWriter w, HashSet<string> used)
         {
-            string At(string address) => FusedNames.Memory + ".Offset<T>(" + address + ", first)";
+            string At(string address) => FusedNames.Memory + ".Offset<T>(" + address + ", __first)";
             foreach (StepOperand o in _step.Operands.Where(o => used.Contains(o.Name)))
             {
-                w.Line("nint " + o.Name + "At = " + At("t." + o.Name) + ";");
+                w.Line("nint " + o.Name + "At = " + At("__t." + o.Name) + ";");
             }
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
                 if (_step.Critical!.RunningSum)
                 {
-                    w.Line("nint criticalSumAt = " + At("t.critical.Sum") + ";");
+                    w.Line("nint __criticalSumAt = " + At("__t.critical.Sum") + ";");
                 }
 
                 if (Storing)
                 {
-                    w.Line("nint criticalSlotAt = " + At("t.critical.Target") + ";");
+                    w.Line("nint __criticalSlotAt = " + At("__t.critical.Target") + ";");
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
             {
-                w.Line("nint sm3AccumulatorAt = " + At("t.sm3Accumulator") + ";");
+                w.Line("nint __sm3AccumulatorAt = " + At("__t.__sm3Accumulator") + ";");
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
             {
-                w.Line("nint adafactorFullAt = " + At("t.adafactorFull") + ";");
+                w.Line("nint __adafactorFullAt = " + At("__t.__adafactorFull") + ";");
             }
         }
 
@@ -254,27 +254,27 @@ namespace OptimDsl.Generator.Emission
         {
             if (_sm3 is { } sm3 && used.Contains(KernelStatements.Sm3Use))
             {
-                string state = "t.State." + sm3.StateObject;
-                w.Line(FusedNames.VectorT + " sm3RowMinimum = t.Factored ? new(" + state + ".RowMinimum<T>(row)) : default;");
-                w.Line(FusedNames.Span + " sm3Last = t.Factored ? " + state + ".LastAccumulator<T>() : default;");
+                string state = "__t.State." + sm3.StateObject;
+                w.Line(FusedNames.VectorT + " __sm3RowMinimum = __t.Factored ? new(" + state + ".RowMinimum<T>(__row)) : default;");
+                w.Line(FusedNames.Span + " __sm3Last = __t.Factored ? " + state + ".LastAccumulator<T>() : default;");
                 if (_pass == KernelPass.Update)
                 {
-                    w.Line(FusedNames.VectorT + " sm3RowMaximum = new(T.NegativeInfinity);");
+                    w.Line(FusedNames.VectorT + " __sm3RowMaximum = new(T.NegativeInfinity);");
                 }
             }
 
             if (_adafactor is { } a && used.Contains(KernelStatements.AdafactorUse))
             {
-                string state = "t.State." + a.StateObject;
+                string state = "__t.State." + a.StateObject;
                 if (_pass == KernelPass.AdafactorStatistics)
                 {
-                    w.Line("global::System.Numerics.Vector<double> adafactorRowSum = default;");
-                    w.Line("global::System.Span<double> adafactorColumnSums = t.Factored ? " + state + ".ColumnSums(work.Ordinal, row) : default;");
+                    w.Line("global::System.Numerics.Vector<double> __adafactorRowSum = default;");
+                    w.Line("global::System.Span<double> __adafactorColumnSums = __t.Factored ? " + state + ".ColumnSums(__work.Ordinal, __row) : default;");
                 }
                 else
                 {
-                    w.Line(FusedNames.VectorT + " adafactorRowFactor = t.Factored ? new(" + state + ".RowFactor<T>(row)) : default;");
-                    w.Line(FusedNames.Span + " adafactorColumnFactors = t.Factored ? " + state + ".ColumnFactors<T>(row) : default;");
+                    w.Line(FusedNames.VectorT + " __adafactorRowFactor = __t.Factored ? new(" + state + ".RowFactor<T>(__row)) : default;");
+                    w.Line(FusedNames.Span + " __adafactorColumnFactors = __t.Factored ? " + state + ".ColumnFactors<T>(__row) : default;");
                 }
             }
         }
@@ -283,21 +283,21 @@ namespace OptimDsl.Generator.Emission
         {
             if (_sm3 is { } sm3 && _pass == KernelPass.Update)
             {
-                w.Line("if (t.Factored) t.State." + sm3.StateObject + ".RecordRowMaximum(work.Ordinal, row, " + FusedNames.Vector + ".MaxLane(sm3RowMaximum));");
+                w.Line("if (__t.Factored) __t.State." + sm3.StateObject + ".RecordRowMaximum(__work.Ordinal, __row, " + FusedNames.Vector + ".MaxLane(__sm3RowMaximum));");
             }
 
             if (_adafactor is { } a && _pass == KernelPass.AdafactorStatistics)
             {
-                w.Line("if (t.Factored) t.State." + a.StateObject + ".SetRowSum(row, " + FusedNames.Vector + ".Total(adafactorRowSum));");
+                w.Line("if (__t.Factored) __t.State." + a.StateObject + ".SetRowSum(__row, " + FusedNames.Vector + ".Total(__adafactorRowSum));");
             }
         }
 
         // The item-wide sum a reduction pass accumulates (null for the element-wise pass).
         private string? Reduction => _pass switch
         {
-            KernelPass.CriticalEntry => "criticalSquares",
-            KernelPass.AdafactorStatistics when _adafactor is not null => "adafactorParamSquares",
-            KernelPass.AdafactorRms when _adafactor is not null => "adafactorUpdateSquares",
+            KernelPass.CriticalEntry => "__criticalSquares",
+            KernelPass.AdafactorStatistics when _adafactor is not null => "__adafactorParamSquares",
+            KernelPass.AdafactorRms when _adafactor is not null => "__adafactorUpdateSquares",
             _ => null,
         };
 
@@ -305,13 +305,13 @@ namespace OptimDsl.Generator.Emission
         {
             if (Reduction is { } reduction)
             {
-                w.Line("batch.Partials(item)[" + (_pass == KernelPass.AdafactorRms ? "1" : "0") + "] = " + reduction + "Total;");
+                w.Line("__batch.Partials(__item)[" + (_pass == KernelPass.AdafactorRms ? "1" : "0") + "] = " + reduction + "Total;");
             }
 
             if (used.Contains(KernelStatements.CriticalEntryUse))
             {
                 // Partial 1 stays zero (every value finite) when the entry is the gradient: its norm tells.
-                w.Line("batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;");
+                w.Line("__batch.Partials(__item)[1] = __criticalEntryNonFinite ? 1.0 : 0.0;");
             }
         }
 
@@ -329,7 +329,7 @@ namespace OptimDsl.Generator.Emission
             bool flags = used.Contains(KernelStatements.CriticalEntryUse);
             if (flags)
             {
-                w.Line(FusedNames.VectorT + " criticalFlags = " + FusedNames.VectorT + ".Zero;");
+                w.Line(FusedNames.VectorT + " __criticalFlags = " + FusedNames.VectorT + ".Zero;");
             }
 
             EmitLoop(w, wholeBody, tailBody, used);
@@ -340,23 +340,23 @@ namespace OptimDsl.Generator.Emission
 
             if (flags)
             {
-                w.Line("criticalEntryNonFinite |= !" + FusedNames.Vector + ".AllZero(criticalFlags);");
+                w.Line("__criticalEntryNonFinite |= !" + FusedNames.Vector + ".AllZero(__criticalFlags);");
             }
         }
 
         // Whole vectors first, then the partial last vector (padded with zeros) through the same statements.
         private void EmitLoop(CodeWriter w, CodeWriter wholeBody, CodeWriter tailBody, HashSet<string> used)
         {
-            w.Line("int vectors = count - count % lanes;");
-            using (w.Block("for (int i = 0; i < vectors; i += lanes)"))
+            w.Line("int __vectors = __count - __count % __lanes;");
+            using (w.Block("for (int __i = 0; __i < __vectors; __i += __lanes)"))
             {
                 EmitIteration(w, wholeBody, used, whole: true);
             }
 
-            using (w.Block("if (vectors < count)"))
+            using (w.Block("if (__vectors < __count)"))
             {
                 w.Line("// The last, partial vector: the same statements on the remaining elements, padded with zeros.");
-                w.Line("int i = vectors;");
+                w.Line("int __i = __vectors;");
                 EmitIteration(w, tailBody, used, whole: false);
             }
         }
@@ -372,30 +372,30 @@ namespace OptimDsl.Generator.Emission
             if (_pass == KernelPass.CriticalEntry)
             {
                 // The partial last vector's padding is zero: it adds nothing.
-                w.Line("criticalSquares = " + FusedNames.Vector + ".Accumulate(criticalSquares, " + StepOperands.Gradient + " * " + StepOperands.Gradient + ");");
+                w.Line("__criticalSquares = " + FusedNames.Vector + ".Accumulate(__criticalSquares, " + StepOperands.Gradient + " * " + StepOperands.Gradient + ");");
             }
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
                 if (_step.Critical!.RunningSum)
                 {
-                    w.Line(FusedNames.VectorT + " criticalSum = criticalReadsSum ? " + Load("criticalSumAt") + " : default;");
+                    w.Line(FusedNames.VectorT + " __criticalSum = __criticalReadsSum ? " + Load("__criticalSumAt") + " : default;");
                 }
 
                 if (Storing)
                 {
-                    w.Line(FusedNames.VectorT + " criticalSlot = criticalAdmits && criticalReplaces ? " + Load("criticalSlotAt") + " : default;");
+                    w.Line(FusedNames.VectorT + " __criticalSlot = __criticalAdmits && __criticalReplaces ? " + Load("__criticalSlotAt") + " : default;");
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use) && _pass == KernelPass.Update)
             {
-                w.Line(FusedNames.VectorT + " sm3Accumulator = sm3Factored ? default : " + Load("sm3AccumulatorAt") + ";");
+                w.Line(FusedNames.VectorT + " __sm3Accumulator = __sm3Factored ? default : " + Load("__sm3AccumulatorAt") + ";");
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse) && _pass != KernelPass.AdafactorStatistics)
             {
-                w.Line(FusedNames.VectorT + " adafactorFull = adafactorFactored ? default : " + Load("adafactorFullAt") + ";");
+                w.Line(FusedNames.VectorT + " __adafactorFull = __adafactorFactored ? default : " + Load("__adafactorFullAt") + ";");
             }
 
             string statements = body.ToString().TrimEnd('\n');
@@ -420,25 +420,25 @@ namespace OptimDsl.Generator.Emission
 
             if (used.Contains(KernelStatements.CriticalUse))
             {
-                using (w.Block("if (criticalAdmits)"))
+                using (w.Block("if (__criticalAdmits)"))
                 {
                     if (_step.Critical!.RunningSum)
                     {
-                        w.Line(Store("criticalSumAt", "criticalSum"));
+                        w.Line(Store("__criticalSumAt", "__criticalSum"));
                     }
 
-                    w.Line(Store("criticalSlotAt", "criticalSlot"));
+                    w.Line(Store("__criticalSlotAt", "__criticalSlot"));
                 }
             }
 
             if (_sm3 is not null && used.Contains(KernelStatements.Sm3Use))
             {
-                w.Line("if (!sm3Factored) " + Store("sm3AccumulatorAt", "sm3Accumulator"));
+                w.Line("if (!__sm3Factored) " + Store("__sm3AccumulatorAt", "__sm3Accumulator"));
             }
 
             if (_adafactor is not null && used.Contains(KernelStatements.AdafactorUse))
             {
-                w.Line("if (!adafactorFactored) " + Store("adafactorFullAt", "adafactorFull"));
+                w.Line("if (!__adafactorFactored) " + Store("__adafactorFullAt", "__adafactorFull"));
             }
         }
     }

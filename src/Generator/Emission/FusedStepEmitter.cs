@@ -45,17 +45,17 @@ namespace OptimDsl.Generator.Emission
         public void EmitWhyNot(CodeWriter w)
         {
             w.Line("/// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>");
-            using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " param, " + Names.Tensor + " grad, State state)"))
+            using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " __param, " + Names.Tensor + " __grad, State __state)"))
             {
-                var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(param, grad)" };
+                var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(__param, __grad)" };
                 foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Parameter && o.Name != StepOperands.Gradient))
                 {
-                    reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + o.Name + "\", " + o.Tensor + ", param)");
+                    reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + Identifiers.Unprefixed(o.Name) + "\", " + o.Tensor + ", __param)");
                 }
 
                 if (_step.Critical is not null)
                 {
-                    reasons.Add(FusedNames.Dispatch + ".WhyNotBuffer(state.critical)");
+                    reasons.Add(FusedNames.Dispatch + ".WhyNotBuffer(__state.critical)");
                 }
 
                 for (int i = 0; i < reasons.Count; i++)
@@ -73,24 +73,24 @@ namespace OptimDsl.Generator.Emission
         /// </summary>
         public void EmitAdd(CodeWriter w)
         {
-            w.Line(FusedNames.Batch + " batch = param.dtype == " + FusedNames.ScalarType + ".Float32 ? single : dual;");
+            w.Line(FusedNames.Batch + " __batch = __param.dtype == " + FusedNames.ScalarType + ".Float32 ? __single : __dual;");
             if (_step.WalksRows)
             {
                 // Rank ≥ 2: the rows of the last axis (the factored state is per row and per column); rank ≤ 1: chunks.
-                w.Line("long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), " + FusedNames.Batch + ".ChunkElements);");
-                w.Line("ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);");
-                w.Line("t.Elements = param.numel();");
-                w.Line("t.RowLength = (int)rowLength;");
-                w.Line("t.Factored = param.dim() >= 2;");
+                w.Line("long __rowLength = __param.dim() >= 2 ? __param.size(-1) : global::System.Math.Min(__param.numel(), " + FusedNames.Batch + ".ChunkElements);");
+                w.Line("ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__param.numel() + __rowLength - 1) / __rowLength, __rowLength);");
+                w.Line("__t.Elements = __param.numel();");
+                w.Line("__t.RowLength = (int)__rowLength;");
+                w.Line("__t.Factored = __param.dim() >= 2;");
             }
             else
             {
-                w.Line("ref FusedTensor t = ref batch.Add(param.numel(), 1);");
+                w.Line("ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);");
             }
 
-            w.Line("t.Position = index;");
-            w.Line("t.State = state;");
-            w.Line("t.grad = " + FusedNames.Memory + ".Address(grad);");
+            w.Line("__t.Position = __index;");
+            w.Line("__t.State = __state;");
+            w.Line("__t." + StepOperands.Gradient + " = " + FusedNames.Memory + ".Address(__grad);");
         }
 
         /// <summary>
@@ -99,16 +99,16 @@ namespace OptimDsl.Generator.Emission
         /// </summary>
         public void EmitFill(CodeWriter w)
         {
-            using (w.Block("for (int batchIndex = 0; batchIndex < 2; batchIndex++)"))
+            using (w.Block("for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)"))
             {
-                w.Line(FusedNames.Batch + " batch = batchIndex == 0 ? single : dual;");
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                w.Line(FusedNames.Batch + " __batch = __batchIndex == 0 ? __single : __dual;");
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                    w.Line("int index = t.Position;");
-                    w.Line(Names.Parameter + " param = parameters[index];");
-                    w.Line("State state = t.State;");
-                    w.Line("state.step += 1;");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                    w.Line("int __index = __t.Position;");
+                    w.Line(Names.Parameter + " __param = __parameters[__index];");
+                    w.Line("State __state = __t.State;");
+                    w.Line("__state.step += 1;");
                     EmitFillRecord(w);
                 }
             }
@@ -118,24 +118,24 @@ namespace OptimDsl.Generator.Emission
         {
             foreach (StepCondition c in _step.Conditions)
             {
-                w.Line("t." + c.Name + " = " + c.Expression + ";");
+                w.Line("__t." + c.Name + " = " + c.Expression + ";");
             }
 
             if (_seedOnly && _step.Operands.Any(o => o.Lazy != LazyInit.None))
             {
                 // A step that only seeds the buffer creates no state (the tensor path stops before creating it).
-                w.Line("bool seedsOnly = state.critical is { HasEverReceived: false };");
+                w.Line("bool __seedsOnly = __state.critical is { HasEverReceived: false };");
             }
 
             foreach (StepOperand o in _step.Operands.Where(o => o.Lazy != LazyInit.None))
             {
-                string when = (_seedOnly ? "!seedsOnly && " : string.Empty) + (o.Present is null ? string.Empty : "t." + o.Present + " && ") + o.Tensor + " is null";
+                string when = (_seedOnly ? "!__seedsOnly && " : string.Empty) + (o.Present is null ? string.Empty : "__t." + o.Present + " && ") + o.Tensor + " is null";
                 using (w.Block("if (" + when + ")"))
                 {
-                    w.Line(o.Tensor + " = " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                    w.Line(o.Tensor + " = " + Names.Torch + ".zeros_like(__param).DetachFromDisposeScope();");
                     if (o.Lazy == LazyInit.FromFirstStore)
                     {
-                        w.Line("t." + o.Name + "FirstUse = true;");
+                        w.Line("__t." + o.Name + "FirstUse = true;");
                     }
                 }
             }
@@ -143,41 +143,41 @@ namespace OptimDsl.Generator.Emission
             foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Gradient))
             {
                 // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
-                w.Line("t." + o.Name + " = " + (Optional(o)
-                    ? (o.Present is null ? string.Empty : "!t." + o.Present + " ? 0 : ") + FusedNames.Memory + ".AddressOrZero(" + o.Tensor + ")"
+                w.Line("__t." + o.Name + " = " + (Optional(o)
+                    ? (o.Present is null ? string.Empty : "!__t." + o.Present + " ? 0 : ") + FusedNames.Memory + ".AddressOrZero(" + o.Tensor + ")"
                     : FusedNames.Memory + ".Address(" + o.Tensor + ")") + ";");
             }
 
             foreach (StepScalar s in _step.Scalars)
             {
-                w.Line("t." + s.Name + " = " + s.Expression + ";");
+                w.Line("__t." + s.Name + " = " + s.Expression + ";");
             }
 
             if (_step.Critical is { } c2)
             {
-                w.Line("t.criticalKappa = kappaWeight;");
-                w.Line("t.criticalRule = " + FusedNames.Critical + ".CheckedRule(" + c2.Rule + ");");
-                w.Line("t.criticalSeeding = state.critical is { HasEverReceived: false };");
+                w.Line("__t.__criticalKappa = __kappaWeight;");
+                w.Line("__t.__criticalRule = " + FusedNames.Critical + ".CheckedRule(" + c2.Rule + ");");
+                w.Line("__t.__criticalSeeding = __state.critical is { HasEverReceived: false };");
                 if (_seedOnly)
                 {
-                    w.Line("t.criticalSeedOnly = t.criticalSeeding;");
+                    w.Line("__t.__criticalSeedOnly = __t.__criticalSeeding;");
                 }
             }
 
             if (_sm3 is { } sm3)
             {
-                w.Line("t.sm3Beta = " + sm3.Beta + ";");
-                w.Line("t.sm3OneMinusBeta = 1.0 - " + sm3.Beta + ";");
-                w.Line("t.sm3Decays = " + sm3.Beta + " > 0;");
-                w.Line("t.sm3Accumulator = t.Factored ? 0 : state." + sm3.StateObject + ".FullAddress;");
+                w.Line("__t.__sm3Beta = " + sm3.Beta + ";");
+                w.Line("__t.__sm3OneMinusBeta = 1.0 - " + sm3.Beta + ";");
+                w.Line("__t.__sm3Decays = " + sm3.Beta + " > 0;");
+                w.Line("__t.__sm3Accumulator = __t.Factored ? 0 : __state." + sm3.StateObject + ".FullAddress;");
             }
 
             if (_adafactor is { } a)
             {
-                w.Line("t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, " + a.DecayRate + ");");
-                w.Line("t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;");
-                w.Line("t.adafactorEps1 = " + a.Eps1 + ";");
-                w.Line("t.adafactorFull = t.Factored ? 0 : state." + a.StateObject + ".FullAddress;");
+                w.Line("__t.__adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(__state.step, " + a.DecayRate + ");");
+                w.Line("__t.__adafactorOneMinusBeta2 = 1.0 - __t.__adafactorBeta2;");
+                w.Line("__t.__adafactorEps1 = " + a.Eps1 + ";");
+                w.Line("__t.__adafactorFull = __t.Factored ? 0 : __state." + a.StateObject + ".FullAddress;");
             }
         }
 
@@ -186,9 +186,9 @@ namespace OptimDsl.Generator.Emission
         {
             if (_step.Critical is { } c)
             {
-                w.Line(FusedNames.OfferPriority + "[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, " + c.Synced + ", onHost: "
-                    + (c.PrioritiesOnHost ? "true" : "false") + ", FusedCriticalChecks(parameters.Length, single, dual));");
-                Both(w, "PlanCriticalOffers({0}, priorities, " + c.MaxAge + ", " + c.CriticalTest + ");");
+                w.Line(FusedNames.OfferPriority + "[] __priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(__grads, " + c.Synced + ", onHost: "
+                    + (c.PrioritiesOnHost ? "true" : "false") + ", FusedCriticalChecks(__parameters.Length, __single, __dual));");
+                Both(w, "PlanCriticalOffers({0}, __priorities, " + c.MaxAge + ", " + c.CriticalTest + ");");
             }
 
             if (_sm3 is not null)
@@ -220,8 +220,8 @@ namespace OptimDsl.Generator.Emission
         // The same line for the float32 and the float64 batch.
         private static void Both(CodeWriter w, string format)
         {
-            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "single", "float", "Single"));
-            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "dual", "double", "Double"));
+            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "__single", "float", "Single"));
+            w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, "__dual", "double", "Double"));
         }
 
         /// <summary>The kernels, their cached delegates and the host helpers of the passes.</summary>
@@ -298,33 +298,33 @@ namespace OptimDsl.Generator.Emission
                 if (_step.Critical is not null)
                 {
                     Field(w, FusedNames.CriticalOperands, "critical", "The critical buffer's offer this step, decided on the host.");
-                    Field(w, "bool", "criticalSeeding", "Whether this step makes the buffer's very first offer.");
-                    Field(w, "bool", "criticalEntryFinite", "Whether every value of the entry this step offers is finite (the critical pass).");
+                    Field(w, "bool", "__criticalSeeding", "Whether this step makes the buffer's very first offer.");
+                    Field(w, "bool", "__criticalEntryFinite", "Whether every value of the entry this step offers is finite (the critical pass).");
                     if (_seedOnly)
                     {
-                        Field(w, "bool", "criticalSeedOnly", "Whether this step only seeds the buffer (the reference's first step).");
+                        Field(w, "bool", "__criticalSeedOnly", "Whether this step only seeds the buffer (the reference's first step).");
                     }
 
-                    Field(w, "double", "criticalKappa", "The weight of the buffer term.");
-                    Field(w, "global::OptimDsl.AggregationRule", "criticalRule", "The aggregation rule.");
+                    Field(w, "double", "__criticalKappa", "The weight of the buffer term.");
+                    Field(w, "global::OptimDsl.AggregationRule", "__criticalRule", "The aggregation rule.");
                 }
 
                 if (_sm3 is not null)
                 {
-                    Field(w, "nint", "sm3Accumulator", "Address of the single SM3 accumulator of a rank ≤ 1 parameter (0 otherwise).");
-                    Field(w, "double", "sm3Beta", "SM3's coefficient.");
-                    Field(w, "double", "sm3OneMinusBeta", "1 − SM3's coefficient.");
-                    Field(w, "bool", "sm3Decays", "Whether SM3's coefficient is positive (a moving average).");
+                    Field(w, "nint", "__sm3Accumulator", "Address of the single SM3 accumulator of a rank ≤ 1 parameter (0 otherwise).");
+                    Field(w, "double", "__sm3Beta", "SM3's coefficient.");
+                    Field(w, "double", "__sm3OneMinusBeta", "1 − SM3's coefficient.");
+                    Field(w, "bool", "__sm3Decays", "Whether SM3's coefficient is positive (a moving average).");
                 }
 
                 if (_adafactor is not null)
                 {
-                    Field(w, "nint", "adafactorFull", "Address of the full second moment of a rank &lt; 2 parameter (0 otherwise).");
-                    Field(w, "double", "adafactorBeta2", "This step's decay 1 − t^decay_rate.");
-                    Field(w, "double", "adafactorOneMinusBeta2", "1 − this step's decay.");
-                    Field(w, "double", "adafactorEps1", "The regularisation added to squared inputs.");
-                    Field(w, "double", "adafactorLearningRate", "This step's relative learning rate (after the statistics pass).");
-                    Field(w, "double", "adafactorClip", "The clipping divisor max(1, RMS(update)/clip_threshold) (after the RMS pass).");
+                    Field(w, "nint", "__adafactorFull", "Address of the full second moment of a rank &lt; 2 parameter (0 otherwise).");
+                    Field(w, "double", "__adafactorBeta2", "This step's decay 1 − t^decay_rate.");
+                    Field(w, "double", "__adafactorOneMinusBeta2", "1 − this step's decay.");
+                    Field(w, "double", "__adafactorEps1", "The regularisation added to squared inputs.");
+                    Field(w, "double", "__adafactorLearningRate", "This step's relative learning rate (after the statistics pass).");
+                    Field(w, "double", "__adafactorClip", "The clipping divisor max(1, RMS(update)/clip_threshold) (after the RMS pass).");
                 }
             }
 
@@ -341,7 +341,7 @@ namespace OptimDsl.Generator.Emission
             w.Line();
         }
 
-        private string SkipSeedOnly => _seedOnly ? "if (t.criticalSeedOnly) continue;" : string.Empty;
+        private string SkipSeedOnly => _seedOnly ? "if (__t.__criticalSeedOnly) continue;" : string.Empty;
 
         private void EmitCriticalHelpers(CodeWriter w)
         {
@@ -350,50 +350,50 @@ namespace OptimDsl.Generator.Emission
             w.Line("/// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)");
             w.Line("/// and records whether each one's entry is finite.");
             w.Line("/// </summary>");
-            using (w.Block("private static double[]? FusedCriticalChecks(int count, " + FusedNames.Batch + " single, " + FusedNames.Batch + " dual)"))
+            using (w.Block("private static double[]? FusedCriticalChecks(int __count, " + FusedNames.Batch + " __single, " + FusedNames.Batch + " __dual)"))
             {
-                w.Line("if (single.Count + dual.Count == 0) return null;");
-                w.Line("var norms = new double[count];");
-                w.Line("global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);");
-                w.Line("Checks(single, CriticalEntrySingle, " + FusedNames.ScalarType + ".Float32);");
-                w.Line("Checks(dual, CriticalEntryDouble, " + FusedNames.ScalarType + ".Float64);");
-                w.Line("return norms;");
+                w.Line("if (__single.Count + __dual.Count == 0) return null;");
+                w.Line("var __norms = new double[__count];");
+                w.Line("global::System.Array.Fill(__norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);");
+                w.Line("__Checks(__single, CriticalEntrySingle, " + FusedNames.ScalarType + ".Float32);");
+                w.Line("__Checks(__dual, CriticalEntryDouble, " + FusedNames.ScalarType + ".Float64);");
+                w.Line("return __norms;");
                 w.Line();
-                using (w.Block("void Checks(" + FusedNames.Batch + " batch, " + FusedNames.Kernel + " kernel, " + FusedNames.ScalarType + " dtype)"))
+                using (w.Block("void __Checks(" + FusedNames.Batch + " __batch, " + FusedNames.Kernel + " __kernel, " + FusedNames.ScalarType + " __dtype)"))
                 {
-                    w.Line("batch.ResetPartials(2);");
-                    w.Line("batch.Run(kernel);");
-                    using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                    w.Line("__batch.ResetPartials(2);");
+                    w.Line("__batch.Run(__kernel);");
+                    using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                     {
-                        w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                        w.Line("norms[t.Position] = " + FusedNames.HostKernels + ".NormOf(dtype, batch.SumPartials(i, 0));");
-                        w.Line("t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;");
+                        w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                        w.Line("__norms[__t.Position] = " + FusedNames.HostKernels + ".NormOf(__dtype, __batch.SumPartials(__i, 0));");
+                        w.Line("__t.__criticalEntryFinite = __batch.SumPartials(__i, 1) == 0;");
                     }
                 }
             }
 
             w.Line();
             w.Line("/// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>");
-            using (w.Block("private static void PlanCriticalOffers(" + FusedNames.Batch + " batch, " + FusedNames.OfferPriority + "[] priorities, int maxAge, double criticalTest)"))
+            using (w.Block("private static void PlanCriticalOffers(" + FusedNames.Batch + " __batch, " + FusedNames.OfferPriority + "[] __priorities, int __maxAge, double __criticalTest)"))
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                    w.Line("if (t.State.critical is not { } buffer) continue;");
-                    w.Line("if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);");
-                    w.Line("buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                    w.Line("if (__t.State.critical is not { } __buffer) continue;");
+                    w.Line("if (!__t.__criticalSeeding) __buffer.DropOlderThan(__maxAge);");
+                    w.Line("__buffer.PlanOffer(__priorities[__t.Position].Value, __criticalTest, __t.__criticalEntryFinite, ref __t.critical);");
                 }
             }
 
             w.Line();
             w.Line("/// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>");
-            using (w.Block("private static void CompleteCriticalOffers(" + FusedNames.Batch + " batch, double decay)"))
+            using (w.Block("private static void CompleteCriticalOffers(" + FusedNames.Batch + " __batch, double __decay)"))
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("if (batch.Tensor(i).State.critical is not { } buffer) continue;");
-                    w.Line("buffer.CompleteOffer();");
-                    w.Line("buffer.DecayPriorities(decay);");
+                    w.Line("if (__batch.Tensor(__i).State.critical is not { } __buffer) continue;");
+                    w.Line("__buffer.CompleteOffer();");
+                    w.Line("__buffer.DecayPriorities(__decay);");
                 }
             }
 
@@ -402,34 +402,34 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitSm3Helpers(CodeWriter w)
         {
-            string sm3 = "t.State." + _sm3!.StateObject;
+            string sm3 = "__t.State." + _sm3!.StateObject;
             w.Line("/// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.</summary>");
-            w.Line("private static void PrepareSm3<T>(" + FusedNames.Batch + " batch)");
+            w.Line("private static void PrepareSm3<T>(" + FusedNames.Batch + " __batch)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                    w.Line(sm3 + ".PrepareFused<T>(batch.ItemsOf(i));");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                    w.Line(sm3 + ".PrepareFused<T>(__batch.ItemsOf(__i));");
                 }
             }
 
             w.Line();
             w.Line("/// <summary>The SM3 accumulators take the gathered maxima, after the element-wise pass.</summary>");
-            w.Line("private static void CommitSm3<T>(" + FusedNames.Batch + " batch)");
+            w.Line("private static void CommitSm3<T>(" + FusedNames.Batch + " __batch)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
                     if (_seedOnly)
                     {
                         w.Line(SkipSeedOnly);
                     }
 
-                    w.Line(sm3 + ".CommitFused<T>(batch.ItemsOf(i), t.sm3Beta);");
+                    w.Line(sm3 + ".CommitFused<T>(__batch.ItemsOf(__i), __t.__sm3Beta);");
                 }
             }
 
@@ -438,52 +438,52 @@ namespace OptimDsl.Generator.Emission
 
         private void EmitAdafactorHelpers(CodeWriter w)
         {
-            string factored = "t.State." + _adafactor!.StateObject;
+            string factored = "__t.State." + _adafactor!.StateObject;
             string dtype = "typeof(T) == typeof(float) ? " + FusedNames.ScalarType + ".Float32 : " + FusedNames.ScalarType + ".Float64";
             w.Line("/// <summary>Resets each Adafactor parameter's sums, before the statistics pass.</summary>");
-            w.Line("private static void PrepareAdafactor<T>(" + FusedNames.Batch + " batch)");
+            w.Line("private static void PrepareAdafactor<T>(" + FusedNames.Batch + " __batch)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                w.Line("batch.ResetPartials(2);");
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                w.Line("__batch.ResetPartials(2);");
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                    w.Line(factored + ".PrepareFused<T>(batch.ItemsOf(i));");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                    w.Line(factored + ".PrepareFused<T>(__batch.ItemsOf(__i));");
                 }
             }
 
             w.Line();
             w.Line("/// <summary>The relative learning rates and the factors' update, after the statistics pass.</summary>");
-            w.Line("private static void FinishAdafactorStatistics<T>(" + FusedNames.Batch + " batch, double lr, double eps2, bool relativeStep, bool scaleParameter, bool warmupInit)");
+            w.Line("private static void FinishAdafactorStatistics<T>(" + FusedNames.Batch + " __batch, double __lr, double __eps2, bool __relativeStep, bool __scaleParameter, bool __warmupInit)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
                     if (_seedOnly)
                     {
                         w.Line(SkipSeedOnly);
                     }
 
-                    w.Line("double rms = global::System.Math.Sqrt(batch.SumPartials(i, 0)) / global::System.Math.Sqrt(t.Elements);");
-                    w.Line("t.adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(rms, t.State.step, lr, eps2, relativeStep, scaleParameter, warmupInit, " + dtype + ");");
-                    w.Line("if (t.Factored) " + factored + ".FinishStatistics<T>(batch.ItemsOf(i), t.adafactorBeta2);");
+                    w.Line("double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 0)) / global::System.Math.Sqrt(__t.Elements);");
+                    w.Line("__t.__adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(__rms, __t.State.step, __lr, __eps2, __relativeStep, __scaleParameter, __warmupInit, " + dtype + ");");
+                    w.Line("if (__t.Factored) " + factored + ".FinishStatistics<T>(__batch.ItemsOf(__i), __t.__adafactorBeta2);");
                 }
             }
 
             w.Line();
             w.Line("/// <summary>The clipping divisors, after the RMS pass.</summary>");
-            w.Line("private static void FinishAdafactorClip<T>(" + FusedNames.Batch + " batch, double clipThreshold)");
+            w.Line("private static void FinishAdafactorClip<T>(" + FusedNames.Batch + " __batch, double __clipThreshold)");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
-                using (w.Block("for (int i = 0; i < batch.Count; i++)"))
+                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
-                    w.Line("ref FusedTensor t = ref batch.Tensor(i);");
-                    w.Line("double rms = global::System.Math.Sqrt(batch.SumPartials(i, 1)) / global::System.Math.Sqrt(t.Elements);");
-                    w.Line("t.adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(rms, clipThreshold, " + dtype + ");");
+                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
+                    w.Line("double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 1)) / global::System.Math.Sqrt(__t.Elements);");
+                    w.Line("__t.__adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(__rms, __clipThreshold, " + dtype + ");");
                 }
             }
 

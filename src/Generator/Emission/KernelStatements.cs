@@ -45,23 +45,23 @@ namespace OptimDsl.Generator.Emission
 
         /// <summary>A vector of the operand memory at address <paramref name="at"/>, element <c>i</c>.</summary>
         public static string Load(string at, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Load<T>(" + at + ", i)" : "LoadTail<T>(" + at + ", i, count, tail)");
+            FusedNames.Vector + "." + (whole ? "Load<T>(" + at + ", __i)" : "LoadTail<T>(" + at + ", __i, __count, __tail)");
 
         /// <summary>Stores <paramref name="value"/> to the operand memory at address <paramref name="at"/>, element <c>i</c>.</summary>
         public static string Store(string at, string value, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Store(" + at + ", i, " + value + ");" : "StoreTail(" + at + ", i, count, " + value + ", tail);");
+            FusedNames.Vector + "." + (whole ? "Store(" + at + ", __i, " + value + ");" : "StoreTail(" + at + ", __i, __count, " + value + ", __tail);");
 
         /// <summary>A vector of a per-column span (one row's worth) at element <c>i</c>.</summary>
         public static string LoadColumns(string span, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Load(" + span + ", i)" : "LoadTail(" + span + ", i, tail)");
+            FusedNames.Vector + "." + (whole ? "Load(" + span + ", __i)" : "LoadTail(" + span + ", __i, __tail)");
 
         /// <summary>Stores <paramref name="value"/> to a per-column span at element <c>i</c>.</summary>
         public static string StoreColumns(string span, string value, bool whole) =>
-            FusedNames.Vector + "." + (whole ? "Store(" + span + ", i, " + value + ");" : "StoreTail(" + span + ", i, " + value + ", tail);");
+            FusedNames.Vector + "." + (whole ? "Store(" + span + ", __i, " + value + ");" : "StoreTail(" + span + ", __i, " + value + ", __tail);");
 
         // The valid lanes of a reduction's input: all of a whole vector, the first count - i of the last one.
         private string Valid(string value, string fill) =>
-            _whole ? value : FusedNames.Vector + ".Masked(" + value + ", count - i, " + fill + ", tail)";
+            _whole ? value : FusedNames.Vector + ".Masked(" + value + ", __count - __i, " + fill + ", __tail)";
 
         /// <summary>Every operand, scalar, condition or local read or written (and the composite markers).</summary>
         public HashSet<string> Used { get; } = new();
@@ -76,7 +76,7 @@ namespace OptimDsl.Generator.Emission
                 {
                     // The reference's first step only seeds the buffer: the rest of the step runs on the other steps.
                     Used.Add(_pass == KernelPass.CriticalEntry ? CriticalEntryUse : CriticalUse);
-                    using (_w.Block("if (criticalSeedOnly)"))
+                    using (_w.Block("if (__criticalSeedOnly)"))
                     {
                         if (Storing)
                         {
@@ -151,7 +151,7 @@ namespace OptimDsl.Generator.Emission
             {
                 Used.Add(CriticalEntryUse);
                 string offered = Use(offer.Source);
-                FlagNonFinite(offer.Seed == offer.Source ? offered : "(criticalSeeding ? " + Use(offer.Seed) + " : " + offered + ")");
+                FlagNonFinite(offer.Seed == offer.Source ? offered : "(__criticalSeeding ? " + Use(offer.Seed) + " : " + offered + ")");
                 _done = true;
                 return;
             }
@@ -159,37 +159,37 @@ namespace OptimDsl.Generator.Emission
             Used.Add(CriticalUse);
             string source = Use(offer.Source);
             string sum = _step.Critical!.RunningSum
-                ? "criticalSum"
-                : FusedNames.Critical + ".EntrySum<T>(t.critical.Entries!, t.critical.Count, first + i, " + (_whole ? "lanes" : "count - i") + ", tail)";
+                ? "__criticalSum"
+                : FusedNames.Critical + ".EntrySum<T>(__t.critical.Entries!, __t.critical.Count, __first + __i, " + (_whole ? "__lanes" : "__count - __i") + ", __tail)";
             if (Storing)
             {
-                string entry = offer.Seed == offer.Source ? source : "criticalSeeding ? " + Use(offer.Seed) + " : " + source;
-                _w.Line(FusedNames.VectorT + " criticalEntry = " + entry + ";");
+                string entry = offer.Seed == offer.Source ? source : "__criticalSeeding ? " + Use(offer.Seed) + " : " + source;
+                _w.Line(FusedNames.VectorT + " __criticalEntry = " + entry + ";");
             }
 
-            _w.Line("if (criticalAggregates) " + offer.Target + " = " + FusedNames.Critical + ".Aggregate(" + source + ", " + sum
-                + ", criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);");
+            _w.Line("if (__criticalAggregates) " + offer.Target + " = " + FusedNames.Critical + ".Aggregate(" + source + ", " + sum
+                + ", __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);");
             if (Storing)
             {
-                OfferWrite("criticalEntry");
+                OfferWrite("__criticalEntry");
             }
         }
 
         // Folds the valid lanes of an entry into the finiteness flags.
         private void FlagNonFinite(string entry) =>
-            _w.Line("criticalFlags = " + FusedNames.Vector + ".FlagNonFinite(criticalFlags, " + Valid(entry, "T.Zero") + ");");
+            _w.Line("__criticalFlags = " + FusedNames.Vector + ".FlagNonFinite(__criticalFlags, " + Valid(entry, "T.Zero") + ");");
 
         // The admitted entry replaces the slot's old one in the running sum and is stored.
         private void OfferWrite(string entry)
         {
-            using (_w.Block("if (criticalAdmits)"))
+            using (_w.Block("if (__criticalAdmits)"))
             {
                 if (_step.Critical!.RunningSum)
                 {
-                    _w.Line("criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + " + entry + ";");
+                    _w.Line("__criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + " + entry + ";");
                 }
 
-                _w.Line("criticalSlot = " + entry + ";");
+                _w.Line("__criticalSlot = " + entry + ";");
             }
         }
 
@@ -201,21 +201,21 @@ namespace OptimDsl.Generator.Emission
             Used.Add(Sm3Use);
             string x = Use(sm3.Input);
             string nu = sm3.Target;
-            string cover = FusedNames.Vector + ".Minimum(sm3RowMinimum, " + LoadColumns("sm3Last", _whole) + ")";
-            _w.Line(FusedNames.VectorT + " " + nu + " = sm3Factored ? " + cover + " : sm3Accumulator;");
-            _w.Line(nu + " = (sm3Decays ? " + nu + " * sm3Beta : " + nu + ") + " + x + " * " + x + " * sm3OneMinusBeta;");
-            using (_w.Block("if (sm3Factored)"))
+            string cover = FusedNames.Vector + ".Minimum(__sm3RowMinimum, " + LoadColumns("__sm3Last", _whole) + ")";
+            _w.Line(FusedNames.VectorT + " " + nu + " = __sm3Factored ? " + cover + " : __sm3Accumulator;");
+            _w.Line(nu + " = (__sm3Decays ? " + nu + " * __sm3Beta : " + nu + ") + " + x + " * " + x + " * __sm3OneMinusBeta;");
+            using (_w.Block("if (__sm3Factored)"))
             {
                 // The maxima of ν over every axis but one (padding lanes excluded): per row here, per column in the item's scratch.
-                _w.Line(FusedNames.VectorT + " sm3Valid = " + Valid(nu, "T.NegativeInfinity") + ";");
-                _w.Line("sm3RowMaximum = " + FusedNames.Vector + ".Maximum(sm3RowMaximum, sm3Valid);");
-                _w.Line(StoreColumns("sm3ColumnMaxima", FusedNames.Vector + ".Maximum(" + LoadColumns("sm3ColumnMaxima", _whole) + ", sm3Valid)", _whole));
+                _w.Line(FusedNames.VectorT + " __sm3Valid = " + Valid(nu, "T.NegativeInfinity") + ";");
+                _w.Line("__sm3RowMaximum = " + FusedNames.Vector + ".Maximum(__sm3RowMaximum, __sm3Valid);");
+                _w.Line(StoreColumns("__sm3ColumnMaxima", FusedNames.Vector + ".Maximum(" + LoadColumns("__sm3ColumnMaxima", _whole) + ", __sm3Valid)", _whole));
             }
 
             using (_w.Block("else"))
             {
                 // A rank ≤ 1 parameter's single accumulator: ν itself (β = 0) or max(acc, ν).
-                _w.Line("sm3Accumulator = sm3Decays ? " + FusedNames.Vector + ".Maximum(sm3Accumulator, " + nu + ") : " + nu + ";");
+                _w.Line("__sm3Accumulator = __sm3Decays ? " + FusedNames.Vector + ".Maximum(__sm3Accumulator, " + nu + ") : " + nu + ";");
             }
         }
 
@@ -226,51 +226,51 @@ namespace OptimDsl.Generator.Emission
             string x = Use(a.Input);
             if (_pass == KernelPass.AdafactorStatistics)
             {
-                Use("param");
-                _w.Line(FusedNames.VectorT + " adafactorSquare = " + x + " * " + x + " + adafactorEps1;");
-                using (_w.Block("if (adafactorFactored)"))
+                Use("__param");
+                _w.Line(FusedNames.VectorT + " __adafactorSquare = " + x + " * " + x + " + __adafactorEps1;");
+                using (_w.Block("if (__adafactorFactored)"))
                 {
-                    _w.Line("adafactorRowSum = " + FusedNames.Vector + ".Accumulate(adafactorRowSum, " + Valid("adafactorSquare", "T.Zero") + ");");
-                    _w.Line(FusedNames.Vector + ".AddTo(adafactorColumnSums, i, adafactorSquare" + (_whole ? ");" : ", count - i, tail);"));
+                    _w.Line("__adafactorRowSum = " + FusedNames.Vector + ".Accumulate(__adafactorRowSum, " + Valid("__adafactorSquare", "T.Zero") + ");");
+                    _w.Line(FusedNames.Vector + ".AddTo(__adafactorColumnSums, __i, __adafactorSquare" + (_whole ? ");" : ", __count - __i, __tail);"));
                 }
 
-                _w.Line("adafactorParamSquares = " + FusedNames.Vector + ".Accumulate(adafactorParamSquares, param * param);");
+                _w.Line("__adafactorParamSquares = " + FusedNames.Vector + ".Accumulate(__adafactorParamSquares, __param * __param);");
                 _done = true;
                 return;
             }
 
             // factored: rsqrt(R/mean(R)) · rsqrt(C) · x; unfactored: V ← β·V + (1 − β)·(x² + eps1), rsqrt(V) · x.
-            _w.Line(FusedNames.VectorT + " adafactorUpdate;");
-            using (_w.Block("if (adafactorFactored)"))
+            _w.Line(FusedNames.VectorT + " __adafactorUpdate;");
+            using (_w.Block("if (__adafactorFactored)"))
             {
-                _w.Line("adafactorUpdate = adafactorRowFactor * " + LoadColumns("adafactorColumnFactors", _whole) + " * " + x + ";");
+                _w.Line("__adafactorUpdate = __adafactorRowFactor * " + LoadColumns("__adafactorColumnFactors", _whole) + " * " + x + ";");
             }
 
             using (_w.Block("else"))
             {
-                _w.Line("adafactorFull = adafactorFull * adafactorBeta2 + (" + x + " * " + x + " + adafactorEps1) * adafactorOneMinusBeta2;");
-                _w.Line("adafactorUpdate = " + FusedNames.VectorT + ".One / " + FusedNames.Vector + ".Sqrt(adafactorFull) * " + x + ";");
+                _w.Line("__adafactorFull = __adafactorFull * __adafactorBeta2 + (" + x + " * " + x + " + __adafactorEps1) * __adafactorOneMinusBeta2;");
+                _w.Line("__adafactorUpdate = " + FusedNames.VectorT + ".One / " + FusedNames.Vector + ".Sqrt(__adafactorFull) * " + x + ";");
             }
 
             if (_pass == KernelPass.AdafactorRms)
             {
-                _w.Line("adafactorUpdateSquares = " + FusedNames.Vector + ".Accumulate(adafactorUpdateSquares, " + Valid("adafactorUpdate * adafactorUpdate", "T.Zero") + ");");
+                _w.Line("__adafactorUpdateSquares = " + FusedNames.Vector + ".Accumulate(__adafactorUpdateSquares, " + Valid("__adafactorUpdate * __adafactorUpdate", "T.Zero") + ");");
                 _done = true;
                 return;
             }
 
             // Clipped, scaled by the relative step, optionally averaged; weight decay scaled by the relative step.
-            _w.Line("adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;");
+            _w.Line("__adafactorUpdate = __adafactorUpdate / __adafactorClip * __adafactorLearningRate;");
             using (_w.Block("if (" + Use(a.UseFirstMoment) + ")"))
             {
                 string m = Use(a.FirstMoment);
-                _w.Line(m + " = " + m + " * " + Use(a.Beta1) + " + adafactorUpdate * " + Use(a.OneMinusBeta1) + ";");
-                _w.Line("adafactorUpdate = " + m + ";");
+                _w.Line(m + " = " + m + " * " + Use(a.Beta1) + " + __adafactorUpdate * " + Use(a.OneMinusBeta1) + ";");
+                _w.Line("__adafactorUpdate = " + m + ";");
             }
 
-            string p = Use("param");
-            _w.Line("if (" + Use(a.UseWeightDecay) + ") " + p + " = " + p + " + " + p + " * adafactorLearningRate * " + Use(a.NegativeWeightDecay) + ";");
-            _w.Line(p + " = " + p + " - adafactorUpdate;");
+            string p = Use("__param");
+            _w.Line("if (" + Use(a.UseWeightDecay) + ") " + p + " = " + p + " + " + p + " * __adafactorLearningRate * " + Use(a.NegativeWeightDecay) + ";");
+            _w.Line(p + " = " + p + " - __adafactorUpdate;");
         }
 
         private string Use(string name)

@@ -72,9 +72,9 @@ namespace OptimDsl.Generator.Emission
                 w.Line("base.Dispose(disposing);");
                 using (w.Block("if (disposing)"))
                 {
-                    using (w.Block("foreach (var entry in _state)"))
+                    using (w.Block("foreach (var __entry in _state)"))
                     {
-                        w.Line("((State)entry.Item2).Dispose();");
+                        w.Line("((State)__entry.Item2).Dispose();");
                     }
                 }
             }

@@ -36,10 +36,10 @@ namespace OptimDsl.Generator.Emission
                 using (w.Block("public override void LoadStateDict(" + Names.OptimizerOptions + " source)"))
                 {
                     w.Line("base.LoadStateDict(source);");
-                    w.Line("var other = (Options)source;");
+                    w.Line("var __other = (Options)source;");
                     foreach (HyperParameter h in fields)
                     {
-                        w.Line(h.Name + " = other." + h.Name + ";");
+                        w.Line(h.Name + " = __other." + h.Name + ";");
                     }
                 }
 
@@ -54,11 +54,11 @@ namespace OptimDsl.Generator.Emission
                 w.Line();
 
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " writer)"))
+                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " __writer)"))
                 {
-                    w.Line("writer.Write(StateFormat);");
-                    w.Line("writer.Write(InitialLearningRate);");
-                    w.Line("writer.Write(LearningRate!.Value);");
+                    w.Line("__writer.Write(StateFormat);");
+                    w.Line("__writer.Write(InitialLearningRate);");
+                    w.Line("__writer.Write(LearningRate!.Value);");
                     foreach (HyperParameter h in fields)
                     {
                         w.Line(Write(h));
@@ -67,34 +67,34 @@ namespace OptimDsl.Generator.Emission
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                using (w.Block(Names.OptimizerOptions + " " + Names.ICheckpointOptions + ".ReadStaged(" + Names.BinaryReader + " reader, " + Names.CheckpointLocation + " at)"))
+                using (w.Block(Names.OptimizerOptions + " " + Names.ICheckpointOptions + ".ReadStaged(" + Names.BinaryReader + " __reader, " + Names.CheckpointLocation + " __at)"))
                 {
-                    w.Line(Names.CheckpointFields + ".ExpectTag(reader, StateFormat, at);");
-                    w.Line("var staged = new Options();");
-                    w.Line("staged.InitialLearningRate = reader.ReadDouble();");
-                    w.Line("staged.LearningRate = reader.ReadDouble();");
+                    w.Line(Names.CheckpointFields + ".ExpectTag(__reader, StateFormat, __at);");
+                    w.Line("var __staged = new Options();");
+                    w.Line("__staged.InitialLearningRate = __reader.ReadDouble();");
+                    w.Line("__staged.LearningRate = __reader.ReadDouble();");
                     foreach (HyperParameter h in fields)
                     {
-                        w.Line("staged." + h.Name + " = " + Read(h) + ";");
+                        w.Line("__staged." + h.Name + " = " + Read(h) + ";");
                     }
 
                     using (w.Block("try"))
                     {
-                        w.Line("Validate(staged);");
+                        w.Line("Validate(__staged);");
                     }
 
-                    using (w.Block("catch (global::System.ArgumentException e)"))
+                    using (w.Block("catch (global::System.ArgumentException __e)"))
                     {
-                        w.Line("throw at.Error(\"the checkpoint's options are invalid: \" + e.Message, e);");
+                        w.Line("throw __at.Error(\"the checkpoint's options are invalid: \" + __e.Message, __e);");
                     }
 
                     w.Line();
-                    w.Line("return staged;");
+                    w.Line("return __staged;");
                 }
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                w.Line("void " + Names.ICheckpointOptions + ".Adopt(" + Names.OptimizerOptions + " staged) => LoadStateDict(staged);");
+                w.Line("void " + Names.ICheckpointOptions + ".Adopt(" + Names.OptimizerOptions + " __staged) => LoadStateDict(__staged);");
             }
 
             w.Line();
@@ -107,22 +107,22 @@ namespace OptimDsl.Generator.Emission
             string name = "\"" + h.Name + "\"";
             return h.Kind switch
             {
-                HyperKind.Double => "reader.ReadDouble()",
-                HyperKind.Bool => Names.CheckpointFields + ".ReadBoolean(reader, " + name + ", at)",
-                HyperKind.Int => "reader.ReadInt32()",
-                HyperKind.ULong => "reader.ReadUInt64()",
-                HyperKind.Aggregation => Names.CheckpointFields + ".ReadEnum<global::OptimDsl.AggregationRule>(reader, " + name + ", at)",
-                HyperKind.NullableDouble => Names.CheckpointFields + ".ReadNullableDouble(reader, " + name + ", at)",
-                _ => Names.CheckpointFields + ".ReadScalarType(reader, " + name + ", at)",
+                HyperKind.Double => "__reader.ReadDouble()",
+                HyperKind.Bool => Names.CheckpointFields + ".ReadBoolean(__reader, " + name + ", __at)",
+                HyperKind.Int => "__reader.ReadInt32()",
+                HyperKind.ULong => "__reader.ReadUInt64()",
+                HyperKind.Aggregation => Names.CheckpointFields + ".ReadEnum<global::OptimDsl.AggregationRule>(__reader, " + name + ", __at)",
+                HyperKind.NullableDouble => Names.CheckpointFields + ".ReadNullableDouble(__reader, " + name + ", __at)",
+                _ => Names.CheckpointFields + ".ReadScalarType(__reader, " + name + ", __at)",
             };
         }
 
         private static string Write(HyperParameter h) => h.Kind switch
         {
-            HyperKind.Aggregation => "writer.Write((int)" + h.Name + "!.Value);",
-            HyperKind.NullableScalarType => Names.CheckpointFields + ".WriteScalarType(writer, " + h.Name + ");",
-            HyperKind.NullableDouble => Names.CheckpointFields + ".WriteNullableDouble(writer, " + h.Name + ");",
-            _ => "writer.Write(" + h.Name + "!.Value);",
+            HyperKind.Aggregation => "__writer.Write((int)" + h.Name + "!.Value);",
+            HyperKind.NullableScalarType => Names.CheckpointFields + ".WriteScalarType(__writer, " + h.Name + ");",
+            HyperKind.NullableDouble => Names.CheckpointFields + ".WriteNullableDouble(__writer, " + h.Name + ");",
+            _ => "__writer.Write(" + h.Name + "!.Value);",
         };
     }
 }

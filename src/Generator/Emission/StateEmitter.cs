@@ -17,7 +17,7 @@ namespace OptimDsl.Generator.Emission
             var objects = plan.Objects.ToList();
             CriticalBufferBlock? critical = plan.Blocks.CriticalBuffer;
             string T = Names.StateTensors;
-            string active = critical?.KappaUse == KappaUse.Weight ? "options.kappa!.Value != 0" : "options.kappa!.Value > 0";
+            string active = critical?.KappaUse == KappaUse.Weight ? "__options.kappa!.Value != 0" : "__options.kappa!.Value > 0";
 
             w.Line("/// <summary>The optimizer state of one parameter.</summary>");
             using (w.Block("public sealed class State : " + Names.OptimizerState + ", global::System.IDisposable, " + Names.ICheckpointState))
@@ -72,7 +72,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <inheritdoc/>");
                 using (w.Block("public override void Initialize(" + Names.OptimizerOptions + " optionsBase)"))
                 {
-                    w.Line("var options = (Options)optionsBase;");
+                    w.Line("var __options = (Options)optionsBase;");
                     w.Line("Dispose();");
                     w.Line("step = 0;");
                     if (skipped is not null)
@@ -93,10 +93,10 @@ namespace OptimDsl.Generator.Emission
 
                     if (critical is not null)
                     {
-                        string dtype = critical.BufferDtypeArgument ? "options.buffer_dtype" : "null";
-                        string seed = critical.RandomReplacement ? "unchecked(options.seed!.Value + (ulong)_index)" : "(ulong)_index";
+                        string dtype = critical.BufferDtypeArgument ? "__options.buffer_dtype" : "null";
+                        string seed = critical.RandomReplacement ? "unchecked(__options.seed!.Value + (ulong)_index)" : "(ulong)_index";
                         string sum = critical.Structure == CriticalBufferStructure.Heap ? ", sum: global::OptimDsl.CriticalSum." + critical.Sum : string.Empty;
-                        w.Line("critical = " + active + " ? new " + Names.CriticalBuffer + "(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure."
+                        w.Line("critical = " + active + " ? new " + Names.CriticalBuffer + "(_parameter, __options.topC!.Value, global::OptimDsl.CriticalBufferStructure."
                             + critical.Structure + ", " + dtype + ", " + seed + sum + ") : null;");
                     }
                 }
@@ -116,44 +116,44 @@ namespace OptimDsl.Generator.Emission
                 w.Line();
 
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " writer)"))
+                using (w.Block("void " + Names.ICheckpointRecord + ".WriteRecord(" + Names.BinaryWriter + " __writer)"))
                 {
-                    w.Line("writer.Write(StateFormat);");
-                    w.Line("writer.Write(step);");
+                    w.Line("__writer.Write(StateFormat);");
+                    w.Line("__writer.Write(step);");
                     if (skipped is not null)
                     {
-                        w.Line("writer.Write(" + skipped + ");");
+                        w.Line("__writer.Write(" + skipped + ");");
                     }
 
                     foreach (StateTensor s in tensors)
                     {
-                        w.Line(s.IsOptional ? T + ".SaveOptional(writer, " + s.Name + ");" : T + ".Save(writer, " + s.Name + ");");
+                        w.Line(s.IsOptional ? T + ".SaveOptional(__writer, " + s.Name + ");" : T + ".Save(__writer, " + s.Name + ");");
                     }
 
                     foreach (StateObject o in objects)
                     {
-                        w.Line(o.Name + ".Save(writer);");
+                        w.Line(o.Name + ".Save(__writer);");
                     }
 
                     if (critical is not null)
                     {
-                        w.Line(Names.CriticalBufferCheckpoint + ".Write(writer, critical);");
+                        w.Line(Names.CriticalBufferCheckpoint + ".Write(__writer, critical);");
                     }
                 }
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                using (w.Block(Names.ICheckpointState + " " + Names.ICheckpointState + ".ReadStaged(" + Names.BinaryReader + " reader, " + Names.OptimizerOptions + "? optionsBase, " + Names.CheckpointLocation + " at)"))
+                using (w.Block(Names.ICheckpointState + " " + Names.ICheckpointState + ".ReadStaged(" + Names.BinaryReader + " __reader, " + Names.OptimizerOptions + "? __optionsBase, " + Names.CheckpointLocation + " __at)"))
                 {
-                    w.Line("var options = optionsBase as Options;");
-                    w.Line("var staged = new State(_parameter, _index);");
+                    w.Line("var __options = __optionsBase as Options;");
+                    w.Line("var __staged = new State(_parameter, _index);");
                     using (w.Block("try"))
                     {
-                        w.Line(Names.CheckpointFields + ".ExpectTag(reader, StateFormat, at);");
-                        w.Line("staged.step = " + Names.CheckpointFields + ".ReadStep(reader, at);");
+                        w.Line(Names.CheckpointFields + ".ExpectTag(__reader, StateFormat, __at);");
+                        w.Line("__staged.step = " + Names.CheckpointFields + ".ReadStep(__reader, __at);");
                         if (skipped is not null)
                         {
-                            w.Line("staged." + skipped + " = " + Names.CheckpointFields + ".ReadCount(reader, \"" + skipped + "\", at);");
+                            w.Line("__staged." + skipped + " = " + Names.CheckpointFields + ".ReadCount(__reader, \"" + skipped + "\", __at);");
                         }
 
                         foreach (StateTensor s in tensors)
@@ -161,61 +161,61 @@ namespace OptimDsl.Generator.Emission
                             string name = "\"" + s.Name + "\"";
                             if (!s.IsOptional)
                             {
-                                w.Line("staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStaged(reader, " + s.Name + ", " + name + ", at);");
+                                w.Line("__staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStaged(__reader, " + s.Name + ", " + name + ", __at);");
                                 continue;
                             }
 
-                            w.Line("staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStagedOptional(reader, " + s.Name + " ?? _parameter, " + name + ", at);");
+                            w.Line("__staged." + s.Name + " = " + Names.CheckpointTensors + ".ReadStagedOptional(__reader, " + s.Name + " ?? _parameter, " + name + ", __at);");
                             if (s.Condition is not null && !s.Lazy)
                             {
-                                w.Line("if (options is not null) " + Names.CheckpointTensors + ".ExpectPresence(staged." + s.Name + ", " + s.Condition + ", " + name + ", \"" + Describe(s.Condition) + "\", at);");
+                                w.Line("if (__options is not null) " + Names.CheckpointTensors + ".ExpectPresence(__staged." + s.Name + ", " + s.Condition + ", " + name + ", \"" + Describe(s.Condition) + "\", __at);");
                             }
                         }
 
                         foreach (StateObject o in objects)
                         {
-                            w.Line("staged." + o.Name + " = " + o.Name + ".ReadStaged(reader, at);");
+                            w.Line("__staged." + o.Name + " = " + o.Name + ".ReadStaged(__reader, __at);");
                         }
 
                         if (critical is not null)
                         {
-                            w.Line("staged.critical = " + Names.CriticalBufferCheckpoint + ".ReadStaged(reader, critical, options is null ? null : " + active + ", options?.kappa, options?.topC, at);");
+                            w.Line("__staged.critical = " + Names.CriticalBufferCheckpoint + ".ReadStaged(__reader, critical, __options is null ? null : " + active + ", __options?.kappa, __options?.topC, __at);");
                         }
 
-                        w.Line("return staged;");
+                        w.Line("return __staged;");
                     }
 
                     using (w.Block("catch"))
                     {
-                        w.Line("staged.Dispose();");
+                        w.Line("__staged.Dispose();");
                         w.Line("throw;");
                     }
                 }
 
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                using (w.Block("void " + Names.ICheckpointState + ".Adopt(" + Names.ICheckpointState + " stagedBase)"))
+                using (w.Block("void " + Names.ICheckpointState + ".Adopt(" + Names.ICheckpointState + " __stagedBase)"))
                 {
-                    w.Line("var staged = (State)stagedBase;");
-                    w.Line("(step, staged.step) = (staged.step, step);");
+                    w.Line("var __staged = (State)__stagedBase;");
+                    w.Line("(step, __staged.step) = (__staged.step, step);");
                     if (skipped is not null)
                     {
-                        w.Line("(" + skipped + ", staged." + skipped + ") = (staged." + skipped + ", " + skipped + ");");
+                        w.Line("(" + skipped + ", __staged." + skipped + ") = (__staged." + skipped + ", " + skipped + ");");
                     }
 
                     foreach (StateTensor s in tensors)
                     {
-                        w.Line("(" + s.Name + ", staged." + s.Name + ") = (staged." + s.Name + ", " + s.Name + ");");
+                        w.Line("(" + s.Name + ", __staged." + s.Name + ") = (__staged." + s.Name + ", " + s.Name + ");");
                     }
 
                     foreach (StateObject o in objects)
                     {
-                        w.Line("(" + o.Name + ", staged." + o.Name + ") = (staged." + o.Name + ", " + o.Name + ");");
+                        w.Line("(" + o.Name + ", __staged." + o.Name + ") = (__staged." + o.Name + ", " + o.Name + ");");
                     }
 
                     if (critical is not null)
                     {
-                        w.Line("(critical, staged.critical) = (staged.critical, critical);");
+                        w.Line("(critical, __staged.critical) = (__staged.critical, critical);");
                     }
                 }
 
@@ -223,26 +223,26 @@ namespace OptimDsl.Generator.Emission
                 w.Line("/// <inheritdoc/>");
                 using (w.Block("public override bool ApproximatelyEquals(" + Names.OptimizerState + " other)"))
                 {
-                    w.Line("if (other is not State rhs || rhs.step != step) return false;");
+                    w.Line("if (other is not State __rhs || __rhs.step != step) return false;");
                     if (skipped is not null)
                     {
-                        w.Line("if (rhs." + skipped + " != " + skipped + ") return false;");
+                        w.Line("if (__rhs." + skipped + " != " + skipped + ") return false;");
                     }
 
                     foreach (StateTensor s in tensors)
                     {
-                        w.Line("if (!" + T + ".Close(" + s.Name + ", rhs." + s.Name + ")) return false;");
+                        w.Line("if (!" + T + ".Close(" + s.Name + ", __rhs." + s.Name + ")) return false;");
                     }
 
                     foreach (StateObject o in objects)
                     {
-                        w.Line("if (!" + o.Name + ".ApproximatelyEquals(rhs." + o.Name + ")) return false;");
+                        w.Line("if (!" + o.Name + ".ApproximatelyEquals(__rhs." + o.Name + ")) return false;");
                     }
 
                     if (critical is not null)
                     {
-                        w.Line("if ((critical is null) != (rhs.critical is null)) return false;");
-                        w.Line("if (critical is not null && !critical.ApproximatelyEquals(rhs.critical!)) return false;");
+                        w.Line("if ((critical is null) != (__rhs.critical is null)) return false;");
+                        w.Line("if (critical is not null && !critical.ApproximatelyEquals(__rhs.critical!)) return false;");
                     }
 
                     w.Line("return true;");
@@ -295,6 +295,6 @@ namespace OptimDsl.Generator.Emission
 
         /// <summary>A state tensor's condition as text for messages: <c>options.amsgrad!.Value</c> → <c>amsgrad</c>.</summary>
         private static string Describe(string condition) =>
-            condition.Replace("options.", string.Empty).Replace("!.Value", string.Empty).Replace("\"", string.Empty);
+            condition.Replace("__options.", string.Empty).Replace("!.Value", string.Empty).Replace("\"", string.Empty);
     }
 }

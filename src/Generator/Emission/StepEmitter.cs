@@ -27,10 +27,10 @@ namespace OptimDsl.Generator.Emission
             w.Line("/// <returns>The closure's loss, or null.</returns>");
             using (w.Block("public override " + Names.Tensor + " step(global::System.Func<" + Names.Tensor + ">? closure = null)"))
             {
-                w.Line(Names.Tensor + "? loss = null;");
+                w.Line(Names.Tensor + "? __loss = null;");
                 using (w.Block("if (closure is not null)"))
                 {
-                    w.Line("using (" + Names.Torch + ".enable_grad()) loss = closure();");
+                    w.Line("using (" + Names.Torch + ".enable_grad()) __loss = closure();");
                 }
 
                 w.Line();
@@ -39,15 +39,15 @@ namespace OptimDsl.Generator.Emission
                 using (w.Braces())
                 {
                     w.Line("// Every group's gradients and paths first: a step that cannot run fails before anything changes.");
-                    w.Line(FusedNames.GroupInputs + "[] inputs = GatherInputs();");
-                    using (w.Block("for (int g = 0; g < inputs.Length; g++)"))
+                    w.Line(FusedNames.GroupInputs + "[] __inputs = GatherInputs();");
+                    using (w.Block("for (int __g = 0; __g < __inputs.Length; __g++)"))
                     {
-                        w.Line("StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);");
+                        w.Line("StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);");
                     }
                 }
 
                 w.Line();
-                w.Line("return loss!;");
+                w.Line("return __loss!;");
             }
 
             w.Line();
@@ -57,43 +57,43 @@ namespace OptimDsl.Generator.Emission
             w.Line("/// </summary>");
             using (w.Block("private " + FusedNames.GroupInputs + "[] GatherInputs()"))
             {
-                w.Line("var inputs = new " + FusedNames.GroupInputs + "[_parameter_groups.Count];");
-                using (w.Block("for (int g = 0; g < inputs.Length; g++)"))
+                w.Line("var __inputs = new " + FusedNames.GroupInputs + "[_parameter_groups.Count];");
+                using (w.Block("for (int __g = 0; __g < __inputs.Length; __g++)"))
                 {
-                    w.Line("var group = new " + FusedNames.GroupInputs + "(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));");
-                    using (w.Block("for (int index = 0; index < group.Parameters.Length; index++)"))
+                    w.Line("var __group = new " + FusedNames.GroupInputs + "(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));");
+                    using (w.Block("for (int __index = 0; __index < __group.Parameters.Length; __index++)"))
                     {
-                        w.Line(Names.Parameter + " param = group.Parameters[index];");
-                        w.Line(Names.Tensor + "? grad = group.Grads[index] = param.grad;");
-                        w.Line("if (grad is null) continue;");
-                        w.Line("if (grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + index + \" of group \" + g + \" has one).\");");
-                        w.Line("group.Fused[index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), \"" + plan.Type.Name + "\", g, index, param);");
+                        w.Line(Names.Parameter + " __param = __group.Parameters[__index];");
+                        w.Line(Names.Tensor + "? __grad = __group.Grads[__index] = __param.grad;");
+                        w.Line("if (__grad is null) continue;");
+                        w.Line("if (__grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + __index + \" of group \" + __g + \" has one).\");");
+                        w.Line("__group.Fused[__index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), \"" + plan.Type.Name + "\", __g, __index, __param);");
                     }
 
-                    w.Line("inputs[g] = group;");
+                    w.Line("__inputs[__g] = __group;");
                 }
 
-                w.Line("return inputs;");
+                w.Line("return __inputs;");
             }
 
             w.Line();
-            using (w.Block("private void StepGroup(ParamGroup group, " + FusedNames.GroupInputs + " inputs)"))
+            using (w.Block("private void StepGroup(ParamGroup __group, " + FusedNames.GroupInputs + " __inputs)"))
             {
                 EmitGroupPrologue(w, plan);
-                w.Line(FusedNames.Batch + " single = _fusedSingle ??= new " + FusedNames.Batch + "();");
-                w.Line(FusedNames.Batch + " dual = _fusedDouble ??= new " + FusedNames.Batch + "();");
-                w.Line("single.Clear();");
-                w.Line("dual.Clear();");
-                w.Line("var tensorPath = new " + Names.List + "<int>();");
-                using (w.Block("for (int index = 0; index < parameters.Length; index++)"))
+                w.Line(FusedNames.Batch + " __single = _fusedSingle ??= new " + FusedNames.Batch + "();");
+                w.Line(FusedNames.Batch + " __dual = _fusedDouble ??= new " + FusedNames.Batch + "();");
+                w.Line("__single.Clear();");
+                w.Line("__dual.Clear();");
+                w.Line("var __tensorPath = new " + Names.List + "<int>();");
+                using (w.Block("for (int __index = 0; __index < __parameters.Length; __index++)"))
                 {
-                    w.Line(Names.Parameter + " param = parameters[index];");
-                    w.Line(Names.Tensor + "? grad = grads[index];");
-                    w.Line("if (grad is null) continue;");
-                    w.Line("var state = (State)_state[param.Handle];");
-                    using (w.Block("if (!inputs.Fused[index])"))
+                    w.Line(Names.Parameter + " __param = __parameters[__index];");
+                    w.Line(Names.Tensor + "? __grad = __grads[__index];");
+                    w.Line("if (__grad is null) continue;");
+                    w.Line("var __state = (State)_state[__param.Handle];");
+                    using (w.Block("if (!__inputs.Fused[__index])"))
                     {
-                        w.Line("tensorPath.Add(index);");
+                        w.Line("__tensorPath.Add(__index);");
                         w.Line("continue;");
                     }
 
@@ -128,29 +128,29 @@ namespace OptimDsl.Generator.Emission
 
         private static void EmitGroupPrologue(CodeWriter w, OptimizerPlan plan)
         {
-            w.Line("Options options = group.Options;");
-            w.Line("double " + plan.HyperParameters.First(h => h.Role == ArgumentRole.LearningRate).Name + " = options.LearningRate!.Value;");
+            w.Line("Options __options = __group.Options;");
+            w.Line("double " + plan.HyperParameters.First(h => h.Role == ArgumentRole.LearningRate).Name + " = __options.LearningRate!.Value;");
 
             // Every other argument the step reads becomes a local; the state reads capacity, seed and dtype itself.
             foreach (HyperParameter h in plan.HyperParameters.Where(h => h.Role is not (ArgumentRole.LearningRate or ArgumentRole.Capacity or ArgumentRole.Seed or ArgumentRole.Dtype)))
             {
                 w.Line(h.Kind == HyperKind.NullableDouble
-                    ? "double? " + h.Name + " = options." + h.Name + ";"
-                    : "var " + h.Name + " = options." + h.Name + "!.Value;");
+                    ? "double? " + h.Name + " = __options." + h.Name + ";"
+                    : "var " + h.Name + " = __options." + h.Name + "!.Value;");
             }
 
-            w.Line(Names.Parameter + "[] parameters = inputs.Parameters;");
-            w.Line(Names.Tensor + "?[] grads = inputs.Grads;");
+            w.Line(Names.Parameter + "[] __parameters = __inputs.Parameters;");
+            w.Line(Names.Tensor + "?[] __grads = __inputs.Grads;");
             if (plan.Step.Critical is { } c)
             {
-                w.Line("double kappaWeight = " + c.Kappa + ";");
+                w.Line("double __kappaWeight = " + c.Kappa + ";");
             }
         }
 
         // The parameters that do not take the fused path: the same step as tensor operations.
         private static void EmitTensorPath(CodeWriter w, LoweredStep step)
         {
-            using (w.Block("if (tensorPath.Count == 0)"))
+            using (w.Block("if (__tensorPath.Count == 0)"))
             {
                 w.Line("return;");
             }
@@ -162,12 +162,12 @@ namespace OptimDsl.Generator.Emission
                 w.Line("using " + Names.Scalar + " " + s.Name + " = " + s.Expression + ";");
             }
 
-            using (w.Block("foreach (int index in tensorPath)"))
+            using (w.Block("foreach (int __index in __tensorPath)"))
             {
-                w.Line(Names.Parameter + " param = parameters[index];");
-                w.Line(Names.Tensor + " grad = grads[index]!;");
-                w.Line("var state = (State)_state[param.Handle];");
-                w.Line("state.step += 1;");
+                w.Line(Names.Parameter + " __param = __parameters[__index];");
+                w.Line(Names.Tensor + " __grad = __grads[__index]!;");
+                w.Line("var __state = (State)_state[__param.Handle];");
+                w.Line("__state.step += 1;");
                 new TensorStepEmitter(w, step).EmitParameterStep();
             }
         }

@@ -38,7 +38,7 @@ namespace OptimDsl.Generator.Emission
             Emit(_step.Statements);
             if (_step.Critical is { } c)
             {
-                _w.Line("state.critical?.DecayPriorities(" + c.Decay + ");");
+                _w.Line("__state.critical?.DecayPriorities(" + c.Decay + ");");
             }
         }
 
@@ -68,7 +68,7 @@ namespace OptimDsl.Generator.Emission
                     // A copy of the first value in the parameter's layout (a clone would keep a non-contiguous gradient's
                     // strides, and such state could neither take the fused path nor be saved).
                     string target = _operands[f.Operand].Tensor;
-                    _w.Line("if (" + target + " is null) " + target + " = " + Names.Torch + ".empty_like(param).copy_(" + Unparenthesized(Render(f.First).Code) + ").DetachFromDisposeScope();");
+                    _w.Line("if (" + target + " is null) " + target + " = " + Names.Torch + ".empty_like(__param).copy_(" + Unparenthesized(Render(f.First).Code) + ").DetachFromDisposeScope();");
                     _w.Line("else " + StoreCode(f.Operand, f.Update) + ";");
                     break;
                 case When conditional:
@@ -81,7 +81,7 @@ namespace OptimDsl.Generator.Emission
                     EmitSeedOnly(seed);
                     break;
                 case Sm3Estimate sm3:
-                    _w.Line(Names.Tensor + " " + sm3.Target + " = state." + sm3.StateObject + ".Update(" + Tensor(sm3.Input) + ", " + sm3.Beta + ");");
+                    _w.Line(Names.Tensor + " " + sm3.Target + " = __state." + sm3.StateObject + ".Update(" + Tensor(sm3.Input) + ", " + sm3.Beta + ");");
                     break;
                 case AdafactorUpdate ada:
                     EmitAdafactor(ada);
@@ -122,7 +122,7 @@ namespace OptimDsl.Generator.Emission
             StepOperand o = _operands[operand];
             if (o.Lazy == LazyInit.Zeros && _lazyReady.Add(operand))
             {
-                _w.Line(o.Tensor + " ??= " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
+                _w.Line(o.Tensor + " ??= " + Names.Torch + ".zeros_like(__param).DetachFromDisposeScope();");
             }
         }
 
@@ -238,12 +238,12 @@ namespace OptimDsl.Generator.Emission
         private void EmitCriticalOffer(CriticalOffer offer)
         {
             CriticalLowering c = _step.Critical!;
-            using (_w.Block("if (state.critical is not null)"))
+            using (_w.Block("if (__state.critical is not null)"))
             {
-                _w.Line("state.critical.DropOlderThan(" + c.MaxAge + ");");
-                _w.Line("if (state.critical.HasEverReceived) " + offer.Target + " = state.critical.AggregateAndOffer(" + Tensor(offer.Source) + ", "
-                    + c.Rule + ", kappaWeight, priorities[index], " + c.CriticalTest + ");");
-                _w.Line("else state.critical.Offer(" + Tensor(offer.Seed) + ", priorities[index], " + c.CriticalTest + ");");
+                _w.Line("__state.critical.DropOlderThan(" + c.MaxAge + ");");
+                _w.Line("if (__state.critical.HasEverReceived) " + offer.Target + " = __state.critical.AggregateAndOffer(" + Tensor(offer.Source) + ", "
+                    + c.Rule + ", __kappaWeight, __priorities[__index], " + c.CriticalTest + ");");
+                _w.Line("else __state.critical.Offer(" + Tensor(offer.Seed) + ", __priorities[__index], " + c.CriticalTest + ");");
             }
         }
 
@@ -251,10 +251,10 @@ namespace OptimDsl.Generator.Emission
         private void EmitSeedOnly(CriticalSeedOnly seed)
         {
             CriticalLowering c = _step.Critical!;
-            using (_w.Block("if (state.critical is not null && !state.critical.HasEverReceived)"))
+            using (_w.Block("if (__state.critical is not null && !__state.critical.HasEverReceived)"))
             {
-                _w.Line("state.critical.Offer(" + Tensor(seed.Seed) + ", priorities[index], " + c.CriticalTest + ");");
-                _w.Line("state.critical.DecayPriorities(" + c.Decay + ");");
+                _w.Line("__state.critical.Offer(" + Tensor(seed.Seed) + ", __priorities[__index], " + c.CriticalTest + ");");
+                _w.Line("__state.critical.DecayPriorities(" + c.Decay + ");");
                 _w.Line("continue;");
             }
         }
@@ -263,22 +263,22 @@ namespace OptimDsl.Generator.Emission
         private void EmitAdafactor(AdafactorUpdate a)
         {
             const string math = "global::OptimDsl.Runtime.AdafactorMath";
-            _w.Line(Names.Tensor + " learningRate = " + math + ".LearningRate(param, state.step, " + a.Lr + ", " + a.Eps2 + ", " + a.RelativeStep + ", "
+            _w.Line(Names.Tensor + " __learningRate = " + math + ".LearningRate(__param, __state.step, " + a.Lr + ", " + a.Eps2 + ", " + a.RelativeStep + ", "
                 + a.ScaleParameter + ", " + a.WarmupInit + ");");
-            _w.Line(Names.Tensor + " update = state." + a.StateObject + ".Precondition(" + Tensor(a.Input) + ", " + math + ".Beta2(state.step, " + a.DecayRate
+            _w.Line(Names.Tensor + " __update = __state." + a.StateObject + ".Precondition(" + Tensor(a.Input) + ", " + math + ".Beta2(__state.step, " + a.DecayRate
                 + "), " + a.Eps1 + ");");
-            _w.Line(math + ".ClipByRms(update, " + a.ClipThreshold + ");");
-            _w.Line("update.mul_(learningRate);");
+            _w.Line(math + ".ClipByRms(__update, " + a.ClipThreshold + ");");
+            _w.Line("__update.mul_(__learningRate);");
             string m = _operands[a.FirstMoment].Tensor;
             using (_w.Block("if (" + _conditions[a.UseFirstMoment] + ")"))
             {
-                _w.Line(m + " ??= " + Names.Torch + ".zeros_like(param).DetachFromDisposeScope();");
-                _w.Line(m + ".mul_(" + a.Beta1 + ").add_(update, alpha: " + a.OneMinusBeta1 + ");");
-                _w.Line("update = " + m + ";");
+                _w.Line(m + " ??= " + Names.Torch + ".zeros_like(__param).DetachFromDisposeScope();");
+                _w.Line(m + ".mul_(" + a.Beta1 + ").add_(__update, alpha: " + a.OneMinusBeta1 + ");");
+                _w.Line("__update = " + m + ";");
             }
 
-            _w.Line("if (" + _conditions[a.UseWeightDecay] + ") param.add_(param.mul(learningRate), alpha: " + a.NegativeWeightDecay + ");");
-            _w.Line("param.sub_(update);");
+            _w.Line("if (" + _conditions[a.UseWeightDecay] + ") __param.add_(__param.mul(__learningRate), alpha: " + a.NegativeWeightDecay + ");");
+            _w.Line("__param.sub_(__update);");
         }
 
         // "(a ? b : c)" -> "a ? b : c" where the expression becomes a whole argument.

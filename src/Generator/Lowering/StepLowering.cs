@@ -18,8 +18,8 @@ namespace OptimDsl.Generator.Lowering
         {
             private const string Param = StepOperands.Parameter;
             private const string Grad = StepOperands.Gradient;
-            private const string D = "d";
-            private const string Numerator = "numerator";
+            private const string D = "__d";
+            private const string Numerator = "__numerator";
 
             private readonly BlockSet _b;
             private readonly List<StepScalar> _scalars = new();
@@ -59,11 +59,11 @@ namespace OptimDsl.Generator.Lowering
                 bool l2After = _b.WeightDecay is { Mode: WeightDecayMode.L2, Order: WeightDecayOrder.AfterCriticalBuffer } && gradientBuffer;
                 if (_b.WeightDecay is { Mode: WeightDecayMode.Decoupled })
                 {
-                    s.Add(IfThen(Condition("applyWeightDecay", "weight_decay != 0"),
-                        new Store(Param, Mul(V(Param), S(Scalar("decoupledFactor", "1 - lr * weight_decay"))))));
+                    s.Add(IfThen(Condition("__applyWeightDecay", "weight_decay != 0"),
+                        new Store(Param, Mul(V(Param), S(Scalar("__decoupledFactor", "1 - lr * weight_decay"))))));
                 }
 
-                s.Add(new Define(D, _b.Maximize is null ? V(Grad) : If(Condition("maximize", "maximize"), Neg(V(Grad)), V(Grad))));
+                s.Add(new Define(D, _b.Maximize is null ? V(Grad) : If(Condition("__maximize", "maximize"), Neg(V(Grad)), V(Grad))));
                 if (_b.WeightDecay is { Mode: WeightDecayMode.L2 } && !l2After)
                 {
                     s.Add(L2());
@@ -86,17 +86,17 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.Momentum is { Input: MomentInput.Gradient })
                 {
-                    string buffer = Operand("momentum_buffer", "state.momentum_buffer", written: true, present: "useMomentum", lazy: LazyInit.FromFirstStore);
-                    string momentum = Scalar("momentumScalar", "momentum");
-                    s.Add(IfThen(Condition("useMomentum", "momentum != 0"),
-                        new StoreFirstOrUpdate(buffer, V(D), Add(Mul(V(buffer), S(momentum)), Mul(V(D), S(Scalar("oneMinusDampening", "1 - dampening"))))),
-                        new Assign(D, If(Condition("nesterov", "nesterov"), Add(V(D), Mul(V(buffer), S(momentum))), V(buffer)))));
+                    string buffer = Operand("__momentum_buffer", "__state.momentum_buffer", written: true, present: "__useMomentum", lazy: LazyInit.FromFirstStore);
+                    string momentum = Scalar("__momentumScalar", "momentum");
+                    s.Add(IfThen(Condition("__useMomentum", "momentum != 0"),
+                        new StoreFirstOrUpdate(buffer, V(D), Add(Mul(V(buffer), S(momentum)), Mul(V(D), S(Scalar("__oneMinusDampening", "1 - dampening"))))),
+                        new Assign(D, If(Condition("__nesterov", "nesterov"), Add(V(D), Mul(V(buffer), S(momentum))), V(buffer)))));
                 }
 
                 if (_b.FirstMoment is { Input: MomentInput.Gradient } first)
                 {
                     string m = FirstMomentOperand();
-                    s.Add(new Store(m, Add(Mul(V(m), S(Scalar("beta1Scalar", first.Name))), Mul(V(D), S(Scalar("oneMinusBeta1", "1 - " + first.Name))))));
+                    s.Add(new Store(m, Add(Mul(V(m), S(Scalar("__beta1Scalar", first.Name))), Mul(V(D), S(Scalar("__oneMinusBeta1", "1 - " + first.Name))))));
                     s.Add(new Define(Numerator, V(m)));
                 }
 
@@ -109,9 +109,9 @@ namespace OptimDsl.Generator.Lowering
             }
 
             private Statement L2() =>
-                IfThen(Condition("applyWeightDecay", "weight_decay != 0"), new Assign(D, Add(V(D), Mul(V(Param), S(Scalar("weightDecayScalar", "weight_decay"))))));
+                IfThen(Condition("__applyWeightDecay", "weight_decay != 0"), new Assign(D, Add(V(D), Mul(V(Param), S(Scalar("__weightDecayScalar", "weight_decay"))))));
 
-            private string FirstMomentOperand() => Operand("exp_avg", "state.exp_avg", written: true);
+            private string FirstMomentOperand() => Operand("__exp_avg", "__state.exp_avg", written: true);
 
             // Steps 10-13: the second moment (EMA, centered), the accumulator, SM3, AMSGrad. Out: the tensor under the square root.
             private void SecondMoments(List<Statement> s, out string? secondMoment)
@@ -120,14 +120,14 @@ namespace OptimDsl.Generator.Lowering
                 secondMoment = null;
                 if (_b.SecondMoment is { } second)
                 {
-                    string v = Operand("exp_avg_sq", "state.exp_avg_sq", written: true);
-                    string beta = Scalar("beta2Scalar", second.Name);
-                    string take = Scalar("oneMinusBeta2", "1 - " + second.Name);
+                    string v = Operand("__exp_avg_sq", "__state.exp_avg_sq", written: true);
+                    string beta = Scalar("__beta2Scalar", second.Name);
+                    string take = Scalar("__oneMinusBeta2", "1 - " + second.Name);
                     s.Add(new Store(v, Add(Mul(V(v), S(beta)), Mul(Mul(V(input), V(input)), S(take)))));
                     if (second.Centered)
                     {
-                        string a = Operand("grad_avg", "state.grad_avg", written: true, present: Condition("centered", "centered"));
-                        s.Add(IfThen("centered", new Store(a, Add(Mul(V(a), S(beta)), Mul(V(input), S(take))))));
+                        string a = Operand("__grad_avg", "__state.grad_avg", written: true, present: Condition("__centered", "centered"));
+                        s.Add(IfThen("__centered", new Store(a, Add(Mul(V(a), S(beta)), Mul(V(input), S(take))))));
                     }
 
                     secondMoment = v;
@@ -135,21 +135,21 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.Accumulator is not null)
                 {
-                    string sum = Operand("sum", "state.sum", written: true);
-                    s.Add(new Store(sum, Add(V(sum), Mul(Mul(V(D), V(D)), S(Scalar("one", "1.0"))))));
+                    string sum = Operand("__sum", "__state.sum", written: true);
+                    s.Add(new Store(sum, Add(V(sum), Mul(Mul(V(D), V(D)), S(Scalar("__one", "1.0"))))));
                     secondMoment = sum;
                 }
 
                 if (_b.SM3 is not null)
                 {
-                    s.Add(new Sm3Estimate("nu", input, "beta", "sm3"));
-                    secondMoment = "nu";
+                    s.Add(new Sm3Estimate("__nu", input, "beta", "sm3"));
+                    secondMoment = "__nu";
                 }
 
                 if (_b.AmsGrad is not null && _b.SecondMoment is not null)
                 {
-                    string max = Operand("max_exp_avg_sq", "state.max_exp_avg_sq", written: true, present: Condition("amsgrad", "amsgrad"));
-                    s.Add(IfThen("amsgrad", new Store(max, Max(V(max), V("exp_avg_sq")))));
+                    string max = Operand("__max_exp_avg_sq", "__state.max_exp_avg_sq", written: true, present: Condition("__amsgrad", "amsgrad"));
+                    s.Add(IfThen("__amsgrad", new Store(max, Max(V(max), V("__exp_avg_sq")))));
                 }
             }
 
@@ -161,15 +161,15 @@ namespace OptimDsl.Generator.Lowering
                     return null;
                 }
 
-                Expr v = _b.AmsGrad is not null && secondMoment == "exp_avg_sq" ? If("amsgrad", V("max_exp_avg_sq"), V(secondMoment)) : V(secondMoment);
+                Expr v = _b.AmsGrad is not null && secondMoment == "__exp_avg_sq" ? If("__amsgrad", V("__max_exp_avg_sq"), V(secondMoment)) : V(secondMoment);
                 bool inside = _b.Epsilon is { Placement: EpsilonPlacement.InsideSqrt };
-                Expr eps() => S(Scalar("epsScalar", "eps"));
+                Expr eps() => S(Scalar("__epsScalar", "eps"));
                 Expr denominator;
                 if (_b.SecondMoment is { Centered: true })
                 {
-                    Expr a = V("grad_avg");
-                    Expr variance = Add(v, Mul(Mul(a, a), S(Scalar("negativeOne", "-1.0"))));
-                    denominator = inside ? Sqrt(Add(If("centered", variance, v), eps())) : If("centered", Sqrt(variance), Sqrt(v));
+                    Expr a = V("__grad_avg");
+                    Expr variance = Add(v, Mul(Mul(a, a), S(Scalar("__negativeOne", "-1.0"))));
+                    denominator = inside ? Sqrt(Add(If("__centered", variance, v), eps())) : If("__centered", Sqrt(variance), Sqrt(v));
                 }
                 else
                 {
@@ -178,7 +178,7 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.BiasCorrection is not null && _b.SecondMoment is { } second)
                 {
-                    denominator = Div(denominator, S(Scalar("secondMomentCorrection", "global::System.Math.Sqrt(1 - global::System.Math.Pow(" + second.Name + ", state.step))", ScalarScope.Parameter)));
+                    denominator = Div(denominator, S(Scalar("__secondMomentCorrection", "global::System.Math.Sqrt(1 - global::System.Math.Pow(" + second.Name + ", __state.step))", ScalarScope.Parameter)));
                 }
 
                 if (_b.Epsilon is not null && !inside)
@@ -186,8 +186,8 @@ namespace OptimDsl.Generator.Lowering
                     denominator = Add(denominator, eps());
                 }
 
-                s.Add(new Define("denom", denominator));
-                return "denom";
+                s.Add(new Define("__denom", denominator));
+                return "__denom";
             }
 
             // Steps 15-16: the step size and the update of the parameter.
@@ -196,38 +196,38 @@ namespace OptimDsl.Generator.Lowering
                 string stepSize = HyperParameters.LearningRateName;
                 if (_b.BiasCorrection is not null && _b.FirstMoment is { Input: MomentInput.Gradient } onGradient)
                 {
-                    stepSize += " / (1 - global::System.Math.Pow(" + onGradient.Name + ", state.step))";
+                    stepSize += " / (1 - global::System.Math.Pow(" + onGradient.Name + ", __state.step))";
                 }
 
                 if (_b.LrDecay is not null)
                 {
-                    stepSize += " / (1 + (state.step - 1) * lr_decay)";
+                    stepSize += " / (1 + (__state.step - 1) * lr_decay)";
                 }
 
-                Expr step = S(Scalar("negativeStepSize", "-(" + stepSize + ")", ScalarScope.Parameter));
+                Expr step = S(Scalar("__negativeStepSize", "-(" + stepSize + ")", ScalarScope.Parameter));
                 Expr numerator = V(_b.FirstMoment is { Input: MomentInput.Gradient } ? Numerator : D);
                 Expr preconditioned = denominator is null ? numerator : Div(numerator, V(denominator));
                 if (_b.Momentum is { Input: MomentInput.Preconditioned })
                 {
-                    string condition = Condition("usePreconditionedMomentum", "momentum > 0");
-                    string buffer = Operand("momentum_buffer", "state.momentum_buffer", written: true, present: condition, lazy: LazyInit.Zeros);
+                    string condition = Condition("__usePreconditionedMomentum", "momentum > 0");
+                    string buffer = Operand("__momentum_buffer", "__state.momentum_buffer", written: true, present: condition, lazy: LazyInit.Zeros);
                     s.Add(new When(condition,
                         new Statement[]
                         {
-                            new Store(buffer, Add(Mul(V(buffer), S(Scalar("momentumScalar", "momentum"))), preconditioned)),
+                            new Store(buffer, Add(Mul(V(buffer), S(Scalar("__momentumScalar", "momentum"))), preconditioned)),
                             new Store(Param, Add(V(Param), Mul(V(buffer), step))),
                         }.ToEquatableArray(),
                         new Statement[] { new Store(Param, Add(V(Param), Mul(preconditioned, step))) }.ToEquatableArray()));
                 }
                 else if (_b.FirstMoment is { Input: MomentInput.Preconditioned } first)
                 {
-                    string condition = Condition("useFirstMoment", first.Name + " != 0 || state.exp_avg is not null");
-                    string m = Operand("exp_avg", "state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
-                    s.Add(new Define("update", preconditioned));
+                    string condition = Condition("__useFirstMoment", first.Name + " != 0 || __state.exp_avg is not null");
+                    string m = Operand("__exp_avg", "__state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
+                    s.Add(new Define("__update", preconditioned));
                     s.Add(IfThen(condition,
-                        new Store(m, Add(Mul(V(m), S(Scalar("beta1Scalar", first.Name))), Mul(V("update"), S(Scalar("oneMinusBeta1", "1 - " + first.Name))))),
-                        new Assign("update", V(m))));
-                    s.Add(new Store(Param, Add(V(Param), Mul(V("update"), step))));
+                        new Store(m, Add(Mul(V(m), S(Scalar("__beta1Scalar", first.Name))), Mul(V("__update"), S(Scalar("__oneMinusBeta1", "1 - " + first.Name))))),
+                        new Assign("__update", V(m))));
+                    s.Add(new Store(Param, Add(V(Param), Mul(V("__update"), step))));
                 }
                 else
                 {
@@ -243,11 +243,11 @@ namespace OptimDsl.Generator.Lowering
                     return false;
                 }
 
-                string condition = Condition("useFirstMoment", "beta1 is not null");
-                string m = Operand("exp_avg", "state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
+                string condition = Condition("__useFirstMoment", "beta1 is not null");
+                string m = Operand("__exp_avg", "__state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
                 s.Add(new AdafactorUpdate(D, "factored", m, condition,
-                    Scalar("beta1Scalar", "beta1 ?? 0.0"), Scalar("oneMinusBeta1", "1 - (beta1 ?? 0.0)"),
-                    Condition("applyWeightDecay", "weight_decay != 0"), Scalar("negativeWeightDecay", "-weight_decay"),
+                    Scalar("__beta1Scalar", "beta1 ?? 0.0"), Scalar("__oneMinusBeta1", "1 - (beta1 ?? 0.0)"),
+                    Condition("__applyWeightDecay", "weight_decay != 0"), Scalar("__negativeWeightDecay", "-weight_decay"),
                     HyperParameters.LearningRateName, "eps1", "eps2", "clip_threshold", "decay_rate", "scale_parameter", "relative_step", "warmup_init"));
                 return true;
             }

@@ -4,9 +4,9 @@ namespace OptimDsl.Generator.Lowering
     internal static class StepOperands
     {
         /// <summary>The parameter, updated in place.</summary>
-        public const string Parameter = "param";
+        public const string Parameter = "__param";
 
         /// <summary>The parameter's gradient, read only.</summary>
-        public const string Gradient = "grad";
+        public const string Gradient = "__grad";
     }
 }

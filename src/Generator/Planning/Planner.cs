@@ -57,23 +57,23 @@ namespace OptimDsl.Generator.Planning
                 yield return new StateTensor("exp_avg_sq", "Exponential moving average of squares.", zeros);
                 if (second.Centered)
                 {
-                    yield return new StateTensor("grad_avg", "Moving average of the input (centered variant).", zeros, Condition: "options.centered!.Value");
+                    yield return new StateTensor("grad_avg", "Moving average of the input (centered variant).", zeros, Condition: "__options.centered!.Value");
                 }
             }
 
             if (b.AmsGrad is not null)
             {
-                yield return new StateTensor("max_exp_avg_sq", "Running maximum of the second moment (AMSGrad).", zeros, Condition: "options.amsgrad!.Value");
+                yield return new StateTensor("max_exp_avg_sq", "Running maximum of the second moment (AMSGrad).", zeros, Condition: "__options.amsgrad!.Value");
             }
 
             if (b.Adafactor is not null)
             {
-                yield return new StateTensor("exp_avg", "First moment of the scaled update (only with beta1).", zeros, Condition: "options.beta1 is not null");
+                yield return new StateTensor("exp_avg", "First moment of the scaled update (only with beta1).", zeros, Condition: "__options.beta1 is not null");
             }
 
             if (b.Accumulator is not null)
             {
-                yield return new StateTensor("sum", "Running sum of squares.", "global::OptimDsl.Runtime.Fill.Like(_parameter, options.initial_accumulator_value!.Value)");
+                yield return new StateTensor("sum", "Running sum of squares.", "global::OptimDsl.Runtime.Fill.Like(_parameter, __options.initial_accumulator_value!.Value)");
             }
         }
 

@@ -1,34 +1,20 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis.CSharp;
 using OptimDsl.Generator.Diagnostics;
+using OptimDsl.Generator.Emission;
 using OptimDsl.Generator.Model;
 using OptimDsl.Generator.Arguments;
 
 namespace OptimDsl.Generator.Validation
 {
-    /// <summary>Generated argument names must be identifiers and unique (a renamed block may collide with another).</summary>
+    /// <summary>
+    /// Generated argument names must be identifiers and unique (a renamed block may collide with another). A chosen name
+    /// cannot collide with the generated code's own identifiers: those carry <see cref="Identifiers.Local"/>, which chosen
+    /// names may not start with (<see cref="Identifiers.Reserved"/>), or are the few API and member names of
+    /// <see cref="Identifiers.Members"/>.
+    /// </summary>
     internal static class ArgumentNames
     {
-        // Identifiers of the generated code that an argument (constructor parameter, Options field, step local) would
-        // collide with: parameters and locals of the emitted methods, members of the generated types and of TorchSharp's
-        // OptimizerOptions/OptimizerHelper that the emitted code uses by simple name, 'nameof', and arguments that have
-        // no step local (topC, seed). Keep in sync with the emitters (the generator tests find new collisions).
-        private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
-        {
-            "parameters", "defaults", "group", "options", "grads", "priorities", "kappaWeight", "i", "index", "param", "grad",
-            "state", "d", "numerator", "denom", "nu", "update", "learningRate", "firstMomentBeta", "negativeStepSize",
-            "decoupledFactor", "weightDecayScalar", "momentumScalar", "oneMinusDampening", "beta1Scalar", "oneMinusBeta1",
-            "beta2Scalar", "oneMinusBeta2", "one", "epsScalar", "secondMomentCorrection", "firstMomentCorrection",
-            "reader", "writer", "source", "other", "rhs", "device", "disposing", "closure", "entry", "param_group", "optionsBase",
-            "nameof", "value", "Validate", "StateFormat", "LearningRate", "InitialLearningRate", "Options", "ParamGroup", "State",
-            "LoadStateDict", "SaveStateDict", "Initialize", "ApproximatelyEquals", "Dispose", "StepGroup", "step", "add_param_group",
-            "_defaults", "_parameter_groups", "_state", "_parameter", "_index", "Betas", "Momentum", "topC", "seed",
-            "fused", "Fused", "_fused", "_fusedSingle", "_fusedDouble", "single", "dual", "tensorPath", "batch", "t", "rowLength",
-            "seedsOnly", "negativeOne", "negativeWeightDecay", "WhyNotFused", "FusedTensor", "FusedCriticalChecks", "PlanCriticalOffers", "CompleteCriticalOffers",
-            "skipped_steps", "GradientsFinite", "FusedFinite", "GradientCheck", "GradientCheckSingle", "GradientCheckDouble", "batchIndex",
-            "staged", "stagedBase", "at", "e", "_owner", "_checkpoint", "Checkpoint", "location", "state_dict", "save_state_dict", "load_state_dict",
-        };
-
         public static void Check(List<DiagnosticInfo> diagnostics, OptimizerDeclaration declaration, IReadOnlyList<HyperParameter> arguments)
         {
             var seen = new HashSet<string>();
@@ -39,9 +25,15 @@ namespace OptimDsl.Generator.Validation
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgumentName, at, p.Name, "it is not a valid C# identifier"));
                 }
-                else if (IsUserName(declaration.Blocks, p.Name) && (Reserved.Contains(p.Name) || p.Name.StartsWith("__", System.StringComparison.Ordinal)))
+                else if (IsUserName(declaration.Blocks, p.Name) && p.Name.StartsWith(Identifiers.Reserved, System.StringComparison.Ordinal))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgumentName, at, p.Name, "the generated code uses this name itself"));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgumentName, at, p.Name,
+                        "names starting with '" + Identifiers.Reserved + "' are reserved for the generated code's own identifiers"));
+                }
+                else if (IsUserName(declaration.Blocks, p.Name) && Identifiers.Members.All.Contains(p.Name))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgumentName, at, p.Name,
+                        "the generated optimizer already uses this name (a member, or a parameter next to the arguments)"));
                 }
                 else if (!seen.Add(p.Name))
                 {

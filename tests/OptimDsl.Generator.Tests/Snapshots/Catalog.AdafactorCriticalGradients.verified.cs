@@ -70,7 +70,7 @@ namespace OptimDsl.Optimizers
         /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
         public AdafactorCriticalGradients(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double? lr = null, double eps1 = 1E-30, double eps2 = 0.001, double clip_threshold = 1.0, double decay_rate = -0.8, double? beta1 = null, double weight_decay = 0.0, bool scale_parameter = true, bool relative_step = true, bool warmup_init = false, int topC = 5, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
+            : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), lr, eps1, eps2, clip_threshold, decay_rate, beta1, weight_decay, scale_parameter, relative_step, warmup_init, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -100,7 +100,7 @@ namespace OptimDsl.Optimizers
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
             global::OptimDsl.Runtime.Arguments.CheckAdafactor(lr, relative_step, warmup_init);
-            var defaults = new Options
+            var __defaults = new Options
             {
                 LearningRate = lr ?? 0.0,
                 InitialLearningRate = lr ?? 0.0,
@@ -122,32 +122,32 @@ namespace OptimDsl.Optimizers
                 max_age = max_age,
                 maximize = maximize,
             };
-            Validate(defaults);
-            _defaults = defaults;
+            Validate(__defaults);
+            _defaults = __defaults;
             _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
-            foreach (ParamGroup group in parameters)
+            foreach (ParamGroup __group in parameters)
             {
-                add_param_group(group);
+                add_param_group(__group);
             }
         }
 
         /// <summary>Checks every resolved option of a group against its allowed range.</summary>
-        private static void Validate(Options options)
+        private static void Validate(Options __options)
         {
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.LearningRate!.Value, "lr", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.eps1!.Value, "eps1", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.eps2!.Value, "eps2", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.clip_threshold!.Value, "clip_threshold", 0.0, false, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay_rate!.Value, "decay_rate", null, true, 0.0, true);
-            if (options.beta1 is double beta1Value) global::OptimDsl.Runtime.Arguments.CheckRange(beta1Value, "beta1", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.topC!.Value, "topC", 1.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckAggregationRule(options.aggr!.Value, "aggr");
-            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(options.buffer_dtype, "buffer_dtype");
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.LearningRate!.Value, "lr", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.eps1!.Value, "eps1", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.eps2!.Value, "eps2", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.clip_threshold!.Value, "clip_threshold", 0.0, false, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.decay_rate!.Value, "decay_rate", null, true, 0.0, true);
+            if (__options.beta1 is double __beta1Value) global::OptimDsl.Runtime.Arguments.CheckRange(__beta1Value, "beta1", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.topC!.Value, "topC", 1.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.decay!.Value, "decay", 0.0, false, 1.0, true);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.kappa!.Value, "kappa", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckAggregationRule(__options.aggr!.Value, "aggr");
+            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(__options.buffer_dtype, "buffer_dtype");
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -156,43 +156,43 @@ namespace OptimDsl.Optimizers
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
-            var defaults = (Options)_defaults;
+            var __defaults = (Options)_defaults;
             param_group.Options ??= new Options();
-            if (param_group.Options is not Options options)
+            if (param_group.Options is not Options __options)
             {
                 throw new global::System.ArgumentException("The parameter group's options must be " + typeof(Options).FullName + ".", nameof(param_group));
             }
 
-            options.LearningRate ??= defaults.LearningRate;
-            options.eps1 ??= defaults.eps1;
-            options.eps2 ??= defaults.eps2;
-            options.clip_threshold ??= defaults.clip_threshold;
-            options.decay_rate ??= defaults.decay_rate;
-            options.beta1 ??= defaults.beta1;
-            options.weight_decay ??= defaults.weight_decay;
-            options.scale_parameter ??= defaults.scale_parameter;
-            options.relative_step ??= defaults.relative_step;
-            options.warmup_init ??= defaults.warmup_init;
-            options.topC ??= defaults.topC;
-            options.decay ??= defaults.decay;
-            options.kappa ??= defaults.kappa;
-            options.aggr ??= defaults.aggr;
-            options.synced ??= defaults.synced;
-            options.buffer_dtype ??= defaults.buffer_dtype;
-            options.max_age ??= defaults.max_age;
-            options.maximize ??= defaults.maximize;
-            options.InitialLearningRate = options.LearningRate!.Value;
-            Validate(options);
+            __options.LearningRate ??= __defaults.LearningRate;
+            __options.eps1 ??= __defaults.eps1;
+            __options.eps2 ??= __defaults.eps2;
+            __options.clip_threshold ??= __defaults.clip_threshold;
+            __options.decay_rate ??= __defaults.decay_rate;
+            __options.beta1 ??= __defaults.beta1;
+            __options.weight_decay ??= __defaults.weight_decay;
+            __options.scale_parameter ??= __defaults.scale_parameter;
+            __options.relative_step ??= __defaults.relative_step;
+            __options.warmup_init ??= __defaults.warmup_init;
+            __options.topC ??= __defaults.topC;
+            __options.decay ??= __defaults.decay;
+            __options.kappa ??= __defaults.kappa;
+            __options.aggr ??= __defaults.aggr;
+            __options.synced ??= __defaults.synced;
+            __options.buffer_dtype ??= __defaults.buffer_dtype;
+            __options.max_age ??= __defaults.max_age;
+            __options.maximize ??= __defaults.maximize;
+            __options.InitialLearningRate = __options.LearningRate!.Value;
+            Validate(__options);
             global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
-            Checkpoint.Attach(options);
+            Checkpoint.Attach(__options);
             _parameter_groups.Add(param_group);
 
-            foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
+            foreach (global::TorchSharp.Modules.Parameter __parameter in param_group.Parameters)
             {
-                var state = new State(parameter, _state.Count);
-                state.Initialize(options);
-                Checkpoint.Attach(state);
-                _state[parameter.Handle] = state;
+                var __state = new State(__parameter, _state.Count);
+                __state.Initialize(__options);
+                Checkpoint.Attach(__state);
+                _state[__parameter.Handle] = __state;
             }
         }
 
@@ -201,24 +201,24 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            global::TorchSharp.torch.Tensor? loss = null;
+            global::TorchSharp.torch.Tensor? __loss = null;
             if (closure is not null)
             {
-                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                using (global::TorchSharp.torch.enable_grad()) __loss = closure();
             }
 
             using (global::TorchSharp.torch.no_grad())
             using (global::TorchSharp.torch.NewDisposeScope())
             {
                 // Every group's gradients and paths first: a step that cannot run fails before anything changes.
-                global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
-                for (int g = 0; g < inputs.Length; g++)
+                global::OptimDsl.Runtime.GroupInputs[] __inputs = GatherInputs();
+                for (int __g = 0; __g < __inputs.Length; __g++)
                 {
-                    StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
+                    StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);
                 }
             }
 
-            return loss!;
+            return __loss!;
         }
 
         /// <summary>
@@ -227,167 +227,167 @@ namespace OptimDsl.Optimizers
         /// </summary>
         private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
         {
-            var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
-            for (int g = 0; g < inputs.Length; g++)
+            var __inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+            for (int __g = 0; __g < __inputs.Length; __g++)
             {
-                var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
-                for (int index = 0; index < group.Parameters.Length; index++)
+                var __group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));
+                for (int __index = 0; __index < __group.Parameters.Length; __index++)
                 {
-                    global::TorchSharp.Modules.Parameter param = group.Parameters[index];
-                    global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
-                    if (grad is null) continue;
-                    if (grad.is_sparse) throw new global::System.NotSupportedException("AdafactorCriticalGradients does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
-                    group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "AdafactorCriticalGradients", g, index, param);
+                    global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
+                    global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
+                    if (__grad is null) continue;
+                    if (__grad.is_sparse) throw new global::System.NotSupportedException("AdafactorCriticalGradients does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "AdafactorCriticalGradients", __g, __index, __param);
                 }
-                inputs[g] = group;
+                __inputs[__g] = __group;
             }
-            return inputs;
+            return __inputs;
         }
 
-        private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
+        private void StepGroup(ParamGroup __group, global::OptimDsl.Runtime.GroupInputs __inputs)
         {
-            Options options = group.Options;
-            double lr = options.LearningRate!.Value;
-            var eps1 = options.eps1!.Value;
-            var eps2 = options.eps2!.Value;
-            var clip_threshold = options.clip_threshold!.Value;
-            var decay_rate = options.decay_rate!.Value;
-            double? beta1 = options.beta1;
-            var weight_decay = options.weight_decay!.Value;
-            var scale_parameter = options.scale_parameter!.Value;
-            var relative_step = options.relative_step!.Value;
-            var warmup_init = options.warmup_init!.Value;
-            var decay = options.decay!.Value;
-            var kappa = options.kappa!.Value;
-            var aggr = options.aggr!.Value;
-            var synced = options.synced!.Value;
-            var max_age = options.max_age!.Value;
-            var maximize = options.maximize!.Value;
-            global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
-            global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
-            double kappaWeight = kappa;
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            single.Clear();
-            dual.Clear();
-            var tensorPath = new global::System.Collections.Generic.List<int>();
-            for (int index = 0; index < parameters.Length; index++)
+            Options __options = __group.Options;
+            double lr = __options.LearningRate!.Value;
+            var eps1 = __options.eps1!.Value;
+            var eps2 = __options.eps2!.Value;
+            var clip_threshold = __options.clip_threshold!.Value;
+            var decay_rate = __options.decay_rate!.Value;
+            double? beta1 = __options.beta1;
+            var weight_decay = __options.weight_decay!.Value;
+            var scale_parameter = __options.scale_parameter!.Value;
+            var relative_step = __options.relative_step!.Value;
+            var warmup_init = __options.warmup_init!.Value;
+            var decay = __options.decay!.Value;
+            var kappa = __options.kappa!.Value;
+            var aggr = __options.aggr!.Value;
+            var synced = __options.synced!.Value;
+            var max_age = __options.max_age!.Value;
+            var maximize = __options.maximize!.Value;
+            global::TorchSharp.Modules.Parameter[] __parameters = __inputs.Parameters;
+            global::TorchSharp.torch.Tensor?[] __grads = __inputs.Grads;
+            double __kappaWeight = kappa;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            __single.Clear();
+            __dual.Clear();
+            var __tensorPath = new global::System.Collections.Generic.List<int>();
+            for (int __index = 0; __index < __parameters.Length; __index++)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor? grad = grads[index];
-                if (grad is null) continue;
-                var state = (State)_state[param.Handle];
-                if (!inputs.Fused[index])
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor? __grad = __grads[__index];
+                if (__grad is null) continue;
+                var __state = (State)_state[__param.Handle];
+                if (!__inputs.Fused[__index])
                 {
-                    tensorPath.Add(index);
+                    __tensorPath.Add(__index);
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
-                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);
-                t.Elements = param.numel();
-                t.RowLength = (int)rowLength;
-                t.Factored = param.dim() >= 2;
-                t.Position = index;
-                t.State = state;
-                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                long __rowLength = __param.dim() >= 2 ? __param.size(-1) : global::System.Math.Min(__param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__param.numel() + __rowLength - 1) / __rowLength, __rowLength);
+                __t.Elements = __param.numel();
+                __t.RowLength = (int)__rowLength;
+                __t.Factored = __param.dim() >= 2;
+                __t.Position = __index;
+                __t.State = __state;
+                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
             }
 
-            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
             {
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
-                for (int i = 0; i < batch.Count; i++)
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __batchIndex == 0 ? __single : __dual;
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    int index = t.Position;
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    State state = t.State;
-                    state.step += 1;
-                    t.maximize = maximize;
-                    t.useFirstMoment = beta1 is not null;
-                    t.applyWeightDecay = weight_decay != 0;
-                    if (t.useFirstMoment && state.exp_avg is null)
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    int __index = __t.Position;
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    State __state = __t.State;
+                    __state.step += 1;
+                    __t.__maximize = maximize;
+                    __t.__useFirstMoment = beta1 is not null;
+                    __t.__applyWeightDecay = weight_decay != 0;
+                    if (__t.__useFirstMoment && __state.exp_avg is null)
                     {
-                        state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                        __state.exp_avg = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                     }
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
-                    t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
-                    t.beta1Scalar = beta1 ?? 0.0;
-                    t.oneMinusBeta1 = 1 - (beta1 ?? 0.0);
-                    t.negativeWeightDecay = -weight_decay;
-                    t.criticalKappa = kappaWeight;
-                    t.criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(aggr);
-                    t.criticalSeeding = state.critical is { HasEverReceived: false };
-                    t.adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate);
-                    t.adafactorOneMinusBeta2 = 1.0 - t.adafactorBeta2;
-                    t.adafactorEps1 = eps1;
-                    t.adafactorFull = t.Factored ? 0 : state.factored.FullAddress;
+                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.exp_avg);
+                    __t.__beta1Scalar = beta1 ?? 0.0;
+                    __t.__oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+                    __t.__negativeWeightDecay = -weight_decay;
+                    __t.__criticalKappa = __kappaWeight;
+                    __t.__criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(aggr);
+                    __t.__criticalSeeding = __state.critical is { HasEverReceived: false };
+                    __t.__adafactorBeta2 = global::OptimDsl.Runtime.AdafactorMath.Beta2(__state.step, decay_rate);
+                    __t.__adafactorOneMinusBeta2 = 1.0 - __t.__adafactorBeta2;
+                    __t.__adafactorEps1 = eps1;
+                    __t.__adafactorFull = __t.Factored ? 0 : __state.factored.FullAddress;
                 }
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedCriticalChecks(parameters.Length, single, dual));
-            PlanCriticalOffers(single, priorities, max_age, 0.0);
-            PlanCriticalOffers(dual, priorities, max_age, 0.0);
-            PrepareAdafactor<float>(single);
-            PrepareAdafactor<double>(dual);
-            single.Run(AdafactorStatisticsSingle);
-            dual.Run(AdafactorStatisticsDouble);
-            FinishAdafactorStatistics<float>(single, lr, eps2, relative_step, scale_parameter, warmup_init);
-            FinishAdafactorStatistics<double>(dual, lr, eps2, relative_step, scale_parameter, warmup_init);
-            single.Run(AdafactorRmsSingle);
-            dual.Run(AdafactorRmsDouble);
-            FinishAdafactorClip<float>(single, clip_threshold);
-            FinishAdafactorClip<double>(dual, clip_threshold);
-            single.Run(UpdateSingle);
-            dual.Run(UpdateDouble);
-            CompleteCriticalOffers(single, decay);
-            CompleteCriticalOffers(dual, decay);
+            global::OptimDsl.Runtime.OfferPriority[] __priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(__grads, synced, onHost: false, FusedCriticalChecks(__parameters.Length, __single, __dual));
+            PlanCriticalOffers(__single, __priorities, max_age, 0.0);
+            PlanCriticalOffers(__dual, __priorities, max_age, 0.0);
+            PrepareAdafactor<float>(__single);
+            PrepareAdafactor<double>(__dual);
+            __single.Run(AdafactorStatisticsSingle);
+            __dual.Run(AdafactorStatisticsDouble);
+            FinishAdafactorStatistics<float>(__single, lr, eps2, relative_step, scale_parameter, warmup_init);
+            FinishAdafactorStatistics<double>(__dual, lr, eps2, relative_step, scale_parameter, warmup_init);
+            __single.Run(AdafactorRmsSingle);
+            __dual.Run(AdafactorRmsDouble);
+            FinishAdafactorClip<float>(__single, clip_threshold);
+            FinishAdafactorClip<double>(__dual, clip_threshold);
+            __single.Run(UpdateSingle);
+            __dual.Run(UpdateDouble);
+            CompleteCriticalOffers(__single, decay);
+            CompleteCriticalOffers(__dual, decay);
 
-            if (tensorPath.Count == 0)
+            if (__tensorPath.Count == 0)
             {
                 return;
             }
 
             // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
-            using global::TorchSharp.Scalar beta1Scalar = beta1 ?? 0.0;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - (beta1 ?? 0.0);
-            using global::TorchSharp.Scalar negativeWeightDecay = -weight_decay;
-            foreach (int index in tensorPath)
+            using global::TorchSharp.Scalar __beta1Scalar = beta1 ?? 0.0;
+            using global::TorchSharp.Scalar __oneMinusBeta1 = 1 - (beta1 ?? 0.0);
+            using global::TorchSharp.Scalar __negativeWeightDecay = -weight_decay;
+            foreach (int __index in __tensorPath)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor grad = grads[index]!;
-                var state = (State)_state[param.Handle];
-                state.step += 1;
-                global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
-                if (state.critical is not null)
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
+                var __state = (State)_state[__param.Handle];
+                __state.step += 1;
+                global::TorchSharp.torch.Tensor __d = maximize ? __grad.neg() : __grad;
+                if (__state.critical is not null)
                 {
-                    state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index], 0.0);
-                    else state.critical.Offer(d, priorities[index], 0.0);
+                    __state.critical.DropOlderThan(max_age);
+                    if (__state.critical.HasEverReceived) __d = __state.critical.AggregateAndOffer(__d, aggr, __kappaWeight, __priorities[__index], 0.0);
+                    else __state.critical.Offer(__d, __priorities[__index], 0.0);
                 }
-                global::TorchSharp.torch.Tensor learningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRate(param, state.step, lr, eps2, relative_step, scale_parameter, warmup_init);
-                global::TorchSharp.torch.Tensor update = state.factored.Precondition(d, global::OptimDsl.Runtime.AdafactorMath.Beta2(state.step, decay_rate), eps1);
-                global::OptimDsl.Runtime.AdafactorMath.ClipByRms(update, clip_threshold);
-                update.mul_(learningRate);
+                global::TorchSharp.torch.Tensor __learningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRate(__param, __state.step, lr, eps2, relative_step, scale_parameter, warmup_init);
+                global::TorchSharp.torch.Tensor __update = __state.factored.Precondition(__d, global::OptimDsl.Runtime.AdafactorMath.Beta2(__state.step, decay_rate), eps1);
+                global::OptimDsl.Runtime.AdafactorMath.ClipByRms(__update, clip_threshold);
+                __update.mul_(__learningRate);
                 if (beta1 is not null)
                 {
-                    state.exp_avg ??= global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    state.exp_avg.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);
-                    update = state.exp_avg;
+                    __state.exp_avg ??= global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
+                    __state.exp_avg.mul_(__beta1Scalar).add_(__update, alpha: __oneMinusBeta1);
+                    __update = __state.exp_avg;
                 }
-                if (weight_decay != 0) param.add_(param.mul(learningRate), alpha: negativeWeightDecay);
-                param.sub_(update);
-                state.critical?.DecayPriorities(decay);
+                if (weight_decay != 0) __param.add_(__param.mul(__learningRate), alpha: __negativeWeightDecay);
+                __param.sub_(__update);
+                __state.critical?.DecayPriorities(decay);
             }
         }
 
         /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(__state.critical);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
@@ -401,427 +401,427 @@ namespace OptimDsl.Optimizers
 
         /// <summary>Adafactor's statistics pass over one work item: the sums of x² + eps1 per row and column and of the parameter's squares.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void AdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void AdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            bool maximize = t.maximize;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = false;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
-            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            bool adafactorFactored = t.Factored;
-            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
-            double adafactorParamSquaresTotal = 0;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            bool __maximize = __t.__maximize;
+            bool __criticalAggregates = __t.critical.Aggregates;
+            bool __criticalAdmits = false;
+            bool __criticalReplaces = __t.critical.Replaces;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalWeighted = __t.__criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;
+            global::System.Numerics.Vector<T> __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));
+            global::System.Numerics.Vector<T> __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));
+            global::System.Numerics.Vector<T> __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));
+            bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;
+            bool __adafactorFactored = __t.Factored;
+            global::System.Numerics.Vector<T> __adafactorEps1 = new(T.CreateTruncating(__t.__adafactorEps1));
+            double __adafactorParamSquaresTotal = 0;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int __rowLength = __t.RowLength;
+            for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)
             {
-                long first = row * rowLength;
-                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
-                nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
-                global::System.Numerics.Vector<double> adafactorRowSum = default;
-                global::System.Span<double> adafactorColumnSums = t.Factored ? t.State.factored.ColumnSums(work.Ordinal, row) : default;
-                global::System.Numerics.Vector<double> adafactorParamSquares = default;
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                long __first = __row * __rowLength;
+                int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);
+                nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                nint __criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Sum, __first);
+                global::System.Numerics.Vector<double> __adafactorRowSum = default;
+                global::System.Span<double> __adafactorColumnSums = __t.Factored ? __t.State.factored.ColumnSums(__work.Ordinal, __row) : default;
+                global::System.Numerics.Vector<double> __adafactorParamSquares = default;
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
-                    if (adafactorFactored)
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSumAt, __i) : default;
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    global::System.Numerics.Vector<T> __adafactorSquare = __d * __d + __adafactorEps1;
+                    if (__adafactorFactored)
                     {
-                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, adafactorSquare);
-                        global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare);
+                        __adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorRowSum, __adafactorSquare);
+                        global::OptimDsl.Runtime.FusedVector.AddTo(__adafactorColumnSums, __i, __adafactorSquare);
                     }
-                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
+                    __adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorParamSquares, __param * __param);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> adafactorSquare = d * d + adafactorEps1;
-                    if (adafactorFactored)
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSumAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    global::System.Numerics.Vector<T> __adafactorSquare = __d * __d + __adafactorEps1;
+                    if (__adafactorFactored)
                     {
-                        adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorRowSum, global::OptimDsl.Runtime.FusedVector.Masked(adafactorSquare, count - i, T.Zero, tail));
-                        global::OptimDsl.Runtime.FusedVector.AddTo(adafactorColumnSums, i, adafactorSquare, count - i, tail);
+                        __adafactorRowSum = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorRowSum, global::OptimDsl.Runtime.FusedVector.Masked(__adafactorSquare, __count - __i, T.Zero, __tail));
+                        global::OptimDsl.Runtime.FusedVector.AddTo(__adafactorColumnSums, __i, __adafactorSquare, __count - __i, __tail);
                     }
-                    adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorParamSquares, param * param);
+                    __adafactorParamSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorParamSquares, __param * __param);
                 }
-                adafactorParamSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(adafactorParamSquares);
-                if (t.Factored) t.State.factored.SetRowSum(row, global::OptimDsl.Runtime.FusedVector.Total(adafactorRowSum));
+                __adafactorParamSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(__adafactorParamSquares);
+                if (__t.Factored) __t.State.factored.SetRowSum(__row, global::OptimDsl.Runtime.FusedVector.Total(__adafactorRowSum));
             }
-            batch.Partials(item)[0] = adafactorParamSquaresTotal;
+            __batch.Partials(__item)[0] = __adafactorParamSquaresTotal;
         }
 
         /// <summary>Adafactor's RMS pass over one work item: the sum of the squares of the preconditioned update.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void AdafactorRms<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void AdafactorRms<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            bool maximize = t.maximize;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = false;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
-            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            bool adafactorFactored = t.Factored;
-            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
-            global::System.Numerics.Vector<T> adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));
-            global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
-            double adafactorUpdateSquaresTotal = 0;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            bool __maximize = __t.__maximize;
+            bool __criticalAggregates = __t.critical.Aggregates;
+            bool __criticalAdmits = false;
+            bool __criticalReplaces = __t.critical.Replaces;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalWeighted = __t.__criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;
+            global::System.Numerics.Vector<T> __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));
+            global::System.Numerics.Vector<T> __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));
+            global::System.Numerics.Vector<T> __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));
+            bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;
+            bool __adafactorFactored = __t.Factored;
+            global::System.Numerics.Vector<T> __adafactorEps1 = new(T.CreateTruncating(__t.__adafactorEps1));
+            global::System.Numerics.Vector<T> __adafactorBeta2 = new(T.CreateTruncating(__t.__adafactorBeta2));
+            global::System.Numerics.Vector<T> __adafactorOneMinusBeta2 = new(T.CreateTruncating(__t.__adafactorOneMinusBeta2));
+            double __adafactorUpdateSquaresTotal = 0;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int __rowLength = __t.RowLength;
+            for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)
             {
-                long first = row * rowLength;
-                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
-                nint adafactorFullAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.adafactorFull, first);
-                global::System.Numerics.Vector<T> adafactorRowFactor = t.Factored ? new(t.State.factored.RowFactor<T>(row)) : default;
-                global::System.Span<T> adafactorColumnFactors = t.Factored ? t.State.factored.ColumnFactors<T>(row) : default;
-                global::System.Numerics.Vector<double> adafactorUpdateSquares = default;
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                long __first = __row * __rowLength;
+                int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                nint __criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Sum, __first);
+                nint __adafactorFullAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__adafactorFull, __first);
+                global::System.Numerics.Vector<T> __adafactorRowFactor = __t.Factored ? new(__t.State.factored.RowFactor<T>(__row)) : default;
+                global::System.Span<T> __adafactorColumnFactors = __t.Factored ? __t.State.factored.ColumnFactors<T>(__row) : default;
+                global::System.Numerics.Vector<double> __adafactorUpdateSquares = default;
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(adafactorFullAt, i);
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> adafactorUpdate;
-                    if (adafactorFactored)
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSumAt, __i) : default;
+                    global::System.Numerics.Vector<T> __adafactorFull = __adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(__adafactorFullAt, __i);
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    global::System.Numerics.Vector<T> __adafactorUpdate;
+                    if (__adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
+                        __adafactorUpdate = __adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(__adafactorColumnFactors, __i) * __d;
                     }
                     else
                     {
-                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
-                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                        __adafactorFull = __adafactorFull * __adafactorBeta2 + (__d * __d + __adafactorEps1) * __adafactorOneMinusBeta2;
+                        __adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(__adafactorFull) * __d;
                     }
-                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, adafactorUpdate * adafactorUpdate);
+                    __adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorUpdateSquares, __adafactorUpdate * __adafactorUpdate);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(adafactorFullAt, i, count, tail);
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    global::System.Numerics.Vector<T> adafactorUpdate;
-                    if (adafactorFactored)
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSumAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __adafactorFull = __adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__adafactorFullAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    global::System.Numerics.Vector<T> __adafactorUpdate;
+                    if (__adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
+                        __adafactorUpdate = __adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(__adafactorColumnFactors, __i, __tail) * __d;
                     }
                     else
                     {
-                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
-                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                        __adafactorFull = __adafactorFull * __adafactorBeta2 + (__d * __d + __adafactorEps1) * __adafactorOneMinusBeta2;
+                        __adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(__adafactorFull) * __d;
                     }
-                    adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(adafactorUpdateSquares, global::OptimDsl.Runtime.FusedVector.Masked(adafactorUpdate * adafactorUpdate, count - i, T.Zero, tail));
+                    __adafactorUpdateSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__adafactorUpdateSquares, global::OptimDsl.Runtime.FusedVector.Masked(__adafactorUpdate * __adafactorUpdate, __count - __i, T.Zero, __tail));
                 }
-                adafactorUpdateSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(adafactorUpdateSquares);
+                __adafactorUpdateSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(__adafactorUpdateSquares);
             }
-            batch.Partials(item)[1] = adafactorUpdateSquaresTotal;
+            __batch.Partials(__item)[1] = __adafactorUpdateSquaresTotal;
         }
 
         /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
-            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
-            global::System.Numerics.Vector<T> negativeWeightDecay = new(T.CreateTruncating(t.negativeWeightDecay));
-            bool maximize = t.maximize;
-            bool useFirstMoment = t.useFirstMoment;
-            bool applyWeightDecay = t.applyWeightDecay;
-            bool exp_avgPresent = t.exp_avg != 0;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = t.critical.Admits;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
-            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            bool adafactorFactored = t.Factored;
-            global::System.Numerics.Vector<T> adafactorEps1 = new(T.CreateTruncating(t.adafactorEps1));
-            global::System.Numerics.Vector<T> adafactorBeta2 = new(T.CreateTruncating(t.adafactorBeta2));
-            global::System.Numerics.Vector<T> adafactorOneMinusBeta2 = new(T.CreateTruncating(t.adafactorOneMinusBeta2));
-            global::System.Numerics.Vector<T> adafactorLearningRate = new(T.CreateTruncating(t.adafactorLearningRate));
-            global::System.Numerics.Vector<T> adafactorClip = new(T.CreateTruncating(t.adafactorClip));
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            global::System.Numerics.Vector<T> __beta1Scalar = new(T.CreateTruncating(__t.__beta1Scalar));
+            global::System.Numerics.Vector<T> __oneMinusBeta1 = new(T.CreateTruncating(__t.__oneMinusBeta1));
+            global::System.Numerics.Vector<T> __negativeWeightDecay = new(T.CreateTruncating(__t.__negativeWeightDecay));
+            bool __maximize = __t.__maximize;
+            bool __useFirstMoment = __t.__useFirstMoment;
+            bool __applyWeightDecay = __t.__applyWeightDecay;
+            bool __exp_avgPresent = __t.__exp_avg != 0;
+            bool __criticalAggregates = __t.critical.Aggregates;
+            bool __criticalAdmits = __t.critical.Admits;
+            bool __criticalReplaces = __t.critical.Replaces;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalWeighted = __t.__criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;
+            global::System.Numerics.Vector<T> __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));
+            global::System.Numerics.Vector<T> __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));
+            global::System.Numerics.Vector<T> __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));
+            bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;
+            bool __adafactorFactored = __t.Factored;
+            global::System.Numerics.Vector<T> __adafactorEps1 = new(T.CreateTruncating(__t.__adafactorEps1));
+            global::System.Numerics.Vector<T> __adafactorBeta2 = new(T.CreateTruncating(__t.__adafactorBeta2));
+            global::System.Numerics.Vector<T> __adafactorOneMinusBeta2 = new(T.CreateTruncating(__t.__adafactorOneMinusBeta2));
+            global::System.Numerics.Vector<T> __adafactorLearningRate = new(T.CreateTruncating(__t.__adafactorLearningRate));
+            global::System.Numerics.Vector<T> __adafactorClip = new(T.CreateTruncating(__t.__adafactorClip));
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int __rowLength = __t.RowLength;
+            for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)
             {
-                long first = row * rowLength;
-                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
-                nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
-                nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
-                nint criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Target, first);
-                nint adafactorFullAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.adafactorFull, first);
-                global::System.Numerics.Vector<T> adafactorRowFactor = t.Factored ? new(t.State.factored.RowFactor<T>(row)) : default;
-                global::System.Span<T> adafactorColumnFactors = t.Factored ? t.State.factored.ColumnFactors<T>(row) : default;
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                long __first = __row * __rowLength;
+                int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);
+                nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                nint __exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__exp_avg, __first);
+                nint __criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Sum, __first);
+                nint __criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Target, __first);
+                nint __adafactorFullAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__adafactorFull, __first);
+                global::System.Numerics.Vector<T> __adafactorRowFactor = __t.Factored ? new(__t.State.factored.RowFactor<T>(__row)) : default;
+                global::System.Span<T> __adafactorColumnFactors = __t.Factored ? __t.State.factored.ColumnFactors<T>(__row) : default;
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(exp_avgAt, i) : default;
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
-                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSlotAt, i) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(adafactorFullAt, i);
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    if (criticalAdmits)
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    global::System.Numerics.Vector<T> __exp_avg = __exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(__exp_avgAt, __i) : default;
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSumAt, __i) : default;
+                    global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSlotAt, __i) : default;
+                    global::System.Numerics.Vector<T> __adafactorFull = __adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(__adafactorFullAt, __i);
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    global::System.Numerics.Vector<T> __criticalEntry = __d;
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    if (__criticalAdmits)
                     {
-                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                        criticalSlot = criticalEntry;
+                        __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                        __criticalSlot = __criticalEntry;
                     }
-                    global::System.Numerics.Vector<T> adafactorUpdate;
-                    if (adafactorFactored)
+                    global::System.Numerics.Vector<T> __adafactorUpdate;
+                    if (__adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(adafactorColumnFactors, i) * d;
+                        __adafactorUpdate = __adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.Load(__adafactorColumnFactors, __i) * __d;
                     }
                     else
                     {
-                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
-                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                        __adafactorFull = __adafactorFull * __adafactorBeta2 + (__d * __d + __adafactorEps1) * __adafactorOneMinusBeta2;
+                        __adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(__adafactorFull) * __d;
                     }
-                    adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;
-                    if (useFirstMoment)
+                    __adafactorUpdate = __adafactorUpdate / __adafactorClip * __adafactorLearningRate;
+                    if (__useFirstMoment)
                     {
-                        exp_avg = exp_avg * beta1Scalar + adafactorUpdate * oneMinusBeta1;
-                        adafactorUpdate = exp_avg;
+                        __exp_avg = __exp_avg * __beta1Scalar + __adafactorUpdate * __oneMinusBeta1;
+                        __adafactorUpdate = __exp_avg;
                     }
-                    if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
-                    param = param - adafactorUpdate;
-                    global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(exp_avgAt, i, exp_avg);
-                    if (criticalAdmits)
+                    if (__applyWeightDecay) __param = __param + __param * __adafactorLearningRate * __negativeWeightDecay;
+                    __param = __param - __adafactorUpdate;
+                    global::OptimDsl.Runtime.FusedVector.Store(__paramAt, __i, __param);
+                    if (__exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(__exp_avgAt, __i, __exp_avg);
+                    if (__criticalAdmits)
                     {
-                        global::OptimDsl.Runtime.FusedVector.Store(criticalSumAt, i, criticalSum);
-                        global::OptimDsl.Runtime.FusedVector.Store(criticalSlotAt, i, criticalSlot);
+                        global::OptimDsl.Runtime.FusedVector.Store(__criticalSumAt, __i, __criticalSum);
+                        global::OptimDsl.Runtime.FusedVector.Store(__criticalSlotAt, __i, __criticalSlot);
                     }
-                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.Store(adafactorFullAt, i, adafactorFull);
+                    if (!__adafactorFactored) global::OptimDsl.Runtime.FusedVector.Store(__adafactorFullAt, __i, __adafactorFull);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(exp_avgAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSlotAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> adafactorFull = adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(adafactorFullAt, i, count, tail);
-                    global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                    global::System.Numerics.Vector<T> criticalEntry = d;
-                    if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                    if (criticalAdmits)
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __exp_avg = __exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__exp_avgAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSumAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSlotAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __adafactorFull = __adafactorFactored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__adafactorFullAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                    global::System.Numerics.Vector<T> __criticalEntry = __d;
+                    if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                    if (__criticalAdmits)
                     {
-                        criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                        criticalSlot = criticalEntry;
+                        __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                        __criticalSlot = __criticalEntry;
                     }
-                    global::System.Numerics.Vector<T> adafactorUpdate;
-                    if (adafactorFactored)
+                    global::System.Numerics.Vector<T> __adafactorUpdate;
+                    if (__adafactorFactored)
                     {
-                        adafactorUpdate = adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(adafactorColumnFactors, i, tail) * d;
+                        __adafactorUpdate = __adafactorRowFactor * global::OptimDsl.Runtime.FusedVector.LoadTail(__adafactorColumnFactors, __i, __tail) * __d;
                     }
                     else
                     {
-                        adafactorFull = adafactorFull * adafactorBeta2 + (d * d + adafactorEps1) * adafactorOneMinusBeta2;
-                        adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(adafactorFull) * d;
+                        __adafactorFull = __adafactorFull * __adafactorBeta2 + (__d * __d + __adafactorEps1) * __adafactorOneMinusBeta2;
+                        __adafactorUpdate = global::System.Numerics.Vector<T>.One / global::OptimDsl.Runtime.FusedVector.Sqrt(__adafactorFull) * __d;
                     }
-                    adafactorUpdate = adafactorUpdate / adafactorClip * adafactorLearningRate;
-                    if (useFirstMoment)
+                    __adafactorUpdate = __adafactorUpdate / __adafactorClip * __adafactorLearningRate;
+                    if (__useFirstMoment)
                     {
-                        exp_avg = exp_avg * beta1Scalar + adafactorUpdate * oneMinusBeta1;
-                        adafactorUpdate = exp_avg;
+                        __exp_avg = __exp_avg * __beta1Scalar + __adafactorUpdate * __oneMinusBeta1;
+                        __adafactorUpdate = __exp_avg;
                     }
-                    if (applyWeightDecay) param = param + param * adafactorLearningRate * negativeWeightDecay;
-                    param = param - adafactorUpdate;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgAt, i, count, exp_avg, tail);
-                    if (criticalAdmits)
+                    if (__applyWeightDecay) __param = __param + __param * __adafactorLearningRate * __negativeWeightDecay;
+                    __param = __param - __adafactorUpdate;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__paramAt, __i, __count, __param, __tail);
+                    if (__exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(__exp_avgAt, __i, __count, __exp_avg, __tail);
+                    if (__criticalAdmits)
                     {
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumAt, i, count, criticalSum, tail);
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotAt, i, count, criticalSlot, tail);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSumAt, __i, __count, __criticalSum, __tail);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSlotAt, __i, __count, __criticalSlot, __tail);
                     }
-                    if (!adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(adafactorFullAt, i, count, adafactorFull, tail);
+                    if (!__adafactorFactored) global::OptimDsl.Runtime.FusedVector.StoreTail(__adafactorFullAt, __i, __count, __adafactorFull, __tail);
                 }
             }
         }
 
         /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            if (t.State.critical is null) return;
-            double criticalSquaresTotal = 0;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            if (__t.State.critical is null) return;
+            double __criticalSquaresTotal = 0;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int __rowLength = __t.RowLength;
+            for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)
             {
-                long first = row * rowLength;
-                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                global::System.Numerics.Vector<double> criticalSquares = default;
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                long __first = __row * __rowLength;
+                int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                global::System.Numerics.Vector<double> __criticalSquares = default;
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
                 }
-                criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
+                __criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(__criticalSquares);
             }
-            batch.Partials(item)[0] = criticalSquaresTotal;
+            __batch.Partials(__item)[0] = __criticalSquaresTotal;
         }
 
         /// <summary>
         /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
         /// and records whether each one's entry is finite.
         /// </summary>
-        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        private static double[]? FusedCriticalChecks(int __count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual)
         {
-            if (single.Count + dual.Count == 0) return null;
-            var norms = new double[count];
-            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
-            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
-            return norms;
+            if (__single.Count + __dual.Count == 0) return null;
+            var __norms = new double[__count];
+            global::System.Array.Fill(__norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            __Checks(__single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            __Checks(__dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return __norms;
 
-            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void __Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> __kernel, global::TorchSharp.torch.ScalarType __dtype)
             {
-                batch.ResetPartials(2);
-                batch.Run(kernel);
-                for (int i = 0; i < batch.Count; i++)
+                __batch.ResetPartials(2);
+                __batch.Run(__kernel);
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
-                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    __norms[__t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(__dtype, __batch.SumPartials(__i, 0));
+                    __t.__criticalEntryFinite = __batch.SumPartials(__i, 1) == 0;
                 }
             }
         }
 
         /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
-        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.OfferPriority[] __priorities, int __maxAge, double __criticalTest)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                if (t.State.critical is not { } buffer) continue;
-                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                if (__t.State.critical is not { } __buffer) continue;
+                if (!__t.__criticalSeeding) __buffer.DropOlderThan(__maxAge);
+                __buffer.PlanOffer(__priorities[__t.Position].Value, __criticalTest, __t.__criticalEntryFinite, ref __t.critical);
             }
         }
 
         /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
-        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, double __decay)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                if (batch.Tensor(i).State.critical is not { } buffer) continue;
-                buffer.CompleteOffer();
-                buffer.DecayPriorities(decay);
+                if (__batch.Tensor(__i).State.critical is not { } __buffer) continue;
+                __buffer.CompleteOffer();
+                __buffer.DecayPriorities(__decay);
             }
         }
 
         /// <summary>Resets each Adafactor parameter's sums, before the statistics pass.</summary>
-        private static void PrepareAdafactor<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+        private static void PrepareAdafactor<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            batch.ResetPartials(2);
-            for (int i = 0; i < batch.Count; i++)
+            __batch.ResetPartials(2);
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                t.State.factored.PrepareFused<T>(batch.ItemsOf(i));
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                __t.State.factored.PrepareFused<T>(__batch.ItemsOf(__i));
             }
         }
 
         /// <summary>The relative learning rates and the factors' update, after the statistics pass.</summary>
-        private static void FinishAdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double lr, double eps2, bool relativeStep, bool scaleParameter, bool warmupInit)
+        private static void FinishAdafactorStatistics<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, double __lr, double __eps2, bool __relativeStep, bool __scaleParameter, bool __warmupInit)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                double rms = global::System.Math.Sqrt(batch.SumPartials(i, 0)) / global::System.Math.Sqrt(t.Elements);
-                t.adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(rms, t.State.step, lr, eps2, relativeStep, scaleParameter, warmupInit, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
-                if (t.Factored) t.State.factored.FinishStatistics<T>(batch.ItemsOf(i), t.adafactorBeta2);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 0)) / global::System.Math.Sqrt(__t.Elements);
+                __t.__adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(__rms, __t.State.step, __lr, __eps2, __relativeStep, __scaleParameter, __warmupInit, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
+                if (__t.Factored) __t.State.factored.FinishStatistics<T>(__batch.ItemsOf(__i), __t.__adafactorBeta2);
             }
         }
 
         /// <summary>The clipping divisors, after the RMS pass.</summary>
-        private static void FinishAdafactorClip<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double clipThreshold)
+        private static void FinishAdafactorClip<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, double __clipThreshold)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                double rms = global::System.Math.Sqrt(batch.SumPartials(i, 1)) / global::System.Math.Sqrt(t.Elements);
-                t.adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(rms, clipThreshold, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 1)) / global::System.Math.Sqrt(__t.Elements);
+                __t.__adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(__rms, __clipThreshold, typeof(T) == typeof(float) ? global::TorchSharp.torch.ScalarType.Float32 : global::TorchSharp.torch.ScalarType.Float64);
             }
         }
 
@@ -843,65 +843,65 @@ namespace OptimDsl.Optimizers
             /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>
             public bool Factored;
 
-            /// <summary>Address of <c>param</c>.</summary>
-            public nint param;
+            /// <summary>Address of <c>__param</c>.</summary>
+            public nint __param;
 
-            /// <summary>Address of <c>grad</c>.</summary>
-            public nint grad;
+            /// <summary>Address of <c>__grad</c>.</summary>
+            public nint __grad;
 
-            /// <summary>Address of <c>state.exp_avg</c> (0 when absent).</summary>
-            public nint exp_avg;
+            /// <summary>Address of <c>__state.exp_avg</c> (0 when absent).</summary>
+            public nint __exp_avg;
 
             /// <summary><c>beta1 ?? 0.0</c>.</summary>
-            public double beta1Scalar;
+            public double __beta1Scalar;
 
             /// <summary><c>1 - (beta1 ?? 0.0)</c>.</summary>
-            public double oneMinusBeta1;
+            public double __oneMinusBeta1;
 
             /// <summary><c>-weight_decay</c>.</summary>
-            public double negativeWeightDecay;
+            public double __negativeWeightDecay;
 
             /// <summary><c>maximize</c>.</summary>
-            public bool maximize;
+            public bool __maximize;
 
             /// <summary><c>beta1 is not null</c>.</summary>
-            public bool useFirstMoment;
+            public bool __useFirstMoment;
 
             /// <summary><c>weight_decay != 0</c>.</summary>
-            public bool applyWeightDecay;
+            public bool __applyWeightDecay;
 
             /// <summary>The critical buffer's offer this step, decided on the host.</summary>
             public global::OptimDsl.Runtime.CriticalKernelOperands critical;
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
-            public bool criticalSeeding;
+            public bool __criticalSeeding;
 
             /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
-            public bool criticalEntryFinite;
+            public bool __criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
-            public double criticalKappa;
+            public double __criticalKappa;
 
             /// <summary>The aggregation rule.</summary>
-            public global::OptimDsl.AggregationRule criticalRule;
+            public global::OptimDsl.AggregationRule __criticalRule;
 
             /// <summary>Address of the full second moment of a rank &lt; 2 parameter (0 otherwise).</summary>
-            public nint adafactorFull;
+            public nint __adafactorFull;
 
             /// <summary>This step's decay 1 − t^decay_rate.</summary>
-            public double adafactorBeta2;
+            public double __adafactorBeta2;
 
             /// <summary>1 − this step's decay.</summary>
-            public double adafactorOneMinusBeta2;
+            public double __adafactorOneMinusBeta2;
 
             /// <summary>The regularisation added to squared inputs.</summary>
-            public double adafactorEps1;
+            public double __adafactorEps1;
 
             /// <summary>This step's relative learning rate (after the statistics pass).</summary>
-            public double adafactorLearningRate;
+            public double __adafactorLearningRate;
 
             /// <summary>The clipping divisor max(1, RMS(update)/clip_threshold) (after the RMS pass).</summary>
-            public double adafactorClip;
+            public double __adafactorClip;
 
         }
 
@@ -949,9 +949,9 @@ namespace OptimDsl.Optimizers
             base.Dispose(disposing);
             if (disposing)
             {
-                foreach (var entry in _state)
+                foreach (var __entry in _state)
                 {
-                    ((State)entry.Item2).Dispose();
+                    ((State)__entry.Item2).Dispose();
                 }
             }
         }
@@ -1020,24 +1020,24 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
             {
                 base.LoadStateDict(source);
-                var other = (Options)source;
-                eps1 = other.eps1;
-                eps2 = other.eps2;
-                clip_threshold = other.clip_threshold;
-                decay_rate = other.decay_rate;
-                beta1 = other.beta1;
-                weight_decay = other.weight_decay;
-                scale_parameter = other.scale_parameter;
-                relative_step = other.relative_step;
-                warmup_init = other.warmup_init;
-                topC = other.topC;
-                decay = other.decay;
-                kappa = other.kappa;
-                aggr = other.aggr;
-                synced = other.synced;
-                buffer_dtype = other.buffer_dtype;
-                max_age = other.max_age;
-                maximize = other.maximize;
+                var __other = (Options)source;
+                eps1 = __other.eps1;
+                eps2 = __other.eps2;
+                clip_threshold = __other.clip_threshold;
+                decay_rate = __other.decay_rate;
+                beta1 = __other.beta1;
+                weight_decay = __other.weight_decay;
+                scale_parameter = __other.scale_parameter;
+                relative_step = __other.relative_step;
+                warmup_init = __other.warmup_init;
+                topC = __other.topC;
+                decay = __other.decay;
+                kappa = __other.kappa;
+                aggr = __other.aggr;
+                synced = __other.synced;
+                buffer_dtype = __other.buffer_dtype;
+                max_age = __other.max_age;
+                maximize = __other.maximize;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
@@ -1049,68 +1049,68 @@ namespace OptimDsl.Optimizers
             public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(InitialLearningRate);
-                writer.Write(LearningRate!.Value);
-                writer.Write(eps1!.Value);
-                writer.Write(eps2!.Value);
-                writer.Write(clip_threshold!.Value);
-                writer.Write(decay_rate!.Value);
-                global::OptimDsl.Runtime.CheckpointFields.WriteNullableDouble(writer, beta1);
-                writer.Write(weight_decay!.Value);
-                writer.Write(scale_parameter!.Value);
-                writer.Write(relative_step!.Value);
-                writer.Write(warmup_init!.Value);
-                writer.Write(topC!.Value);
-                writer.Write(decay!.Value);
-                writer.Write(kappa!.Value);
-                writer.Write((int)aggr!.Value);
-                writer.Write(synced!.Value);
-                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(writer, buffer_dtype);
-                writer.Write(max_age!.Value);
-                writer.Write(maximize!.Value);
+                __writer.Write(StateFormat);
+                __writer.Write(InitialLearningRate);
+                __writer.Write(LearningRate!.Value);
+                __writer.Write(eps1!.Value);
+                __writer.Write(eps2!.Value);
+                __writer.Write(clip_threshold!.Value);
+                __writer.Write(decay_rate!.Value);
+                global::OptimDsl.Runtime.CheckpointFields.WriteNullableDouble(__writer, beta1);
+                __writer.Write(weight_decay!.Value);
+                __writer.Write(scale_parameter!.Value);
+                __writer.Write(relative_step!.Value);
+                __writer.Write(warmup_init!.Value);
+                __writer.Write(topC!.Value);
+                __writer.Write(decay!.Value);
+                __writer.Write(kappa!.Value);
+                __writer.Write((int)aggr!.Value);
+                __writer.Write(synced!.Value);
+                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(__writer, buffer_dtype);
+                __writer.Write(max_age!.Value);
+                __writer.Write(maximize!.Value);
             }
 
             /// <inheritdoc/>
-            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader __reader, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                var staged = new Options();
-                staged.InitialLearningRate = reader.ReadDouble();
-                staged.LearningRate = reader.ReadDouble();
-                staged.eps1 = reader.ReadDouble();
-                staged.eps2 = reader.ReadDouble();
-                staged.clip_threshold = reader.ReadDouble();
-                staged.decay_rate = reader.ReadDouble();
-                staged.beta1 = global::OptimDsl.Runtime.CheckpointFields.ReadNullableDouble(reader, "beta1", at);
-                staged.weight_decay = reader.ReadDouble();
-                staged.scale_parameter = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "scale_parameter", at);
-                staged.relative_step = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "relative_step", at);
-                staged.warmup_init = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "warmup_init", at);
-                staged.topC = reader.ReadInt32();
-                staged.decay = reader.ReadDouble();
-                staged.kappa = reader.ReadDouble();
-                staged.aggr = global::OptimDsl.Runtime.CheckpointFields.ReadEnum<global::OptimDsl.AggregationRule>(reader, "aggr", at);
-                staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "synced", at);
-                staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(reader, "buffer_dtype", at);
-                staged.max_age = reader.ReadInt32();
-                staged.maximize = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "maximize", at);
+                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                var __staged = new Options();
+                __staged.InitialLearningRate = __reader.ReadDouble();
+                __staged.LearningRate = __reader.ReadDouble();
+                __staged.eps1 = __reader.ReadDouble();
+                __staged.eps2 = __reader.ReadDouble();
+                __staged.clip_threshold = __reader.ReadDouble();
+                __staged.decay_rate = __reader.ReadDouble();
+                __staged.beta1 = global::OptimDsl.Runtime.CheckpointFields.ReadNullableDouble(__reader, "beta1", __at);
+                __staged.weight_decay = __reader.ReadDouble();
+                __staged.scale_parameter = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "scale_parameter", __at);
+                __staged.relative_step = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "relative_step", __at);
+                __staged.warmup_init = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "warmup_init", __at);
+                __staged.topC = __reader.ReadInt32();
+                __staged.decay = __reader.ReadDouble();
+                __staged.kappa = __reader.ReadDouble();
+                __staged.aggr = global::OptimDsl.Runtime.CheckpointFields.ReadEnum<global::OptimDsl.AggregationRule>(__reader, "aggr", __at);
+                __staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "synced", __at);
+                __staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(__reader, "buffer_dtype", __at);
+                __staged.max_age = __reader.ReadInt32();
+                __staged.maximize = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "maximize", __at);
                 try
                 {
-                    Validate(staged);
+                    Validate(__staged);
                 }
-                catch (global::System.ArgumentException e)
+                catch (global::System.ArgumentException __e)
                 {
-                    throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                    throw __at.Error("the checkpoint's options are invalid: " + __e.Message, __e);
                 }
 
-                return staged;
+                return __staged;
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
+            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions __staged) => LoadStateDict(__staged);
         }
 
         /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -1183,12 +1183,12 @@ namespace OptimDsl.Optimizers
             /// <inheritdoc/>
             public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
             {
-                var options = (Options)optionsBase;
+                var __options = (Options)optionsBase;
                 Dispose();
                 step = 0;
-                exp_avg = options.beta1 is not null ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
+                exp_avg = __options.beta1 is not null ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
                 factored = new global::OptimDsl.Runtime.FactoredSecondMoment(_parameter);
-                critical = options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, options.buffer_dtype, (ulong)_index) : null;
+                critical = __options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, __options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, __options.buffer_dtype, (ulong)_index) : null;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord"/>.</summary>
@@ -1204,55 +1204,55 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(step);
-                global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, exp_avg);
-                factored.Save(writer);
-                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(writer, critical);
+                __writer.Write(StateFormat);
+                __writer.Write(step);
+                global::OptimDsl.Runtime.StateTensors.SaveOptional(__writer, exp_avg);
+                factored.Save(__writer);
+                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(__writer, critical);
             }
 
             /// <inheritdoc/>
-            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader __reader, global::TorchSharp.Modules.OptimizerOptions? __optionsBase, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                var options = optionsBase as Options;
-                var staged = new State(_parameter, _index);
+                var __options = __optionsBase as Options;
+                var __staged = new State(_parameter, _index);
                 try
                 {
-                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                    staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
-                    staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, exp_avg ?? _parameter, "exp_avg", at);
-                    if (options is not null) global::OptimDsl.Runtime.CheckpointTensors.ExpectPresence(staged.exp_avg, options.beta1 is not null, "exp_avg", "beta1 is not null", at);
-                    staged.factored = factored.ReadStaged(reader, at);
-                    staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(reader, critical, options is null ? null : options.kappa!.Value != 0, options?.kappa, options?.topC, at);
-                    return staged;
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                    __staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(__reader, __at);
+                    __staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(__reader, exp_avg ?? _parameter, "exp_avg", __at);
+                    if (__options is not null) global::OptimDsl.Runtime.CheckpointTensors.ExpectPresence(__staged.exp_avg, __options.beta1 is not null, "exp_avg", "beta1 is not null", __at);
+                    __staged.factored = factored.ReadStaged(__reader, __at);
+                    __staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(__reader, critical, __options is null ? null : __options.kappa!.Value != 0, __options?.kappa, __options?.topC, __at);
+                    return __staged;
                 }
                 catch
                 {
-                    staged.Dispose();
+                    __staged.Dispose();
                     throw;
                 }
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
+            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState __stagedBase)
             {
-                var staged = (State)stagedBase;
-                (step, staged.step) = (staged.step, step);
-                (exp_avg, staged.exp_avg) = (staged.exp_avg, exp_avg);
-                (factored, staged.factored) = (staged.factored, factored);
-                (critical, staged.critical) = (staged.critical, critical);
+                var __staged = (State)__stagedBase;
+                (step, __staged.step) = (__staged.step, step);
+                (exp_avg, __staged.exp_avg) = (__staged.exp_avg, exp_avg);
+                (factored, __staged.factored) = (__staged.factored, factored);
+                (critical, __staged.critical) = (__staged.critical, critical);
             }
 
             /// <inheritdoc/>
             public override bool ApproximatelyEquals(global::TorchSharp.Modules.OptimizerState other)
             {
-                if (other is not State rhs || rhs.step != step) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, rhs.exp_avg)) return false;
-                if (!factored.ApproximatelyEquals(rhs.factored)) return false;
-                if ((critical is null) != (rhs.critical is null)) return false;
-                if (critical is not null && !critical.ApproximatelyEquals(rhs.critical!)) return false;
+                if (other is not State __rhs || __rhs.step != step) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, __rhs.exp_avg)) return false;
+                if (!factored.ApproximatelyEquals(__rhs.factored)) return false;
+                if ((critical is null) != (__rhs.critical is null)) return false;
+                if (critical is not null && !critical.ApproximatelyEquals(__rhs.critical!)) return false;
                 return true;
             }
 

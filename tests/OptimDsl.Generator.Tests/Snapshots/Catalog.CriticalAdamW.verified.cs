@@ -62,7 +62,7 @@ namespace OptimDsl.Optimizers
         /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
         public CriticalAdamW(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
+            : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), lr, beta1, beta2, eps, weight_decay, amsgrad, topC, decay, kappa, aggr, synced, buffer_dtype, max_age, maximize, fused)
         {
         }
 
@@ -87,7 +87,7 @@ namespace OptimDsl.Optimizers
         public CriticalAdamW(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.01, bool amsgrad = false, int topC = 10, double decay = 0.7, double kappa = 1.0, global::OptimDsl.AggregationRule aggr = global::OptimDsl.AggregationRule.Mean, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool maximize = false, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
-            var defaults = new Options
+            var __defaults = new Options
             {
                 LearningRate = lr,
                 InitialLearningRate = lr,
@@ -105,30 +105,30 @@ namespace OptimDsl.Optimizers
                 max_age = max_age,
                 maximize = maximize,
             };
-            Validate(defaults);
-            _defaults = defaults;
+            Validate(__defaults);
+            _defaults = __defaults;
             _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
-            foreach (ParamGroup group in parameters)
+            foreach (ParamGroup __group in parameters)
             {
-                add_param_group(group);
+                add_param_group(__group);
             }
         }
 
         /// <summary>Checks every resolved option of a group against its allowed range.</summary>
-        private static void Validate(Options options)
+        private static void Validate(Options __options)
         {
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.LearningRate!.Value, "lr", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.beta1!.Value, "beta1", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.beta2!.Value, "beta2", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.eps!.Value, "eps", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.topC!.Value, "topC", 1.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckAggregationRule(options.aggr!.Value, "aggr");
-            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(options.buffer_dtype, "buffer_dtype");
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.LearningRate!.Value, "lr", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.beta1!.Value, "beta1", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.beta2!.Value, "beta2", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.eps!.Value, "eps", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.topC!.Value, "topC", 1.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.decay!.Value, "decay", 0.0, false, 1.0, true);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.kappa!.Value, "kappa", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckAggregationRule(__options.aggr!.Value, "aggr");
+            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(__options.buffer_dtype, "buffer_dtype");
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -137,39 +137,39 @@ namespace OptimDsl.Optimizers
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
-            var defaults = (Options)_defaults;
+            var __defaults = (Options)_defaults;
             param_group.Options ??= new Options();
-            if (param_group.Options is not Options options)
+            if (param_group.Options is not Options __options)
             {
                 throw new global::System.ArgumentException("The parameter group's options must be " + typeof(Options).FullName + ".", nameof(param_group));
             }
 
-            options.LearningRate ??= defaults.LearningRate;
-            options.beta1 ??= defaults.beta1;
-            options.beta2 ??= defaults.beta2;
-            options.eps ??= defaults.eps;
-            options.weight_decay ??= defaults.weight_decay;
-            options.amsgrad ??= defaults.amsgrad;
-            options.topC ??= defaults.topC;
-            options.decay ??= defaults.decay;
-            options.kappa ??= defaults.kappa;
-            options.aggr ??= defaults.aggr;
-            options.synced ??= defaults.synced;
-            options.buffer_dtype ??= defaults.buffer_dtype;
-            options.max_age ??= defaults.max_age;
-            options.maximize ??= defaults.maximize;
-            options.InitialLearningRate = options.LearningRate!.Value;
-            Validate(options);
+            __options.LearningRate ??= __defaults.LearningRate;
+            __options.beta1 ??= __defaults.beta1;
+            __options.beta2 ??= __defaults.beta2;
+            __options.eps ??= __defaults.eps;
+            __options.weight_decay ??= __defaults.weight_decay;
+            __options.amsgrad ??= __defaults.amsgrad;
+            __options.topC ??= __defaults.topC;
+            __options.decay ??= __defaults.decay;
+            __options.kappa ??= __defaults.kappa;
+            __options.aggr ??= __defaults.aggr;
+            __options.synced ??= __defaults.synced;
+            __options.buffer_dtype ??= __defaults.buffer_dtype;
+            __options.max_age ??= __defaults.max_age;
+            __options.maximize ??= __defaults.maximize;
+            __options.InitialLearningRate = __options.LearningRate!.Value;
+            Validate(__options);
             global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
-            Checkpoint.Attach(options);
+            Checkpoint.Attach(__options);
             _parameter_groups.Add(param_group);
 
-            foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
+            foreach (global::TorchSharp.Modules.Parameter __parameter in param_group.Parameters)
             {
-                var state = new State(parameter, _state.Count);
-                state.Initialize(options);
-                Checkpoint.Attach(state);
-                _state[parameter.Handle] = state;
+                var __state = new State(__parameter, _state.Count);
+                __state.Initialize(__options);
+                Checkpoint.Attach(__state);
+                _state[__parameter.Handle] = __state;
             }
         }
 
@@ -178,24 +178,24 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            global::TorchSharp.torch.Tensor? loss = null;
+            global::TorchSharp.torch.Tensor? __loss = null;
             if (closure is not null)
             {
-                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                using (global::TorchSharp.torch.enable_grad()) __loss = closure();
             }
 
             using (global::TorchSharp.torch.no_grad())
             using (global::TorchSharp.torch.NewDisposeScope())
             {
                 // Every group's gradients and paths first: a step that cannot run fails before anything changes.
-                global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
-                for (int g = 0; g < inputs.Length; g++)
+                global::OptimDsl.Runtime.GroupInputs[] __inputs = GatherInputs();
+                for (int __g = 0; __g < __inputs.Length; __g++)
                 {
-                    StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
+                    StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);
                 }
             }
 
-            return loss!;
+            return __loss!;
         }
 
         /// <summary>
@@ -204,150 +204,150 @@ namespace OptimDsl.Optimizers
         /// </summary>
         private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
         {
-            var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
-            for (int g = 0; g < inputs.Length; g++)
+            var __inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+            for (int __g = 0; __g < __inputs.Length; __g++)
             {
-                var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
-                for (int index = 0; index < group.Parameters.Length; index++)
+                var __group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));
+                for (int __index = 0; __index < __group.Parameters.Length; __index++)
                 {
-                    global::TorchSharp.Modules.Parameter param = group.Parameters[index];
-                    global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
-                    if (grad is null) continue;
-                    if (grad.is_sparse) throw new global::System.NotSupportedException("CriticalAdamW does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
-                    group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "CriticalAdamW", g, index, param);
+                    global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
+                    global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
+                    if (__grad is null) continue;
+                    if (__grad.is_sparse) throw new global::System.NotSupportedException("CriticalAdamW does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "CriticalAdamW", __g, __index, __param);
                 }
-                inputs[g] = group;
+                __inputs[__g] = __group;
             }
-            return inputs;
+            return __inputs;
         }
 
-        private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
+        private void StepGroup(ParamGroup __group, global::OptimDsl.Runtime.GroupInputs __inputs)
         {
-            Options options = group.Options;
-            double lr = options.LearningRate!.Value;
-            var beta1 = options.beta1!.Value;
-            var beta2 = options.beta2!.Value;
-            var eps = options.eps!.Value;
-            var weight_decay = options.weight_decay!.Value;
-            var amsgrad = options.amsgrad!.Value;
-            var decay = options.decay!.Value;
-            var kappa = options.kappa!.Value;
-            var aggr = options.aggr!.Value;
-            var synced = options.synced!.Value;
-            var max_age = options.max_age!.Value;
-            var maximize = options.maximize!.Value;
-            global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
-            global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
-            double kappaWeight = kappa;
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            single.Clear();
-            dual.Clear();
-            var tensorPath = new global::System.Collections.Generic.List<int>();
-            for (int index = 0; index < parameters.Length; index++)
+            Options __options = __group.Options;
+            double lr = __options.LearningRate!.Value;
+            var beta1 = __options.beta1!.Value;
+            var beta2 = __options.beta2!.Value;
+            var eps = __options.eps!.Value;
+            var weight_decay = __options.weight_decay!.Value;
+            var amsgrad = __options.amsgrad!.Value;
+            var decay = __options.decay!.Value;
+            var kappa = __options.kappa!.Value;
+            var aggr = __options.aggr!.Value;
+            var synced = __options.synced!.Value;
+            var max_age = __options.max_age!.Value;
+            var maximize = __options.maximize!.Value;
+            global::TorchSharp.Modules.Parameter[] __parameters = __inputs.Parameters;
+            global::TorchSharp.torch.Tensor?[] __grads = __inputs.Grads;
+            double __kappaWeight = kappa;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            __single.Clear();
+            __dual.Clear();
+            var __tensorPath = new global::System.Collections.Generic.List<int>();
+            for (int __index = 0; __index < __parameters.Length; __index++)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor? grad = grads[index];
-                if (grad is null) continue;
-                var state = (State)_state[param.Handle];
-                if (!inputs.Fused[index])
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor? __grad = __grads[__index];
+                if (__grad is null) continue;
+                var __state = (State)_state[__param.Handle];
+                if (!__inputs.Fused[__index])
                 {
-                    tensorPath.Add(index);
+                    __tensorPath.Add(__index);
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                ref FusedTensor t = ref batch.Add(param.numel(), 1);
-                t.Position = index;
-                t.State = state;
-                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                __t.Position = __index;
+                __t.State = __state;
+                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
             }
 
-            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
             {
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
-                for (int i = 0; i < batch.Count; i++)
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __batchIndex == 0 ? __single : __dual;
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    int index = t.Position;
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    State state = t.State;
-                    state.step += 1;
-                    t.applyWeightDecay = weight_decay != 0;
-                    t.maximize = maximize;
-                    t.amsgrad = amsgrad;
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
-                    t.exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg);
-                    t.exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(state.exp_avg_sq);
-                    t.max_exp_avg_sq = !t.amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.max_exp_avg_sq);
-                    t.decoupledFactor = 1 - lr * weight_decay;
-                    t.beta1Scalar = beta1;
-                    t.oneMinusBeta1 = 1 - beta1;
-                    t.beta2Scalar = beta2;
-                    t.oneMinusBeta2 = 1 - beta2;
-                    t.secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
-                    t.epsScalar = eps;
-                    t.negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
-                    t.criticalKappa = kappaWeight;
-                    t.criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(aggr);
-                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    int __index = __t.Position;
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    State __state = __t.State;
+                    __state.step += 1;
+                    __t.__applyWeightDecay = weight_decay != 0;
+                    __t.__maximize = maximize;
+                    __t.__amsgrad = amsgrad;
+                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                    __t.__exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg);
+                    __t.__exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg_sq);
+                    __t.__max_exp_avg_sq = !__t.__amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.max_exp_avg_sq);
+                    __t.__decoupledFactor = 1 - lr * weight_decay;
+                    __t.__beta1Scalar = beta1;
+                    __t.__oneMinusBeta1 = 1 - beta1;
+                    __t.__beta2Scalar = beta2;
+                    __t.__oneMinusBeta2 = 1 - beta2;
+                    __t.__secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, __state.step));
+                    __t.__epsScalar = eps;
+                    __t.__negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, __state.step)));
+                    __t.__criticalKappa = __kappaWeight;
+                    __t.__criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(aggr);
+                    __t.__criticalSeeding = __state.critical is { HasEverReceived: false };
                 }
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedCriticalChecks(parameters.Length, single, dual));
-            PlanCriticalOffers(single, priorities, max_age, 0.0);
-            PlanCriticalOffers(dual, priorities, max_age, 0.0);
-            single.Run(UpdateSingle);
-            dual.Run(UpdateDouble);
-            CompleteCriticalOffers(single, decay);
-            CompleteCriticalOffers(dual, decay);
+            global::OptimDsl.Runtime.OfferPriority[] __priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(__grads, synced, onHost: false, FusedCriticalChecks(__parameters.Length, __single, __dual));
+            PlanCriticalOffers(__single, __priorities, max_age, 0.0);
+            PlanCriticalOffers(__dual, __priorities, max_age, 0.0);
+            __single.Run(UpdateSingle);
+            __dual.Run(UpdateDouble);
+            CompleteCriticalOffers(__single, decay);
+            CompleteCriticalOffers(__dual, decay);
 
-            if (tensorPath.Count == 0)
+            if (__tensorPath.Count == 0)
             {
                 return;
             }
 
             // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
-            using global::TorchSharp.Scalar decoupledFactor = 1 - lr * weight_decay;
-            using global::TorchSharp.Scalar beta1Scalar = beta1;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - beta1;
-            using global::TorchSharp.Scalar beta2Scalar = beta2;
-            using global::TorchSharp.Scalar oneMinusBeta2 = 1 - beta2;
-            using global::TorchSharp.Scalar epsScalar = eps;
-            foreach (int index in tensorPath)
+            using global::TorchSharp.Scalar __decoupledFactor = 1 - lr * weight_decay;
+            using global::TorchSharp.Scalar __beta1Scalar = beta1;
+            using global::TorchSharp.Scalar __oneMinusBeta1 = 1 - beta1;
+            using global::TorchSharp.Scalar __beta2Scalar = beta2;
+            using global::TorchSharp.Scalar __oneMinusBeta2 = 1 - beta2;
+            using global::TorchSharp.Scalar __epsScalar = eps;
+            foreach (int __index in __tensorPath)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor grad = grads[index]!;
-                var state = (State)_state[param.Handle];
-                state.step += 1;
-                using global::TorchSharp.Scalar secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step));
-                using global::TorchSharp.Scalar negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, state.step)));
-                if (weight_decay != 0) param.mul_(decoupledFactor);
-                global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
-                if (state.critical is not null)
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
+                var __state = (State)_state[__param.Handle];
+                __state.step += 1;
+                using global::TorchSharp.Scalar __secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, __state.step));
+                using global::TorchSharp.Scalar __negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, __state.step)));
+                if (weight_decay != 0) __param.mul_(__decoupledFactor);
+                global::TorchSharp.torch.Tensor __d = maximize ? __grad.neg() : __grad;
+                if (__state.critical is not null)
                 {
-                    state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, aggr, kappaWeight, priorities[index], 0.0);
-                    else state.critical.Offer(d, priorities[index], 0.0);
+                    __state.critical.DropOlderThan(max_age);
+                    if (__state.critical.HasEverReceived) __d = __state.critical.AggregateAndOffer(__d, aggr, __kappaWeight, __priorities[__index], 0.0);
+                    else __state.critical.Offer(__d, __priorities[__index], 0.0);
                 }
-                state.exp_avg.mul_(beta1Scalar).add_(d, alpha: oneMinusBeta1);
-                global::TorchSharp.torch.Tensor numerator = state.exp_avg;
-                state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
-                if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq!, state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt().div_(secondMomentCorrection).add_(epsScalar);
-                param.addcdiv_(numerator, denom, value: negativeStepSize);
-                state.critical?.DecayPriorities(decay);
+                __state.exp_avg.mul_(__beta1Scalar).add_(__d, alpha: __oneMinusBeta1);
+                global::TorchSharp.torch.Tensor __numerator = __state.exp_avg;
+                __state.exp_avg_sq.mul_(__beta2Scalar).addcmul_(__d, __d, value: __oneMinusBeta2);
+                if (amsgrad) __state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(__state.max_exp_avg_sq!, __state.exp_avg_sq));
+                global::TorchSharp.torch.Tensor __denom = (amsgrad ? __state.max_exp_avg_sq! : __state.exp_avg_sq).sqrt().div_(__secondMomentCorrection).add_(__epsScalar);
+                __param.addcdiv_(__numerator, __denom, value: __negativeStepSize);
+                __state.critical?.DecayPriorities(decay);
             }
         }
 
         /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", state.exp_avg_sq, param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("max_exp_avg_sq", state.max_exp_avg_sq, param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", __state.exp_avg_sq, __param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("max_exp_avg_sq", __state.max_exp_avg_sq, __param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(__state.critical);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
@@ -357,213 +357,213 @@ namespace OptimDsl.Optimizers
 
         /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            global::System.Numerics.Vector<T> decoupledFactor = new(T.CreateTruncating(t.decoupledFactor));
-            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
-            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
-            global::System.Numerics.Vector<T> beta2Scalar = new(T.CreateTruncating(t.beta2Scalar));
-            global::System.Numerics.Vector<T> oneMinusBeta2 = new(T.CreateTruncating(t.oneMinusBeta2));
-            global::System.Numerics.Vector<T> secondMomentCorrection = new(T.CreateTruncating(t.secondMomentCorrection));
-            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
-            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
-            bool applyWeightDecay = t.applyWeightDecay;
-            bool maximize = t.maximize;
-            bool amsgrad = t.amsgrad;
-            bool max_exp_avg_sqPresent = t.max_exp_avg_sq != 0;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = t.critical.Admits;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
-            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            global::System.Numerics.Vector<T> __decoupledFactor = new(T.CreateTruncating(__t.__decoupledFactor));
+            global::System.Numerics.Vector<T> __beta1Scalar = new(T.CreateTruncating(__t.__beta1Scalar));
+            global::System.Numerics.Vector<T> __oneMinusBeta1 = new(T.CreateTruncating(__t.__oneMinusBeta1));
+            global::System.Numerics.Vector<T> __beta2Scalar = new(T.CreateTruncating(__t.__beta2Scalar));
+            global::System.Numerics.Vector<T> __oneMinusBeta2 = new(T.CreateTruncating(__t.__oneMinusBeta2));
+            global::System.Numerics.Vector<T> __secondMomentCorrection = new(T.CreateTruncating(__t.__secondMomentCorrection));
+            global::System.Numerics.Vector<T> __epsScalar = new(T.CreateTruncating(__t.__epsScalar));
+            global::System.Numerics.Vector<T> __negativeStepSize = new(T.CreateTruncating(__t.__negativeStepSize));
+            bool __applyWeightDecay = __t.__applyWeightDecay;
+            bool __maximize = __t.__maximize;
+            bool __amsgrad = __t.__amsgrad;
+            bool __max_exp_avg_sqPresent = __t.__max_exp_avg_sq != 0;
+            bool __criticalAggregates = __t.critical.Aggregates;
+            bool __criticalAdmits = __t.critical.Admits;
+            bool __criticalReplaces = __t.critical.Replaces;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalWeighted = __t.__criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;
+            global::System.Numerics.Vector<T> __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));
+            global::System.Numerics.Vector<T> __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));
+            global::System.Numerics.Vector<T> __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));
+            bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            long first = work.Start;
-            int count = work.Count;
-            nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-            nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
-            nint exp_avg_sqAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg_sq, first);
-            nint max_exp_avg_sqAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.max_exp_avg_sq, first);
-            nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
-            nint criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Target, first);
-            int vectors = count - count % lanes;
-            for (int i = 0; i < vectors; i += lanes)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long __first = __work.Start;
+            int __count = __work.Count;
+            nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+            nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+            nint __exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__exp_avg, __first);
+            nint __exp_avg_sqAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__exp_avg_sq, __first);
+            nint __max_exp_avg_sqAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__max_exp_avg_sq, __first);
+            nint __criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Sum, __first);
+            nint __criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Target, __first);
+            int __vectors = __count - __count % __lanes;
+            for (int __i = 0; __i < __vectors; __i += __lanes)
             {
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.Load<T>(exp_avgAt, i);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Load<T>(exp_avg_sqAt, i);
-                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(max_exp_avg_sqAt, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSlotAt, i) : default;
-                if (applyWeightDecay)
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                global::System.Numerics.Vector<T> __exp_avg = global::OptimDsl.Runtime.FusedVector.Load<T>(__exp_avgAt, __i);
+                global::System.Numerics.Vector<T> __exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Load<T>(__exp_avg_sqAt, __i);
+                global::System.Numerics.Vector<T> __max_exp_avg_sq = __max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(__max_exp_avg_sqAt, __i) : default;
+                global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSumAt, __i) : default;
+                global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSlotAt, __i) : default;
+                if (__applyWeightDecay)
                 {
-                    param = param * decoupledFactor;
+                    __param = __param * __decoupledFactor;
                 }
-                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                global::System.Numerics.Vector<T> __criticalEntry = __d;
+                if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                if (__criticalAdmits)
                 {
-                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                    criticalSlot = criticalEntry;
+                    __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                    __criticalSlot = __criticalEntry;
                 }
-                exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
-                global::System.Numerics.Vector<T> numerator = exp_avg;
-                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
-                if (amsgrad)
+                __exp_avg = __exp_avg * __beta1Scalar + __d * __oneMinusBeta1;
+                global::System.Numerics.Vector<T> __numerator = __exp_avg;
+                __exp_avg_sq = __exp_avg_sq * __beta2Scalar + __d * __d * __oneMinusBeta2;
+                if (__amsgrad)
                 {
-                    max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(max_exp_avg_sq, exp_avg_sq);
+                    __max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(__max_exp_avg_sq, __exp_avg_sq);
                 }
-                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(amsgrad ? max_exp_avg_sq : exp_avg_sq) / secondMomentCorrection + epsScalar;
-                param = param + numerator / denom * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
-                global::OptimDsl.Runtime.FusedVector.Store(exp_avgAt, i, exp_avg);
-                global::OptimDsl.Runtime.FusedVector.Store(exp_avg_sqAt, i, exp_avg_sq);
-                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.Store(max_exp_avg_sqAt, i, max_exp_avg_sq);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __denom = global::OptimDsl.Runtime.FusedVector.Sqrt(__amsgrad ? __max_exp_avg_sq : __exp_avg_sq) / __secondMomentCorrection + __epsScalar;
+                __param = __param + __numerator / __denom * __negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(__paramAt, __i, __param);
+                global::OptimDsl.Runtime.FusedVector.Store(__exp_avgAt, __i, __exp_avg);
+                global::OptimDsl.Runtime.FusedVector.Store(__exp_avg_sqAt, __i, __exp_avg_sq);
+                if (__max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.Store(__max_exp_avg_sqAt, __i, __max_exp_avg_sq);
+                if (__criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumAt, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotAt, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.Store(__criticalSumAt, __i, __criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(__criticalSlotAt, __i, __criticalSlot);
                 }
             }
-            if (vectors < count)
+            if (__vectors < __count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                global::System.Numerics.Vector<T> exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(exp_avgAt, i, count, tail);
-                global::System.Numerics.Vector<T> exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(exp_avg_sqAt, i, count, tail);
-                global::System.Numerics.Vector<T> max_exp_avg_sq = max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(max_exp_avg_sqAt, i, count, tail) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSlotAt, i, count, tail) : default;
-                if (applyWeightDecay)
+                int __i = __vectors;
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __exp_avg = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__exp_avgAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __exp_avg_sq = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__exp_avg_sqAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __max_exp_avg_sq = __max_exp_avg_sqPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__max_exp_avg_sqAt, __i, __count, __tail) : default;
+                global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSumAt, __i, __count, __tail) : default;
+                global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSlotAt, __i, __count, __tail) : default;
+                if (__applyWeightDecay)
                 {
-                    param = param * decoupledFactor;
+                    __param = __param * __decoupledFactor;
                 }
-                global::System.Numerics.Vector<T> d = (maximize ? -grad : grad);
-                global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __d = (__maximize ? -__grad : __grad);
+                global::System.Numerics.Vector<T> __criticalEntry = __d;
+                if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                if (__criticalAdmits)
                 {
-                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                    criticalSlot = criticalEntry;
+                    __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                    __criticalSlot = __criticalEntry;
                 }
-                exp_avg = exp_avg * beta1Scalar + d * oneMinusBeta1;
-                global::System.Numerics.Vector<T> numerator = exp_avg;
-                exp_avg_sq = exp_avg_sq * beta2Scalar + d * d * oneMinusBeta2;
-                if (amsgrad)
+                __exp_avg = __exp_avg * __beta1Scalar + __d * __oneMinusBeta1;
+                global::System.Numerics.Vector<T> __numerator = __exp_avg;
+                __exp_avg_sq = __exp_avg_sq * __beta2Scalar + __d * __d * __oneMinusBeta2;
+                if (__amsgrad)
                 {
-                    max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(max_exp_avg_sq, exp_avg_sq);
+                    __max_exp_avg_sq = global::OptimDsl.Runtime.FusedVector.Maximum(__max_exp_avg_sq, __exp_avg_sq);
                 }
-                global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(amsgrad ? max_exp_avg_sq : exp_avg_sq) / secondMomentCorrection + epsScalar;
-                param = param + numerator / denom * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgAt, i, count, exp_avg, tail);
-                global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avg_sqAt, i, count, exp_avg_sq, tail);
-                if (max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(max_exp_avg_sqAt, i, count, max_exp_avg_sq, tail);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __denom = global::OptimDsl.Runtime.FusedVector.Sqrt(__amsgrad ? __max_exp_avg_sq : __exp_avg_sq) / __secondMomentCorrection + __epsScalar;
+                __param = __param + __numerator / __denom * __negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(__paramAt, __i, __count, __param, __tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(__exp_avgAt, __i, __count, __exp_avg, __tail);
+                global::OptimDsl.Runtime.FusedVector.StoreTail(__exp_avg_sqAt, __i, __count, __exp_avg_sq, __tail);
+                if (__max_exp_avg_sqPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(__max_exp_avg_sqAt, __i, __count, __max_exp_avg_sq, __tail);
+                if (__criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumAt, i, count, criticalSum, tail);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotAt, i, count, criticalSlot, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSumAt, __i, __count, __criticalSum, __tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSlotAt, __i, __count, __criticalSlot, __tail);
                 }
             }
         }
 
         /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            if (t.State.critical is null) return;
-            double criticalSquaresTotal = 0;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            if (__t.State.critical is null) return;
+            double __criticalSquaresTotal = 0;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            long first = work.Start;
-            int count = work.Count;
-            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-            global::System.Numerics.Vector<double> criticalSquares = default;
-            int vectors = count - count % lanes;
-            for (int i = 0; i < vectors; i += lanes)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long __first = __work.Start;
+            int __count = __work.Count;
+            nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+            global::System.Numerics.Vector<double> __criticalSquares = default;
+            int __vectors = __count - __count % __lanes;
+            for (int __i = 0; __i < __vectors; __i += __lanes)
             {
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
             }
-            if (vectors < count)
+            if (__vectors < __count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                int i = vectors;
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
+                int __i = __vectors;
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
             }
-            criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
-            batch.Partials(item)[0] = criticalSquaresTotal;
+            __criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(__criticalSquares);
+            __batch.Partials(__item)[0] = __criticalSquaresTotal;
         }
 
         /// <summary>
         /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
         /// and records whether each one's entry is finite.
         /// </summary>
-        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        private static double[]? FusedCriticalChecks(int __count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual)
         {
-            if (single.Count + dual.Count == 0) return null;
-            var norms = new double[count];
-            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
-            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
-            return norms;
+            if (__single.Count + __dual.Count == 0) return null;
+            var __norms = new double[__count];
+            global::System.Array.Fill(__norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            __Checks(__single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            __Checks(__dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return __norms;
 
-            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void __Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> __kernel, global::TorchSharp.torch.ScalarType __dtype)
             {
-                batch.ResetPartials(2);
-                batch.Run(kernel);
-                for (int i = 0; i < batch.Count; i++)
+                __batch.ResetPartials(2);
+                __batch.Run(__kernel);
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
-                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    __norms[__t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(__dtype, __batch.SumPartials(__i, 0));
+                    __t.__criticalEntryFinite = __batch.SumPartials(__i, 1) == 0;
                 }
             }
         }
 
         /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
-        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.OfferPriority[] __priorities, int __maxAge, double __criticalTest)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                if (t.State.critical is not { } buffer) continue;
-                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                if (__t.State.critical is not { } __buffer) continue;
+                if (!__t.__criticalSeeding) __buffer.DropOlderThan(__maxAge);
+                __buffer.PlanOffer(__priorities[__t.Position].Value, __criticalTest, __t.__criticalEntryFinite, ref __t.critical);
             }
         }
 
         /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
-        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, double __decay)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                if (batch.Tensor(i).State.critical is not { } buffer) continue;
-                buffer.CompleteOffer();
-                buffer.DecayPriorities(decay);
+                if (__batch.Tensor(__i).State.critical is not { } __buffer) continue;
+                __buffer.CompleteOffer();
+                __buffer.DecayPriorities(__decay);
             }
         }
 
@@ -576,68 +576,68 @@ namespace OptimDsl.Optimizers
             /// <summary>The parameter's state.</summary>
             public State State;
 
-            /// <summary>Address of <c>param</c>.</summary>
-            public nint param;
+            /// <summary>Address of <c>__param</c>.</summary>
+            public nint __param;
 
-            /// <summary>Address of <c>grad</c>.</summary>
-            public nint grad;
+            /// <summary>Address of <c>__grad</c>.</summary>
+            public nint __grad;
 
-            /// <summary>Address of <c>state.exp_avg</c>.</summary>
-            public nint exp_avg;
+            /// <summary>Address of <c>__state.exp_avg</c>.</summary>
+            public nint __exp_avg;
 
-            /// <summary>Address of <c>state.exp_avg_sq</c>.</summary>
-            public nint exp_avg_sq;
+            /// <summary>Address of <c>__state.exp_avg_sq</c>.</summary>
+            public nint __exp_avg_sq;
 
-            /// <summary>Address of <c>state.max_exp_avg_sq</c> (0 when absent).</summary>
-            public nint max_exp_avg_sq;
+            /// <summary>Address of <c>__state.max_exp_avg_sq</c> (0 when absent).</summary>
+            public nint __max_exp_avg_sq;
 
             /// <summary><c>1 - lr * weight_decay</c>.</summary>
-            public double decoupledFactor;
+            public double __decoupledFactor;
 
             /// <summary><c>beta1</c>.</summary>
-            public double beta1Scalar;
+            public double __beta1Scalar;
 
             /// <summary><c>1 - beta1</c>.</summary>
-            public double oneMinusBeta1;
+            public double __oneMinusBeta1;
 
             /// <summary><c>beta2</c>.</summary>
-            public double beta2Scalar;
+            public double __beta2Scalar;
 
             /// <summary><c>1 - beta2</c>.</summary>
-            public double oneMinusBeta2;
+            public double __oneMinusBeta2;
 
-            /// <summary><c>global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, state.step))</c>.</summary>
-            public double secondMomentCorrection;
+            /// <summary><c>global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, __state.step))</c>.</summary>
+            public double __secondMomentCorrection;
 
             /// <summary><c>eps</c>.</summary>
-            public double epsScalar;
+            public double __epsScalar;
 
-            /// <summary><c>-(lr / (1 - global::System.Math.Pow(beta1, state.step)))</c>.</summary>
-            public double negativeStepSize;
+            /// <summary><c>-(lr / (1 - global::System.Math.Pow(beta1, __state.step)))</c>.</summary>
+            public double __negativeStepSize;
 
             /// <summary><c>weight_decay != 0</c>.</summary>
-            public bool applyWeightDecay;
+            public bool __applyWeightDecay;
 
             /// <summary><c>maximize</c>.</summary>
-            public bool maximize;
+            public bool __maximize;
 
             /// <summary><c>amsgrad</c>.</summary>
-            public bool amsgrad;
+            public bool __amsgrad;
 
             /// <summary>The critical buffer's offer this step, decided on the host.</summary>
             public global::OptimDsl.Runtime.CriticalKernelOperands critical;
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
-            public bool criticalSeeding;
+            public bool __criticalSeeding;
 
             /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
-            public bool criticalEntryFinite;
+            public bool __criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
-            public double criticalKappa;
+            public double __criticalKappa;
 
             /// <summary>The aggregation rule.</summary>
-            public global::OptimDsl.AggregationRule criticalRule;
+            public global::OptimDsl.AggregationRule __criticalRule;
 
         }
 
@@ -692,9 +692,9 @@ namespace OptimDsl.Optimizers
             base.Dispose(disposing);
             if (disposing)
             {
-                foreach (var entry in _state)
+                foreach (var __entry in _state)
                 {
-                    ((State)entry.Item2).Dispose();
+                    ((State)__entry.Item2).Dispose();
                 }
             }
         }
@@ -751,20 +751,20 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
             {
                 base.LoadStateDict(source);
-                var other = (Options)source;
-                beta1 = other.beta1;
-                beta2 = other.beta2;
-                eps = other.eps;
-                weight_decay = other.weight_decay;
-                amsgrad = other.amsgrad;
-                topC = other.topC;
-                decay = other.decay;
-                kappa = other.kappa;
-                aggr = other.aggr;
-                synced = other.synced;
-                buffer_dtype = other.buffer_dtype;
-                max_age = other.max_age;
-                maximize = other.maximize;
+                var __other = (Options)source;
+                beta1 = __other.beta1;
+                beta2 = __other.beta2;
+                eps = __other.eps;
+                weight_decay = __other.weight_decay;
+                amsgrad = __other.amsgrad;
+                topC = __other.topC;
+                decay = __other.decay;
+                kappa = __other.kappa;
+                aggr = __other.aggr;
+                synced = __other.synced;
+                buffer_dtype = __other.buffer_dtype;
+                max_age = __other.max_age;
+                maximize = __other.maximize;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
@@ -776,60 +776,60 @@ namespace OptimDsl.Optimizers
             public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(InitialLearningRate);
-                writer.Write(LearningRate!.Value);
-                writer.Write(beta1!.Value);
-                writer.Write(beta2!.Value);
-                writer.Write(eps!.Value);
-                writer.Write(weight_decay!.Value);
-                writer.Write(amsgrad!.Value);
-                writer.Write(topC!.Value);
-                writer.Write(decay!.Value);
-                writer.Write(kappa!.Value);
-                writer.Write((int)aggr!.Value);
-                writer.Write(synced!.Value);
-                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(writer, buffer_dtype);
-                writer.Write(max_age!.Value);
-                writer.Write(maximize!.Value);
+                __writer.Write(StateFormat);
+                __writer.Write(InitialLearningRate);
+                __writer.Write(LearningRate!.Value);
+                __writer.Write(beta1!.Value);
+                __writer.Write(beta2!.Value);
+                __writer.Write(eps!.Value);
+                __writer.Write(weight_decay!.Value);
+                __writer.Write(amsgrad!.Value);
+                __writer.Write(topC!.Value);
+                __writer.Write(decay!.Value);
+                __writer.Write(kappa!.Value);
+                __writer.Write((int)aggr!.Value);
+                __writer.Write(synced!.Value);
+                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(__writer, buffer_dtype);
+                __writer.Write(max_age!.Value);
+                __writer.Write(maximize!.Value);
             }
 
             /// <inheritdoc/>
-            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader __reader, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                var staged = new Options();
-                staged.InitialLearningRate = reader.ReadDouble();
-                staged.LearningRate = reader.ReadDouble();
-                staged.beta1 = reader.ReadDouble();
-                staged.beta2 = reader.ReadDouble();
-                staged.eps = reader.ReadDouble();
-                staged.weight_decay = reader.ReadDouble();
-                staged.amsgrad = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "amsgrad", at);
-                staged.topC = reader.ReadInt32();
-                staged.decay = reader.ReadDouble();
-                staged.kappa = reader.ReadDouble();
-                staged.aggr = global::OptimDsl.Runtime.CheckpointFields.ReadEnum<global::OptimDsl.AggregationRule>(reader, "aggr", at);
-                staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "synced", at);
-                staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(reader, "buffer_dtype", at);
-                staged.max_age = reader.ReadInt32();
-                staged.maximize = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "maximize", at);
+                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                var __staged = new Options();
+                __staged.InitialLearningRate = __reader.ReadDouble();
+                __staged.LearningRate = __reader.ReadDouble();
+                __staged.beta1 = __reader.ReadDouble();
+                __staged.beta2 = __reader.ReadDouble();
+                __staged.eps = __reader.ReadDouble();
+                __staged.weight_decay = __reader.ReadDouble();
+                __staged.amsgrad = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "amsgrad", __at);
+                __staged.topC = __reader.ReadInt32();
+                __staged.decay = __reader.ReadDouble();
+                __staged.kappa = __reader.ReadDouble();
+                __staged.aggr = global::OptimDsl.Runtime.CheckpointFields.ReadEnum<global::OptimDsl.AggregationRule>(__reader, "aggr", __at);
+                __staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "synced", __at);
+                __staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(__reader, "buffer_dtype", __at);
+                __staged.max_age = __reader.ReadInt32();
+                __staged.maximize = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "maximize", __at);
                 try
                 {
-                    Validate(staged);
+                    Validate(__staged);
                 }
-                catch (global::System.ArgumentException e)
+                catch (global::System.ArgumentException __e)
                 {
-                    throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                    throw __at.Error("the checkpoint's options are invalid: " + __e.Message, __e);
                 }
 
-                return staged;
+                return __staged;
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
+            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions __staged) => LoadStateDict(__staged);
         }
 
         /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -908,13 +908,13 @@ namespace OptimDsl.Optimizers
             /// <inheritdoc/>
             public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
             {
-                var options = (Options)optionsBase;
+                var __options = (Options)optionsBase;
                 Dispose();
                 step = 0;
                 exp_avg = global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope();
                 exp_avg_sq = global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope();
-                max_exp_avg_sq = options.amsgrad!.Value ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
-                critical = options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, options.buffer_dtype, (ulong)_index) : null;
+                max_exp_avg_sq = __options.amsgrad!.Value ? global::TorchSharp.torch.zeros_like(_parameter).DetachFromDisposeScope() : null;
+                critical = __options.kappa!.Value != 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, __options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, __options.buffer_dtype, (ulong)_index) : null;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord"/>.</summary>
@@ -930,59 +930,59 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(step);
-                global::OptimDsl.Runtime.StateTensors.Save(writer, exp_avg);
-                global::OptimDsl.Runtime.StateTensors.Save(writer, exp_avg_sq);
-                global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, max_exp_avg_sq);
-                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(writer, critical);
+                __writer.Write(StateFormat);
+                __writer.Write(step);
+                global::OptimDsl.Runtime.StateTensors.Save(__writer, exp_avg);
+                global::OptimDsl.Runtime.StateTensors.Save(__writer, exp_avg_sq);
+                global::OptimDsl.Runtime.StateTensors.SaveOptional(__writer, max_exp_avg_sq);
+                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(__writer, critical);
             }
 
             /// <inheritdoc/>
-            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader __reader, global::TorchSharp.Modules.OptimizerOptions? __optionsBase, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                var options = optionsBase as Options;
-                var staged = new State(_parameter, _index);
+                var __options = __optionsBase as Options;
+                var __staged = new State(_parameter, _index);
                 try
                 {
-                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                    staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
-                    staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStaged(reader, exp_avg, "exp_avg", at);
-                    staged.exp_avg_sq = global::OptimDsl.Runtime.CheckpointTensors.ReadStaged(reader, exp_avg_sq, "exp_avg_sq", at);
-                    staged.max_exp_avg_sq = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, max_exp_avg_sq ?? _parameter, "max_exp_avg_sq", at);
-                    if (options is not null) global::OptimDsl.Runtime.CheckpointTensors.ExpectPresence(staged.max_exp_avg_sq, options.amsgrad!.Value, "max_exp_avg_sq", "amsgrad", at);
-                    staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(reader, critical, options is null ? null : options.kappa!.Value != 0, options?.kappa, options?.topC, at);
-                    return staged;
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                    __staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(__reader, __at);
+                    __staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStaged(__reader, exp_avg, "exp_avg", __at);
+                    __staged.exp_avg_sq = global::OptimDsl.Runtime.CheckpointTensors.ReadStaged(__reader, exp_avg_sq, "exp_avg_sq", __at);
+                    __staged.max_exp_avg_sq = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(__reader, max_exp_avg_sq ?? _parameter, "max_exp_avg_sq", __at);
+                    if (__options is not null) global::OptimDsl.Runtime.CheckpointTensors.ExpectPresence(__staged.max_exp_avg_sq, __options.amsgrad!.Value, "max_exp_avg_sq", "amsgrad", __at);
+                    __staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(__reader, critical, __options is null ? null : __options.kappa!.Value != 0, __options?.kappa, __options?.topC, __at);
+                    return __staged;
                 }
                 catch
                 {
-                    staged.Dispose();
+                    __staged.Dispose();
                     throw;
                 }
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
+            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState __stagedBase)
             {
-                var staged = (State)stagedBase;
-                (step, staged.step) = (staged.step, step);
-                (exp_avg, staged.exp_avg) = (staged.exp_avg, exp_avg);
-                (exp_avg_sq, staged.exp_avg_sq) = (staged.exp_avg_sq, exp_avg_sq);
-                (max_exp_avg_sq, staged.max_exp_avg_sq) = (staged.max_exp_avg_sq, max_exp_avg_sq);
-                (critical, staged.critical) = (staged.critical, critical);
+                var __staged = (State)__stagedBase;
+                (step, __staged.step) = (__staged.step, step);
+                (exp_avg, __staged.exp_avg) = (__staged.exp_avg, exp_avg);
+                (exp_avg_sq, __staged.exp_avg_sq) = (__staged.exp_avg_sq, exp_avg_sq);
+                (max_exp_avg_sq, __staged.max_exp_avg_sq) = (__staged.max_exp_avg_sq, max_exp_avg_sq);
+                (critical, __staged.critical) = (__staged.critical, critical);
             }
 
             /// <inheritdoc/>
             public override bool ApproximatelyEquals(global::TorchSharp.Modules.OptimizerState other)
             {
-                if (other is not State rhs || rhs.step != step) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, rhs.exp_avg)) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg_sq, rhs.exp_avg_sq)) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(max_exp_avg_sq, rhs.max_exp_avg_sq)) return false;
-                if ((critical is null) != (rhs.critical is null)) return false;
-                if (critical is not null && !critical.ApproximatelyEquals(rhs.critical!)) return false;
+                if (other is not State __rhs || __rhs.step != step) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, __rhs.exp_avg)) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg_sq, __rhs.exp_avg_sq)) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(max_exp_avg_sq, __rhs.max_exp_avg_sq)) return false;
+                if ((critical is null) != (__rhs.critical is null)) return false;
+                if (critical is not null && !critical.ApproximatelyEquals(__rhs.critical!)) return false;
                 return true;
             }
 

@@ -56,7 +56,7 @@ namespace OptimDsl.Optimizers
         /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
         public SGD_C_eff(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool? fused = null)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, synced, buffer_dtype, max_age, fused)
+            : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), lr, momentum, dampening, nesterov, weight_decay, topC, decay, kappa, synced, buffer_dtype, max_age, fused)
         {
         }
 
@@ -78,7 +78,7 @@ namespace OptimDsl.Optimizers
         public SGD_C_eff(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.001, double momentum = 0.0, double dampening = 0.0, bool nesterov = false, double weight_decay = 0.0, int topC = 20, double decay = 0.99, double kappa = 1.0, bool synced = true, global::TorchSharp.torch.ScalarType? buffer_dtype = null, int max_age = 0, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
-            var defaults = new Options
+            var __defaults = new Options
             {
                 LearningRate = lr,
                 InitialLearningRate = lr,
@@ -93,29 +93,29 @@ namespace OptimDsl.Optimizers
                 buffer_dtype = buffer_dtype,
                 max_age = max_age,
             };
-            Validate(defaults);
-            _defaults = defaults;
+            Validate(__defaults);
+            _defaults = __defaults;
             _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
-            foreach (ParamGroup group in parameters)
+            foreach (ParamGroup __group in parameters)
             {
-                add_param_group(group);
+                add_param_group(__group);
             }
         }
 
         /// <summary>Checks every resolved option of a group against its allowed range.</summary>
-        private static void Validate(Options options)
+        private static void Validate(Options __options)
         {
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.LearningRate!.Value, "lr", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.momentum!.Value, "momentum", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.dampening!.Value, "dampening", 0.0, true, 1.0, true);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.topC!.Value, "topC", 1.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.decay!.Value, "decay", 0.0, false, 1.0, true);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.kappa!.Value, "kappa", 0.0, false, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.max_age!.Value, "max_age", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(options.buffer_dtype, "buffer_dtype");
-            global::OptimDsl.Runtime.Arguments.CheckNesterov(options.nesterov!.Value, options.momentum!.Value, options.dampening!.Value);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.LearningRate!.Value, "lr", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.momentum!.Value, "momentum", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.dampening!.Value, "dampening", 0.0, true, 1.0, true);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.weight_decay!.Value, "weight_decay", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.topC!.Value, "topC", 1.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.decay!.Value, "decay", 0.0, false, 1.0, true);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.kappa!.Value, "kappa", 0.0, false, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.max_age!.Value, "max_age", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckFloatingDtype(__options.buffer_dtype, "buffer_dtype");
+            global::OptimDsl.Runtime.Arguments.CheckNesterov(__options.nesterov!.Value, __options.momentum!.Value, __options.dampening!.Value);
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -124,36 +124,36 @@ namespace OptimDsl.Optimizers
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
-            var defaults = (Options)_defaults;
+            var __defaults = (Options)_defaults;
             param_group.Options ??= new Options();
-            if (param_group.Options is not Options options)
+            if (param_group.Options is not Options __options)
             {
                 throw new global::System.ArgumentException("The parameter group's options must be " + typeof(Options).FullName + ".", nameof(param_group));
             }
 
-            options.LearningRate ??= defaults.LearningRate;
-            options.momentum ??= defaults.momentum;
-            options.dampening ??= defaults.dampening;
-            options.nesterov ??= defaults.nesterov;
-            options.weight_decay ??= defaults.weight_decay;
-            options.topC ??= defaults.topC;
-            options.decay ??= defaults.decay;
-            options.kappa ??= defaults.kappa;
-            options.synced ??= defaults.synced;
-            options.buffer_dtype ??= defaults.buffer_dtype;
-            options.max_age ??= defaults.max_age;
-            options.InitialLearningRate = options.LearningRate!.Value;
-            Validate(options);
+            __options.LearningRate ??= __defaults.LearningRate;
+            __options.momentum ??= __defaults.momentum;
+            __options.dampening ??= __defaults.dampening;
+            __options.nesterov ??= __defaults.nesterov;
+            __options.weight_decay ??= __defaults.weight_decay;
+            __options.topC ??= __defaults.topC;
+            __options.decay ??= __defaults.decay;
+            __options.kappa ??= __defaults.kappa;
+            __options.synced ??= __defaults.synced;
+            __options.buffer_dtype ??= __defaults.buffer_dtype;
+            __options.max_age ??= __defaults.max_age;
+            __options.InitialLearningRate = __options.LearningRate!.Value;
+            Validate(__options);
             global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
-            Checkpoint.Attach(options);
+            Checkpoint.Attach(__options);
             _parameter_groups.Add(param_group);
 
-            foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
+            foreach (global::TorchSharp.Modules.Parameter __parameter in param_group.Parameters)
             {
-                var state = new State(parameter, _state.Count);
-                state.Initialize(options);
-                Checkpoint.Attach(state);
-                _state[parameter.Handle] = state;
+                var __state = new State(__parameter, _state.Count);
+                __state.Initialize(__options);
+                Checkpoint.Attach(__state);
+                _state[__parameter.Handle] = __state;
             }
         }
 
@@ -162,24 +162,24 @@ namespace OptimDsl.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            global::TorchSharp.torch.Tensor? loss = null;
+            global::TorchSharp.torch.Tensor? __loss = null;
             if (closure is not null)
             {
-                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                using (global::TorchSharp.torch.enable_grad()) __loss = closure();
             }
 
             using (global::TorchSharp.torch.no_grad())
             using (global::TorchSharp.torch.NewDisposeScope())
             {
                 // Every group's gradients and paths first: a step that cannot run fails before anything changes.
-                global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
-                for (int g = 0; g < inputs.Length; g++)
+                global::OptimDsl.Runtime.GroupInputs[] __inputs = GatherInputs();
+                for (int __g = 0; __g < __inputs.Length; __g++)
                 {
-                    StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
+                    StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);
                 }
             }
 
-            return loss!;
+            return __loss!;
         }
 
         /// <summary>
@@ -188,141 +188,141 @@ namespace OptimDsl.Optimizers
         /// </summary>
         private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
         {
-            var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
-            for (int g = 0; g < inputs.Length; g++)
+            var __inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+            for (int __g = 0; __g < __inputs.Length; __g++)
             {
-                var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
-                for (int index = 0; index < group.Parameters.Length; index++)
+                var __group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));
+                for (int __index = 0; __index < __group.Parameters.Length; __index++)
                 {
-                    global::TorchSharp.Modules.Parameter param = group.Parameters[index];
-                    global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
-                    if (grad is null) continue;
-                    if (grad.is_sparse) throw new global::System.NotSupportedException("SGD_C_eff does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
-                    group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "SGD_C_eff", g, index, param);
+                    global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
+                    global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
+                    if (__grad is null) continue;
+                    if (__grad.is_sparse) throw new global::System.NotSupportedException("SGD_C_eff does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "SGD_C_eff", __g, __index, __param);
                 }
-                inputs[g] = group;
+                __inputs[__g] = __group;
             }
-            return inputs;
+            return __inputs;
         }
 
-        private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
+        private void StepGroup(ParamGroup __group, global::OptimDsl.Runtime.GroupInputs __inputs)
         {
-            Options options = group.Options;
-            double lr = options.LearningRate!.Value;
-            var momentum = options.momentum!.Value;
-            var dampening = options.dampening!.Value;
-            var nesterov = options.nesterov!.Value;
-            var weight_decay = options.weight_decay!.Value;
-            var decay = options.decay!.Value;
-            var kappa = options.kappa!.Value;
-            var synced = options.synced!.Value;
-            var max_age = options.max_age!.Value;
-            global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
-            global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
-            double kappaWeight = 1.0;
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            single.Clear();
-            dual.Clear();
-            var tensorPath = new global::System.Collections.Generic.List<int>();
-            for (int index = 0; index < parameters.Length; index++)
+            Options __options = __group.Options;
+            double lr = __options.LearningRate!.Value;
+            var momentum = __options.momentum!.Value;
+            var dampening = __options.dampening!.Value;
+            var nesterov = __options.nesterov!.Value;
+            var weight_decay = __options.weight_decay!.Value;
+            var decay = __options.decay!.Value;
+            var kappa = __options.kappa!.Value;
+            var synced = __options.synced!.Value;
+            var max_age = __options.max_age!.Value;
+            global::TorchSharp.Modules.Parameter[] __parameters = __inputs.Parameters;
+            global::TorchSharp.torch.Tensor?[] __grads = __inputs.Grads;
+            double __kappaWeight = 1.0;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            __single.Clear();
+            __dual.Clear();
+            var __tensorPath = new global::System.Collections.Generic.List<int>();
+            for (int __index = 0; __index < __parameters.Length; __index++)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor? grad = grads[index];
-                if (grad is null) continue;
-                var state = (State)_state[param.Handle];
-                if (!inputs.Fused[index])
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor? __grad = __grads[__index];
+                if (__grad is null) continue;
+                var __state = (State)_state[__param.Handle];
+                if (!__inputs.Fused[__index])
                 {
-                    tensorPath.Add(index);
+                    __tensorPath.Add(__index);
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                ref FusedTensor t = ref batch.Add(param.numel(), 1);
-                t.Position = index;
-                t.State = state;
-                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                __t.Position = __index;
+                __t.State = __state;
+                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
             }
 
-            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
             {
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
-                for (int i = 0; i < batch.Count; i++)
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __batchIndex == 0 ? __single : __dual;
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    int index = t.Position;
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    State state = t.State;
-                    state.step += 1;
-                    t.applyWeightDecay = weight_decay != 0;
-                    t.useMomentum = momentum != 0;
-                    t.nesterov = nesterov;
-                    if (t.useMomentum && state.momentum_buffer is null)
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    int __index = __t.Position;
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    State __state = __t.State;
+                    __state.step += 1;
+                    __t.__applyWeightDecay = weight_decay != 0;
+                    __t.__useMomentum = momentum != 0;
+                    __t.__nesterov = nesterov;
+                    if (__t.__useMomentum && __state.momentum_buffer is null)
                     {
-                        state.momentum_buffer = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                        t.momentum_bufferFirstUse = true;
+                        __state.momentum_buffer = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
+                        __t.__momentum_bufferFirstUse = true;
                     }
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
-                    t.momentum_buffer = !t.useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.momentum_buffer);
-                    t.weightDecayScalar = weight_decay;
-                    t.momentumScalar = momentum;
-                    t.oneMinusDampening = 1 - dampening;
-                    t.negativeStepSize = -(lr);
-                    t.criticalKappa = kappaWeight;
-                    t.criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(global::OptimDsl.AggregationRule.Sum);
-                    t.criticalSeeding = state.critical is { HasEverReceived: false };
+                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                    __t.__momentum_buffer = !__t.__useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.momentum_buffer);
+                    __t.__weightDecayScalar = weight_decay;
+                    __t.__momentumScalar = momentum;
+                    __t.__oneMinusDampening = 1 - dampening;
+                    __t.__negativeStepSize = -(lr);
+                    __t.__criticalKappa = __kappaWeight;
+                    __t.__criticalRule = global::OptimDsl.Runtime.FusedCritical.CheckedRule(global::OptimDsl.AggregationRule.Sum);
+                    __t.__criticalSeeding = __state.critical is { HasEverReceived: false };
                 }
             }
 
-            global::OptimDsl.Runtime.OfferPriority[] priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(grads, synced, onHost: false, FusedCriticalChecks(parameters.Length, single, dual));
-            PlanCriticalOffers(single, priorities, max_age, 0.0);
-            PlanCriticalOffers(dual, priorities, max_age, 0.0);
-            single.Run(UpdateSingle);
-            dual.Run(UpdateDouble);
-            CompleteCriticalOffers(single, decay);
-            CompleteCriticalOffers(dual, decay);
+            global::OptimDsl.Runtime.OfferPriority[] __priorities = global::OptimDsl.Runtime.CriticalPriority.ForGroup(__grads, synced, onHost: false, FusedCriticalChecks(__parameters.Length, __single, __dual));
+            PlanCriticalOffers(__single, __priorities, max_age, 0.0);
+            PlanCriticalOffers(__dual, __priorities, max_age, 0.0);
+            __single.Run(UpdateSingle);
+            __dual.Run(UpdateDouble);
+            CompleteCriticalOffers(__single, decay);
+            CompleteCriticalOffers(__dual, decay);
 
-            if (tensorPath.Count == 0)
+            if (__tensorPath.Count == 0)
             {
                 return;
             }
 
             // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
-            using global::TorchSharp.Scalar weightDecayScalar = weight_decay;
-            using global::TorchSharp.Scalar momentumScalar = momentum;
-            using global::TorchSharp.Scalar oneMinusDampening = 1 - dampening;
-            foreach (int index in tensorPath)
+            using global::TorchSharp.Scalar __weightDecayScalar = weight_decay;
+            using global::TorchSharp.Scalar __momentumScalar = momentum;
+            using global::TorchSharp.Scalar __oneMinusDampening = 1 - dampening;
+            foreach (int __index in __tensorPath)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor grad = grads[index]!;
-                var state = (State)_state[param.Handle];
-                state.step += 1;
-                using global::TorchSharp.Scalar negativeStepSize = -(lr);
-                global::TorchSharp.torch.Tensor d = grad;
-                if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
-                if (state.critical is not null)
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
+                var __state = (State)_state[__param.Handle];
+                __state.step += 1;
+                using global::TorchSharp.Scalar __negativeStepSize = -(lr);
+                global::TorchSharp.torch.Tensor __d = __grad;
+                if (weight_decay != 0) __d = __d.add(__param, alpha: __weightDecayScalar);
+                if (__state.critical is not null)
                 {
-                    state.critical.DropOlderThan(max_age);
-                    if (state.critical.HasEverReceived) d = state.critical.AggregateAndOffer(d, global::OptimDsl.AggregationRule.Sum, kappaWeight, priorities[index], 0.0);
-                    else state.critical.Offer(d, priorities[index], 0.0);
+                    __state.critical.DropOlderThan(max_age);
+                    if (__state.critical.HasEverReceived) __d = __state.critical.AggregateAndOffer(__d, global::OptimDsl.AggregationRule.Sum, __kappaWeight, __priorities[__index], 0.0);
+                    else __state.critical.Offer(__d, __priorities[__index], 0.0);
                 }
                 if (momentum != 0)
                 {
-                    if (state.momentum_buffer is null) state.momentum_buffer = global::TorchSharp.torch.empty_like(param).copy_(d).DetachFromDisposeScope();
-                    else state.momentum_buffer!.mul_(momentumScalar).add_(d, alpha: oneMinusDampening);
-                    d = nesterov ? d.add(state.momentum_buffer!, alpha: momentumScalar) : state.momentum_buffer!;
+                    if (__state.momentum_buffer is null) __state.momentum_buffer = global::TorchSharp.torch.empty_like(__param).copy_(__d).DetachFromDisposeScope();
+                    else __state.momentum_buffer!.mul_(__momentumScalar).add_(__d, alpha: __oneMinusDampening);
+                    __d = nesterov ? __d.add(__state.momentum_buffer!, alpha: __momentumScalar) : __state.momentum_buffer!;
                 }
-                param.add_(d, alpha: negativeStepSize);
-                state.critical?.DecayPriorities(decay);
+                __param.add_(__d, alpha: __negativeStepSize);
+                __state.critical?.DecayPriorities(decay);
             }
         }
 
         /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", state.momentum_buffer, param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(state.critical);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", __state.momentum_buffer, __param)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(__state.critical);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> CriticalEntrySingle = CriticalEntry<float>;
@@ -332,216 +332,216 @@ namespace OptimDsl.Optimizers
 
         /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
-            global::System.Numerics.Vector<T> momentumScalar = new(T.CreateTruncating(t.momentumScalar));
-            global::System.Numerics.Vector<T> oneMinusDampening = new(T.CreateTruncating(t.oneMinusDampening));
-            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
-            bool applyWeightDecay = t.applyWeightDecay;
-            bool useMomentum = t.useMomentum;
-            bool nesterov = t.nesterov;
-            bool momentum_bufferPresent = t.momentum_buffer != 0;
-            bool momentum_bufferFirstUse = t.momentum_bufferFirstUse;
-            bool criticalAggregates = t.critical.Aggregates;
-            bool criticalAdmits = t.critical.Admits;
-            bool criticalReplaces = t.critical.Replaces;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalWeighted = t.criticalKappa != 1.0;
-            global::OptimDsl.AggregationRule criticalRule = t.criticalRule;
-            global::System.Numerics.Vector<T> criticalInverseCount = new(T.CreateTruncating(1.0 / t.critical.Count));
-            global::System.Numerics.Vector<T> criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (t.critical.Count + 1)));
-            global::System.Numerics.Vector<T> criticalKappa = new(T.CreateTruncating(t.criticalKappa));
-            bool criticalReadsSum = criticalAggregates || criticalAdmits;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            global::System.Numerics.Vector<T> __weightDecayScalar = new(T.CreateTruncating(__t.__weightDecayScalar));
+            global::System.Numerics.Vector<T> __momentumScalar = new(T.CreateTruncating(__t.__momentumScalar));
+            global::System.Numerics.Vector<T> __oneMinusDampening = new(T.CreateTruncating(__t.__oneMinusDampening));
+            global::System.Numerics.Vector<T> __negativeStepSize = new(T.CreateTruncating(__t.__negativeStepSize));
+            bool __applyWeightDecay = __t.__applyWeightDecay;
+            bool __useMomentum = __t.__useMomentum;
+            bool __nesterov = __t.__nesterov;
+            bool __momentum_bufferPresent = __t.__momentum_buffer != 0;
+            bool __momentum_bufferFirstUse = __t.__momentum_bufferFirstUse;
+            bool __criticalAggregates = __t.critical.Aggregates;
+            bool __criticalAdmits = __t.critical.Admits;
+            bool __criticalReplaces = __t.critical.Replaces;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalWeighted = __t.__criticalKappa != 1.0;
+            global::OptimDsl.AggregationRule __criticalRule = __t.__criticalRule;
+            global::System.Numerics.Vector<T> __criticalInverseCount = new(T.CreateTruncating(1.0 / __t.critical.Count));
+            global::System.Numerics.Vector<T> __criticalInverseCountPlusOne = new(T.CreateTruncating(1.0 / (__t.critical.Count + 1)));
+            global::System.Numerics.Vector<T> __criticalKappa = new(T.CreateTruncating(__t.__criticalKappa));
+            bool __criticalReadsSum = __criticalAggregates || __criticalAdmits;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            long first = work.Start;
-            int count = work.Count;
-            nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-            nint momentum_bufferAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.momentum_buffer, first);
-            nint criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Sum, first);
-            nint criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.critical.Target, first);
-            int vectors = count - count % lanes;
-            for (int i = 0; i < vectors; i += lanes)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long __first = __work.Start;
+            int __count = __work.Count;
+            nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+            nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+            nint __momentum_bufferAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__momentum_buffer, __first);
+            nint __criticalSumAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Sum, __first);
+            nint __criticalSlotAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.critical.Target, __first);
+            int __vectors = __count - __count % __lanes;
+            for (int __i = 0; __i < __vectors; __i += __lanes)
             {
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(momentum_bufferAt, i) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSumAt, i) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(criticalSlotAt, i) : default;
-                global::System.Numerics.Vector<T> d = grad;
-                if (applyWeightDecay)
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                global::System.Numerics.Vector<T> __momentum_buffer = __momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(__momentum_bufferAt, __i) : default;
+                global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSumAt, __i) : default;
+                global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.Load<T>(__criticalSlotAt, __i) : default;
+                global::System.Numerics.Vector<T> __d = __grad;
+                if (__applyWeightDecay)
                 {
-                    d = d + param * weightDecayScalar;
+                    __d = __d + __param * __weightDecayScalar;
                 }
-                global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __criticalEntry = __d;
+                if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                if (__criticalAdmits)
                 {
-                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                    criticalSlot = criticalEntry;
+                    __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                    __criticalSlot = __criticalEntry;
                 }
-                if (useMomentum)
+                if (__useMomentum)
                 {
-                    momentum_buffer = momentum_bufferFirstUse ? d : momentum_buffer * momentumScalar + d * oneMinusDampening;
-                    d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
+                    __momentum_buffer = __momentum_bufferFirstUse ? __d : __momentum_buffer * __momentumScalar + __d * __oneMinusDampening;
+                    __d = (__nesterov ? __d + __momentum_buffer * __momentumScalar : __momentum_buffer);
                 }
-                param = param + d * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(momentum_bufferAt, i, momentum_buffer);
-                if (criticalAdmits)
+                __param = __param + __d * __negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.Store(__paramAt, __i, __param);
+                if (__momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.Store(__momentum_bufferAt, __i, __momentum_buffer);
+                if (__criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSumAt, i, criticalSum);
-                    global::OptimDsl.Runtime.FusedVector.Store(criticalSlotAt, i, criticalSlot);
+                    global::OptimDsl.Runtime.FusedVector.Store(__criticalSumAt, __i, __criticalSum);
+                    global::OptimDsl.Runtime.FusedVector.Store(__criticalSlotAt, __i, __criticalSlot);
                 }
             }
-            if (vectors < count)
+            if (__vectors < __count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                global::System.Numerics.Vector<T> momentum_buffer = momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(momentum_bufferAt, i, count, tail) : default;
-                global::System.Numerics.Vector<T> criticalSum = criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSumAt, i, count, tail) : default;
-                global::System.Numerics.Vector<T> criticalSlot = criticalAdmits && criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(criticalSlotAt, i, count, tail) : default;
-                global::System.Numerics.Vector<T> d = grad;
-                if (applyWeightDecay)
+                int __i = __vectors;
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __momentum_buffer = __momentum_bufferPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__momentum_bufferAt, __i, __count, __tail) : default;
+                global::System.Numerics.Vector<T> __criticalSum = __criticalReadsSum ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSumAt, __i, __count, __tail) : default;
+                global::System.Numerics.Vector<T> __criticalSlot = __criticalAdmits && __criticalReplaces ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__criticalSlotAt, __i, __count, __tail) : default;
+                global::System.Numerics.Vector<T> __d = __grad;
+                if (__applyWeightDecay)
                 {
-                    d = d + param * weightDecayScalar;
+                    __d = __d + __param * __weightDecayScalar;
                 }
-                global::System.Numerics.Vector<T> criticalEntry = d;
-                if (criticalAggregates) d = global::OptimDsl.Runtime.FusedCritical.Aggregate(d, criticalSum, criticalInverseCount, criticalInverseCountPlusOne, criticalKappa, criticalWeighted, criticalRule);
-                if (criticalAdmits)
+                global::System.Numerics.Vector<T> __criticalEntry = __d;
+                if (__criticalAggregates) __d = global::OptimDsl.Runtime.FusedCritical.Aggregate(__d, __criticalSum, __criticalInverseCount, __criticalInverseCountPlusOne, __criticalKappa, __criticalWeighted, __criticalRule);
+                if (__criticalAdmits)
                 {
-                    criticalSum = (criticalReplaces ? criticalSum - criticalSlot : criticalSum) + criticalEntry;
-                    criticalSlot = criticalEntry;
+                    __criticalSum = (__criticalReplaces ? __criticalSum - __criticalSlot : __criticalSum) + __criticalEntry;
+                    __criticalSlot = __criticalEntry;
                 }
-                if (useMomentum)
+                if (__useMomentum)
                 {
-                    momentum_buffer = momentum_bufferFirstUse ? d : momentum_buffer * momentumScalar + d * oneMinusDampening;
-                    d = (nesterov ? d + momentum_buffer * momentumScalar : momentum_buffer);
+                    __momentum_buffer = __momentum_bufferFirstUse ? __d : __momentum_buffer * __momentumScalar + __d * __oneMinusDampening;
+                    __d = (__nesterov ? __d + __momentum_buffer * __momentumScalar : __momentum_buffer);
                 }
-                param = param + d * negativeStepSize;
-                global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
-                if (momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(momentum_bufferAt, i, count, momentum_buffer, tail);
-                if (criticalAdmits)
+                __param = __param + __d * __negativeStepSize;
+                global::OptimDsl.Runtime.FusedVector.StoreTail(__paramAt, __i, __count, __param, __tail);
+                if (__momentum_bufferPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(__momentum_bufferAt, __i, __count, __momentum_buffer, __tail);
+                if (__criticalAdmits)
                 {
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSumAt, i, count, criticalSum, tail);
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(criticalSlotAt, i, count, criticalSlot, tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSumAt, __i, __count, __criticalSum, __tail);
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__criticalSlotAt, __i, __count, __criticalSlot, __tail);
                 }
             }
         }
 
         /// <summary>The critical buffer's pass over one work item: the gradient's sum of squares and, unless the entry is the gradient itself, whether the entry to offer is finite (computed, not stored).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void CriticalEntry<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            if (t.State.critical is null) return;
-            global::System.Numerics.Vector<T> weightDecayScalar = new(T.CreateTruncating(t.weightDecayScalar));
-            bool applyWeightDecay = t.applyWeightDecay;
-            bool criticalSeeding = t.criticalSeeding;
-            bool criticalEntryNonFinite = false;
-            double criticalSquaresTotal = 0;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            if (__t.State.critical is null) return;
+            global::System.Numerics.Vector<T> __weightDecayScalar = new(T.CreateTruncating(__t.__weightDecayScalar));
+            bool __applyWeightDecay = __t.__applyWeightDecay;
+            bool __criticalSeeding = __t.__criticalSeeding;
+            bool __criticalEntryNonFinite = false;
+            double __criticalSquaresTotal = 0;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            long first = work.Start;
-            int count = work.Count;
-            nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-            nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-            global::System.Numerics.Vector<double> criticalSquares = default;
-            global::System.Numerics.Vector<T> criticalFlags = global::System.Numerics.Vector<T>.Zero;
-            int vectors = count - count % lanes;
-            for (int i = 0; i < vectors; i += lanes)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            long __first = __work.Start;
+            int __count = __work.Count;
+            nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+            nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+            global::System.Numerics.Vector<double> __criticalSquares = default;
+            global::System.Numerics.Vector<T> __criticalFlags = global::System.Numerics.Vector<T>.Zero;
+            int __vectors = __count - __count % __lanes;
+            for (int __i = 0; __i < __vectors; __i += __lanes)
             {
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
-                global::System.Numerics.Vector<T> d = grad;
-                if (applyWeightDecay)
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
+                global::System.Numerics.Vector<T> __d = __grad;
+                if (__applyWeightDecay)
                 {
-                    d = d + param * weightDecayScalar;
+                    __d = __d + __param * __weightDecayScalar;
                 }
-                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, d);
+                __criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(__criticalFlags, __d);
             }
-            if (vectors < count)
+            if (__vectors < __count)
             {
                 // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                int i = vectors;
-                global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(criticalSquares, grad * grad);
-                global::System.Numerics.Vector<T> d = grad;
-                if (applyWeightDecay)
+                int __i = __vectors;
+                global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                __criticalSquares = global::OptimDsl.Runtime.FusedVector.Accumulate(__criticalSquares, __grad * __grad);
+                global::System.Numerics.Vector<T> __d = __grad;
+                if (__applyWeightDecay)
                 {
-                    d = d + param * weightDecayScalar;
+                    __d = __d + __param * __weightDecayScalar;
                 }
-                criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(d, count - i, T.Zero, tail));
+                __criticalFlags = global::OptimDsl.Runtime.FusedVector.FlagNonFinite(__criticalFlags, global::OptimDsl.Runtime.FusedVector.Masked(__d, __count - __i, T.Zero, __tail));
             }
-            criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(criticalSquares);
-            criticalEntryNonFinite |= !global::OptimDsl.Runtime.FusedVector.AllZero(criticalFlags);
-            batch.Partials(item)[0] = criticalSquaresTotal;
-            batch.Partials(item)[1] = criticalEntryNonFinite ? 1.0 : 0.0;
+            __criticalSquaresTotal += global::OptimDsl.Runtime.FusedVector.Total(__criticalSquares);
+            __criticalEntryNonFinite |= !global::OptimDsl.Runtime.FusedVector.AllZero(__criticalFlags);
+            __batch.Partials(__item)[0] = __criticalSquaresTotal;
+            __batch.Partials(__item)[1] = __criticalEntryNonFinite ? 1.0 : 0.0;
         }
 
         /// <summary>
         /// The critical pass over the fused parameters: returns their gradient norms by position (the others are not computed)
         /// and records whether each one's entry is finite.
         /// </summary>
-        private static double[]? FusedCriticalChecks(int count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        private static double[]? FusedCriticalChecks(int __count, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual)
         {
-            if (single.Count + dual.Count == 0) return null;
-            var norms = new double[count];
-            global::System.Array.Fill(norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
-            Checks(single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
-            Checks(dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
-            return norms;
+            if (__single.Count + __dual.Count == 0) return null;
+            var __norms = new double[__count];
+            global::System.Array.Fill(__norms, global::OptimDsl.Runtime.CriticalPriority.NotComputed);
+            __Checks(__single, CriticalEntrySingle, global::TorchSharp.torch.ScalarType.Float32);
+            __Checks(__dual, CriticalEntryDouble, global::TorchSharp.torch.ScalarType.Float64);
+            return __norms;
 
-            void Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel, global::TorchSharp.torch.ScalarType dtype)
+            void __Checks(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> __kernel, global::TorchSharp.torch.ScalarType __dtype)
             {
-                batch.ResetPartials(2);
-                batch.Run(kernel);
-                for (int i = 0; i < batch.Count; i++)
+                __batch.ResetPartials(2);
+                __batch.Run(__kernel);
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    norms[t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(dtype, batch.SumPartials(i, 0));
-                    t.criticalEntryFinite = batch.SumPartials(i, 1) == 0;
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    __norms[__t.Position] = global::OptimDsl.Runtime.HostKernels.NormOf(__dtype, __batch.SumPartials(__i, 0));
+                    __t.__criticalEntryFinite = __batch.SumPartials(__i, 1) == 0;
                 }
             }
         }
 
         /// <summary>Drops expired entries and decides each fused parameter's offer on the host, before the kernels.</summary>
-        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.OfferPriority[] priorities, int maxAge, double criticalTest)
+        private static void PlanCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.OfferPriority[] __priorities, int __maxAge, double __criticalTest)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                if (t.State.critical is not { } buffer) continue;
-                if (!t.criticalSeeding) buffer.DropOlderThan(maxAge);
-                buffer.PlanOffer(priorities[t.Position].Value, criticalTest, t.criticalEntryFinite, ref t.critical);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                if (__t.State.critical is not { } __buffer) continue;
+                if (!__t.__criticalSeeding) __buffer.DropOlderThan(__maxAge);
+                __buffer.PlanOffer(__priorities[__t.Position].Value, __criticalTest, __t.__criticalEntryFinite, ref __t.critical);
             }
         }
 
         /// <summary>Finishes each fused parameter's offer and decays the priorities, after the kernels.</summary>
-        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, double decay)
+        private static void CompleteCriticalOffers(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, double __decay)
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                if (batch.Tensor(i).State.critical is not { } buffer) continue;
-                buffer.CompleteOffer();
-                buffer.DecayPriorities(decay);
+                if (__batch.Tensor(__i).State.critical is not { } __buffer) continue;
+                __buffer.CompleteOffer();
+                __buffer.DecayPriorities(__decay);
             }
         }
 
@@ -554,53 +554,53 @@ namespace OptimDsl.Optimizers
             /// <summary>The parameter's state.</summary>
             public State State;
 
-            /// <summary>Address of <c>param</c>.</summary>
-            public nint param;
+            /// <summary>Address of <c>__param</c>.</summary>
+            public nint __param;
 
-            /// <summary>Address of <c>grad</c>.</summary>
-            public nint grad;
+            /// <summary>Address of <c>__grad</c>.</summary>
+            public nint __grad;
 
-            /// <summary>Address of <c>state.momentum_buffer</c> (0 when absent).</summary>
-            public nint momentum_buffer;
+            /// <summary>Address of <c>__state.momentum_buffer</c> (0 when absent).</summary>
+            public nint __momentum_buffer;
 
-            /// <summary>Whether <c>state.momentum_buffer</c> was created by this step (it then takes its first value).</summary>
-            public bool momentum_bufferFirstUse;
+            /// <summary>Whether <c>__state.momentum_buffer</c> was created by this step (it then takes its first value).</summary>
+            public bool __momentum_bufferFirstUse;
 
             /// <summary><c>weight_decay</c>.</summary>
-            public double weightDecayScalar;
+            public double __weightDecayScalar;
 
             /// <summary><c>momentum</c>.</summary>
-            public double momentumScalar;
+            public double __momentumScalar;
 
             /// <summary><c>1 - dampening</c>.</summary>
-            public double oneMinusDampening;
+            public double __oneMinusDampening;
 
             /// <summary><c>-(lr)</c>.</summary>
-            public double negativeStepSize;
+            public double __negativeStepSize;
 
             /// <summary><c>weight_decay != 0</c>.</summary>
-            public bool applyWeightDecay;
+            public bool __applyWeightDecay;
 
             /// <summary><c>momentum != 0</c>.</summary>
-            public bool useMomentum;
+            public bool __useMomentum;
 
             /// <summary><c>nesterov</c>.</summary>
-            public bool nesterov;
+            public bool __nesterov;
 
             /// <summary>The critical buffer's offer this step, decided on the host.</summary>
             public global::OptimDsl.Runtime.CriticalKernelOperands critical;
 
             /// <summary>Whether this step makes the buffer's very first offer.</summary>
-            public bool criticalSeeding;
+            public bool __criticalSeeding;
 
             /// <summary>Whether every value of the entry this step offers is finite (the critical pass).</summary>
-            public bool criticalEntryFinite;
+            public bool __criticalEntryFinite;
 
             /// <summary>The weight of the buffer term.</summary>
-            public double criticalKappa;
+            public double __criticalKappa;
 
             /// <summary>The aggregation rule.</summary>
-            public global::OptimDsl.AggregationRule criticalRule;
+            public global::OptimDsl.AggregationRule __criticalRule;
 
         }
 
@@ -655,9 +655,9 @@ namespace OptimDsl.Optimizers
             base.Dispose(disposing);
             if (disposing)
             {
-                foreach (var entry in _state)
+                foreach (var __entry in _state)
                 {
-                    ((State)entry.Item2).Dispose();
+                    ((State)__entry.Item2).Dispose();
                 }
             }
         }
@@ -705,17 +705,17 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
             {
                 base.LoadStateDict(source);
-                var other = (Options)source;
-                momentum = other.momentum;
-                dampening = other.dampening;
-                nesterov = other.nesterov;
-                weight_decay = other.weight_decay;
-                topC = other.topC;
-                decay = other.decay;
-                kappa = other.kappa;
-                synced = other.synced;
-                buffer_dtype = other.buffer_dtype;
-                max_age = other.max_age;
+                var __other = (Options)source;
+                momentum = __other.momentum;
+                dampening = __other.dampening;
+                nesterov = __other.nesterov;
+                weight_decay = __other.weight_decay;
+                topC = __other.topC;
+                decay = __other.decay;
+                kappa = __other.kappa;
+                synced = __other.synced;
+                buffer_dtype = __other.buffer_dtype;
+                max_age = __other.max_age;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
@@ -727,54 +727,54 @@ namespace OptimDsl.Optimizers
             public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(InitialLearningRate);
-                writer.Write(LearningRate!.Value);
-                writer.Write(momentum!.Value);
-                writer.Write(dampening!.Value);
-                writer.Write(nesterov!.Value);
-                writer.Write(weight_decay!.Value);
-                writer.Write(topC!.Value);
-                writer.Write(decay!.Value);
-                writer.Write(kappa!.Value);
-                writer.Write(synced!.Value);
-                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(writer, buffer_dtype);
-                writer.Write(max_age!.Value);
+                __writer.Write(StateFormat);
+                __writer.Write(InitialLearningRate);
+                __writer.Write(LearningRate!.Value);
+                __writer.Write(momentum!.Value);
+                __writer.Write(dampening!.Value);
+                __writer.Write(nesterov!.Value);
+                __writer.Write(weight_decay!.Value);
+                __writer.Write(topC!.Value);
+                __writer.Write(decay!.Value);
+                __writer.Write(kappa!.Value);
+                __writer.Write(synced!.Value);
+                global::OptimDsl.Runtime.CheckpointFields.WriteScalarType(__writer, buffer_dtype);
+                __writer.Write(max_age!.Value);
             }
 
             /// <inheritdoc/>
-            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader __reader, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                var staged = new Options();
-                staged.InitialLearningRate = reader.ReadDouble();
-                staged.LearningRate = reader.ReadDouble();
-                staged.momentum = reader.ReadDouble();
-                staged.dampening = reader.ReadDouble();
-                staged.nesterov = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "nesterov", at);
-                staged.weight_decay = reader.ReadDouble();
-                staged.topC = reader.ReadInt32();
-                staged.decay = reader.ReadDouble();
-                staged.kappa = reader.ReadDouble();
-                staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "synced", at);
-                staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(reader, "buffer_dtype", at);
-                staged.max_age = reader.ReadInt32();
+                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                var __staged = new Options();
+                __staged.InitialLearningRate = __reader.ReadDouble();
+                __staged.LearningRate = __reader.ReadDouble();
+                __staged.momentum = __reader.ReadDouble();
+                __staged.dampening = __reader.ReadDouble();
+                __staged.nesterov = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "nesterov", __at);
+                __staged.weight_decay = __reader.ReadDouble();
+                __staged.topC = __reader.ReadInt32();
+                __staged.decay = __reader.ReadDouble();
+                __staged.kappa = __reader.ReadDouble();
+                __staged.synced = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "synced", __at);
+                __staged.buffer_dtype = global::OptimDsl.Runtime.CheckpointFields.ReadScalarType(__reader, "buffer_dtype", __at);
+                __staged.max_age = __reader.ReadInt32();
                 try
                 {
-                    Validate(staged);
+                    Validate(__staged);
                 }
-                catch (global::System.ArgumentException e)
+                catch (global::System.ArgumentException __e)
                 {
-                    throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                    throw __at.Error("the checkpoint's options are invalid: " + __e.Message, __e);
                 }
 
-                return staged;
+                return __staged;
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
+            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions __staged) => LoadStateDict(__staged);
         }
 
         /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -843,10 +843,10 @@ namespace OptimDsl.Optimizers
             /// <inheritdoc/>
             public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
             {
-                var options = (Options)optionsBase;
+                var __options = (Options)optionsBase;
                 Dispose();
                 step = 0;
-                critical = options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, options.buffer_dtype, (ulong)_index) : null;
+                critical = __options.kappa!.Value > 0 ? new global::OptimDsl.Runtime.CriticalBuffer(_parameter, __options.topC!.Value, global::OptimDsl.CriticalBufferStructure.Slots, __options.buffer_dtype, (ulong)_index) : null;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>save_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord"/>.</summary>
@@ -862,50 +862,50 @@ namespace OptimDsl.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(step);
-                global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, momentum_buffer);
-                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(writer, critical);
+                __writer.Write(StateFormat);
+                __writer.Write(step);
+                global::OptimDsl.Runtime.StateTensors.SaveOptional(__writer, momentum_buffer);
+                global::OptimDsl.Runtime.CriticalBufferCheckpoint.Write(__writer, critical);
             }
 
             /// <inheritdoc/>
-            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader __reader, global::TorchSharp.Modules.OptimizerOptions? __optionsBase, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                var options = optionsBase as Options;
-                var staged = new State(_parameter, _index);
+                var __options = __optionsBase as Options;
+                var __staged = new State(_parameter, _index);
                 try
                 {
-                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                    staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
-                    staged.momentum_buffer = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, momentum_buffer ?? _parameter, "momentum_buffer", at);
-                    staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(reader, critical, options is null ? null : options.kappa!.Value > 0, options?.kappa, options?.topC, at);
-                    return staged;
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                    __staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(__reader, __at);
+                    __staged.momentum_buffer = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(__reader, momentum_buffer ?? _parameter, "momentum_buffer", __at);
+                    __staged.critical = global::OptimDsl.Runtime.CriticalBufferCheckpoint.ReadStaged(__reader, critical, __options is null ? null : __options.kappa!.Value > 0, __options?.kappa, __options?.topC, __at);
+                    return __staged;
                 }
                 catch
                 {
-                    staged.Dispose();
+                    __staged.Dispose();
                     throw;
                 }
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
+            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState __stagedBase)
             {
-                var staged = (State)stagedBase;
-                (step, staged.step) = (staged.step, step);
-                (momentum_buffer, staged.momentum_buffer) = (staged.momentum_buffer, momentum_buffer);
-                (critical, staged.critical) = (staged.critical, critical);
+                var __staged = (State)__stagedBase;
+                (step, __staged.step) = (__staged.step, step);
+                (momentum_buffer, __staged.momentum_buffer) = (__staged.momentum_buffer, momentum_buffer);
+                (critical, __staged.critical) = (__staged.critical, critical);
             }
 
             /// <inheritdoc/>
             public override bool ApproximatelyEquals(global::TorchSharp.Modules.OptimizerState other)
             {
-                if (other is not State rhs || rhs.step != step) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(momentum_buffer, rhs.momentum_buffer)) return false;
-                if ((critical is null) != (rhs.critical is null)) return false;
-                if (critical is not null && !critical.ApproximatelyEquals(rhs.critical!)) return false;
+                if (other is not State __rhs || __rhs.step != step) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(momentum_buffer, __rhs.momentum_buffer)) return false;
+                if ((critical is null) != (__rhs.critical is null)) return false;
+                if (critical is not null && !critical.ApproximatelyEquals(__rhs.critical!)) return false;
                 return true;
             }
 

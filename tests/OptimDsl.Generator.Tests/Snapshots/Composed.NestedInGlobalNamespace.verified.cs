@@ -38,7 +38,7 @@ partial class Outer
             /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
             /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
             public PlainGd(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 1.0, bool? fused = null)
-                : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, fused)
+                : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), lr, fused)
             {
             }
 
@@ -50,25 +50,25 @@ partial class Outer
             public PlainGd(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 1.0, bool? fused = null)
             {
                 if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
-                var defaults = new Options
+                var __defaults = new Options
                 {
                     LearningRate = lr,
                     InitialLearningRate = lr,
                 };
-                Validate(defaults);
-                _defaults = defaults;
+                Validate(__defaults);
+                _defaults = __defaults;
                 _fused = fused;
                 _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
-                foreach (ParamGroup group in parameters)
+                foreach (ParamGroup __group in parameters)
                 {
-                    add_param_group(group);
+                    add_param_group(__group);
                 }
             }
 
             /// <summary>Checks every resolved option of a group against its allowed range.</summary>
-            private static void Validate(Options options)
+            private static void Validate(Options __options)
             {
-                global::OptimDsl.Runtime.Arguments.CheckRange(options.LearningRate!.Value, "lr", 0.0, true, null, false);
+                global::OptimDsl.Runtime.Arguments.CheckRange(__options.LearningRate!.Value, "lr", 0.0, true, null, false);
             }
 
             /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -77,26 +77,26 @@ partial class Outer
             public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
             {
                 if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
-                var defaults = (Options)_defaults;
+                var __defaults = (Options)_defaults;
                 param_group.Options ??= new Options();
-                if (param_group.Options is not Options options)
+                if (param_group.Options is not Options __options)
                 {
                     throw new global::System.ArgumentException("The parameter group's options must be " + typeof(Options).FullName + ".", nameof(param_group));
                 }
 
-                options.LearningRate ??= defaults.LearningRate;
-                options.InitialLearningRate = options.LearningRate!.Value;
-                Validate(options);
+                __options.LearningRate ??= __defaults.LearningRate;
+                __options.InitialLearningRate = __options.LearningRate!.Value;
+                Validate(__options);
                 global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
-                Checkpoint.Attach(options);
+                Checkpoint.Attach(__options);
                 _parameter_groups.Add(param_group);
 
-                foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
+                foreach (global::TorchSharp.Modules.Parameter __parameter in param_group.Parameters)
                 {
-                    var state = new State(parameter, _state.Count);
-                    state.Initialize(options);
-                    Checkpoint.Attach(state);
-                    _state[parameter.Handle] = state;
+                    var __state = new State(__parameter, _state.Count);
+                    __state.Initialize(__options);
+                    Checkpoint.Attach(__state);
+                    _state[__parameter.Handle] = __state;
                 }
             }
 
@@ -105,24 +105,24 @@ partial class Outer
             /// <returns>The closure's loss, or null.</returns>
             public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
             {
-                global::TorchSharp.torch.Tensor? loss = null;
+                global::TorchSharp.torch.Tensor? __loss = null;
                 if (closure is not null)
                 {
-                    using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                    using (global::TorchSharp.torch.enable_grad()) __loss = closure();
                 }
 
                 using (global::TorchSharp.torch.no_grad())
                 using (global::TorchSharp.torch.NewDisposeScope())
                 {
                     // Every group's gradients and paths first: a step that cannot run fails before anything changes.
-                    global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
-                    for (int g = 0; g < inputs.Length; g++)
+                    global::OptimDsl.Runtime.GroupInputs[] __inputs = GatherInputs();
+                    for (int __g = 0; __g < __inputs.Length; __g++)
                     {
-                        StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
+                        StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);
                     }
                 }
 
-                return loss!;
+                return __loss!;
             }
 
             /// <summary>
@@ -131,93 +131,93 @@ partial class Outer
             /// </summary>
             private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
             {
-                var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
-                for (int g = 0; g < inputs.Length; g++)
+                var __inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+                for (int __g = 0; __g < __inputs.Length; __g++)
                 {
-                    var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
-                    for (int index = 0; index < group.Parameters.Length; index++)
+                    var __group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));
+                    for (int __index = 0; __index < __group.Parameters.Length; __index++)
                     {
-                        global::TorchSharp.Modules.Parameter param = group.Parameters[index];
-                        global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
-                        if (grad is null) continue;
-                        if (grad.is_sparse) throw new global::System.NotSupportedException("PlainGd does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
-                        group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "PlainGd", g, index, param);
+                        global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
+                        global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
+                        if (__grad is null) continue;
+                        if (__grad.is_sparse) throw new global::System.NotSupportedException("PlainGd does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
+                        __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "PlainGd", __g, __index, __param);
                     }
-                    inputs[g] = group;
+                    __inputs[__g] = __group;
                 }
-                return inputs;
+                return __inputs;
             }
 
-            private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
+            private void StepGroup(ParamGroup __group, global::OptimDsl.Runtime.GroupInputs __inputs)
             {
-                Options options = group.Options;
-                double lr = options.LearningRate!.Value;
-                global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
-                global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-                single.Clear();
-                dual.Clear();
-                var tensorPath = new global::System.Collections.Generic.List<int>();
-                for (int index = 0; index < parameters.Length; index++)
+                Options __options = __group.Options;
+                double lr = __options.LearningRate!.Value;
+                global::TorchSharp.Modules.Parameter[] __parameters = __inputs.Parameters;
+                global::TorchSharp.torch.Tensor?[] __grads = __inputs.Grads;
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+                __single.Clear();
+                __dual.Clear();
+                var __tensorPath = new global::System.Collections.Generic.List<int>();
+                for (int __index = 0; __index < __parameters.Length; __index++)
                 {
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    global::TorchSharp.torch.Tensor? grad = grads[index];
-                    if (grad is null) continue;
-                    var state = (State)_state[param.Handle];
-                    if (!inputs.Fused[index])
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    global::TorchSharp.torch.Tensor? __grad = __grads[__index];
+                    if (__grad is null) continue;
+                    var __state = (State)_state[__param.Handle];
+                    if (!__inputs.Fused[__index])
                     {
-                        tensorPath.Add(index);
+                        __tensorPath.Add(__index);
                         continue;
                     }
 
-                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                    ref FusedTensor t = ref batch.Add(param.numel(), 1);
-                    t.Position = index;
-                    t.State = state;
-                    t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                    ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                    __t.Position = __index;
+                    __t.State = __state;
+                    __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
                 }
 
-                for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+                for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
                 {
-                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
-                    for (int i = 0; i < batch.Count; i++)
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __batchIndex == 0 ? __single : __dual;
+                    for (int __i = 0; __i < __batch.Count; __i++)
                     {
-                        ref FusedTensor t = ref batch.Tensor(i);
-                        int index = t.Position;
-                        global::TorchSharp.Modules.Parameter param = parameters[index];
-                        State state = t.State;
-                        state.step += 1;
-                        t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
-                        t.negativeStepSize = -(lr);
+                        ref FusedTensor __t = ref __batch.Tensor(__i);
+                        int __index = __t.Position;
+                        global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                        State __state = __t.State;
+                        __state.step += 1;
+                        __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                        __t.__negativeStepSize = -(lr);
                     }
                 }
 
-                single.Run(UpdateSingle);
-                dual.Run(UpdateDouble);
+                __single.Run(UpdateSingle);
+                __dual.Run(UpdateDouble);
 
-                if (tensorPath.Count == 0)
+                if (__tensorPath.Count == 0)
                 {
                     return;
                 }
 
                 // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
-                foreach (int index in tensorPath)
+                foreach (int __index in __tensorPath)
                 {
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    global::TorchSharp.torch.Tensor grad = grads[index]!;
-                    var state = (State)_state[param.Handle];
-                    state.step += 1;
-                    using global::TorchSharp.Scalar negativeStepSize = -(lr);
-                    global::TorchSharp.torch.Tensor d = grad;
-                    param.add_(d, alpha: negativeStepSize);
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
+                    var __state = (State)_state[__param.Handle];
+                    __state.step += 1;
+                    using global::TorchSharp.Scalar __negativeStepSize = -(lr);
+                    global::TorchSharp.torch.Tensor __d = __grad;
+                    __param.add_(__d, alpha: __negativeStepSize);
                 }
             }
 
             /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-            private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+            private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
             {
-                return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad);
+                return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad);
             }
 
             private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
@@ -225,39 +225,39 @@ partial class Outer
 
             /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
             /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-            /// <param name="batch">The group's fused parameters of this element type.</param>
-            /// <param name="item">The work item.</param>
-            private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+            /// <param name="__batch">The group's fused parameters of this element type.</param>
+            /// <param name="__item">The work item.</param>
+            private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
                 where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
             {
-                ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-                ref FusedTensor t = ref batch.Tensor(work.Tensor);
-                global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
-                int lanes = global::System.Numerics.Vector<T>.Count;
+                ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+                ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+                global::System.Numerics.Vector<T> __negativeStepSize = new(T.CreateTruncating(__t.__negativeStepSize));
+                int __lanes = global::System.Numerics.Vector<T>.Count;
                 // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-                global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-                long first = work.Start;
-                int count = work.Count;
-                nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+                long __first = __work.Start;
+                int __count = __work.Count;
+                nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    global::System.Numerics.Vector<T> d = grad;
-                    param = param + d * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    global::System.Numerics.Vector<T> __d = __grad;
+                    __param = __param + __d * __negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.Store(__paramAt, __i, __param);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    global::System.Numerics.Vector<T> d = grad;
-                    param = param + d * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __d = __grad;
+                    __param = __param + __d * __negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__paramAt, __i, __count, __param, __tail);
                 }
             }
 
@@ -270,14 +270,14 @@ partial class Outer
                 /// <summary>The parameter's state.</summary>
                 public State State;
 
-                /// <summary>Address of <c>param</c>.</summary>
-                public nint param;
+                /// <summary>Address of <c>__param</c>.</summary>
+                public nint __param;
 
-                /// <summary>Address of <c>grad</c>.</summary>
-                public nint grad;
+                /// <summary>Address of <c>__grad</c>.</summary>
+                public nint __grad;
 
                 /// <summary><c>-(lr)</c>.</summary>
-                public double negativeStepSize;
+                public double __negativeStepSize;
 
             }
 
@@ -325,9 +325,9 @@ partial class Outer
                 base.Dispose(disposing);
                 if (disposing)
                 {
-                    foreach (var entry in _state)
+                    foreach (var __entry in _state)
                     {
-                        ((State)entry.Item2).Dispose();
+                        ((State)__entry.Item2).Dispose();
                     }
                 }
             }
@@ -345,7 +345,7 @@ partial class Outer
                 public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
                 {
                     base.LoadStateDict(source);
-                    var other = (Options)source;
+                    var __other = (Options)source;
                 }
 
                 /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
@@ -357,34 +357,34 @@ partial class Outer
                 public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
                 /// <inheritdoc/>
-                void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+                void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
                 {
-                    writer.Write(StateFormat);
-                    writer.Write(InitialLearningRate);
-                    writer.Write(LearningRate!.Value);
+                    __writer.Write(StateFormat);
+                    __writer.Write(InitialLearningRate);
+                    __writer.Write(LearningRate!.Value);
                 }
 
                 /// <inheritdoc/>
-                global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+                global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader __reader, global::OptimDsl.Runtime.CheckpointLocation __at)
                 {
-                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                    var staged = new Options();
-                    staged.InitialLearningRate = reader.ReadDouble();
-                    staged.LearningRate = reader.ReadDouble();
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                    var __staged = new Options();
+                    __staged.InitialLearningRate = __reader.ReadDouble();
+                    __staged.LearningRate = __reader.ReadDouble();
                     try
                     {
-                        Validate(staged);
+                        Validate(__staged);
                     }
-                    catch (global::System.ArgumentException e)
+                    catch (global::System.ArgumentException __e)
                     {
-                        throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                        throw __at.Error("the checkpoint's options are invalid: " + __e.Message, __e);
                     }
 
-                    return staged;
+                    return __staged;
                 }
 
                 /// <inheritdoc/>
-                void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
+                void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions __staged) => LoadStateDict(__staged);
             }
 
             /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -431,7 +431,7 @@ partial class Outer
                 /// <inheritdoc/>
                 public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
                 {
-                    var options = (Options)optionsBase;
+                    var __options = (Options)optionsBase;
                     Dispose();
                     step = 0;
                 }
@@ -449,41 +449,41 @@ partial class Outer
                 public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
 
                 /// <inheritdoc/>
-                void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+                void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
                 {
-                    writer.Write(StateFormat);
-                    writer.Write(step);
+                    __writer.Write(StateFormat);
+                    __writer.Write(step);
                 }
 
                 /// <inheritdoc/>
-                global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
+                global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader __reader, global::TorchSharp.Modules.OptimizerOptions? __optionsBase, global::OptimDsl.Runtime.CheckpointLocation __at)
                 {
-                    var options = optionsBase as Options;
-                    var staged = new State(_parameter, _index);
+                    var __options = __optionsBase as Options;
+                    var __staged = new State(_parameter, _index);
                     try
                     {
-                        global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                        staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
-                        return staged;
+                        global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                        __staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(__reader, __at);
+                        return __staged;
                     }
                     catch
                     {
-                        staged.Dispose();
+                        __staged.Dispose();
                         throw;
                     }
                 }
 
                 /// <inheritdoc/>
-                void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
+                void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState __stagedBase)
                 {
-                    var staged = (State)stagedBase;
-                    (step, staged.step) = (staged.step, step);
+                    var __staged = (State)__stagedBase;
+                    (step, __staged.step) = (__staged.step, step);
                 }
 
                 /// <inheritdoc/>
                 public override bool ApproximatelyEquals(global::TorchSharp.Modules.OptimizerState other)
                 {
-                    if (other is not State rhs || rhs.step != step) return false;
+                    if (other is not State __rhs || __rhs.step != step) return false;
                     return true;
                 }
 

@@ -44,7 +44,7 @@ namespace MyApp.Optimizers
         /// <param name="fused">The fused CPU kernels: null (default) uses them for every float32/float64 contiguous CPU parameter and tensor operations for the others; false always uses tensor operations; true uses the kernels and throws an <see cref="global::System.ArgumentException"/> at the step for a parameter that cannot take them.</param>
         /// <exception cref="global::System.ArgumentException">An argument is outside its allowed range; the message names it.</exception>
         public SkippingSm3(global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> parameters, double lr = 0.1, double momentum = 0.9, double beta = 0.0, double eps = 1E-30, bool skip_nonfinite = true, bool? fused = null)
-            : this(global::System.Linq.Enumerable.Select(parameters, p => p.parameter), lr, momentum, beta, eps, skip_nonfinite, fused)
+            : this(global::System.Linq.Enumerable.Select(parameters, __p => __p.parameter), lr, momentum, beta, eps, skip_nonfinite, fused)
         {
         }
 
@@ -60,7 +60,7 @@ namespace MyApp.Optimizers
         public SkippingSm3(global::System.Collections.Generic.IEnumerable<ParamGroup> parameters, double lr = 0.1, double momentum = 0.9, double beta = 0.0, double eps = 1E-30, bool skip_nonfinite = true, bool? fused = null)
         {
             if (parameters is null) throw new global::System.ArgumentNullException(nameof(parameters));
-            var defaults = new Options
+            var __defaults = new Options
             {
                 LearningRate = lr,
                 InitialLearningRate = lr,
@@ -69,23 +69,23 @@ namespace MyApp.Optimizers
                 eps = eps,
                 skip_nonfinite = skip_nonfinite,
             };
-            Validate(defaults);
-            _defaults = defaults;
+            Validate(__defaults);
+            _defaults = __defaults;
             _fused = fused;
             _parameter_groups = new global::System.Collections.Generic.List<global::TorchSharp.Modules.ParamGroup>();
-            foreach (ParamGroup group in parameters)
+            foreach (ParamGroup __group in parameters)
             {
-                add_param_group(group);
+                add_param_group(__group);
             }
         }
 
         /// <summary>Checks every resolved option of a group against its allowed range.</summary>
-        private static void Validate(Options options)
+        private static void Validate(Options __options)
         {
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.LearningRate!.Value, "lr", 0.0, true, null, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.momentum!.Value, "momentum", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.beta!.Value, "beta", 0.0, true, 1.0, false);
-            global::OptimDsl.Runtime.Arguments.CheckRange(options.eps!.Value, "eps", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.LearningRate!.Value, "lr", 0.0, true, null, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.momentum!.Value, "momentum", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.beta!.Value, "beta", 0.0, true, 1.0, false);
+            global::OptimDsl.Runtime.Arguments.CheckRange(__options.eps!.Value, "eps", 0.0, true, null, false);
         }
 
         /// <summary>Adds a parameter group; options it leaves unset take the optimizer's defaults.</summary>
@@ -94,30 +94,30 @@ namespace MyApp.Optimizers
         public override void add_param_group(global::TorchSharp.Modules.ParamGroup param_group)
         {
             if (param_group is null) throw new global::System.ArgumentNullException(nameof(param_group));
-            var defaults = (Options)_defaults;
+            var __defaults = (Options)_defaults;
             param_group.Options ??= new Options();
-            if (param_group.Options is not Options options)
+            if (param_group.Options is not Options __options)
             {
                 throw new global::System.ArgumentException("The parameter group's options must be " + typeof(Options).FullName + ".", nameof(param_group));
             }
 
-            options.LearningRate ??= defaults.LearningRate;
-            options.momentum ??= defaults.momentum;
-            options.beta ??= defaults.beta;
-            options.eps ??= defaults.eps;
-            options.skip_nonfinite ??= defaults.skip_nonfinite;
-            options.InitialLearningRate = options.LearningRate!.Value;
-            Validate(options);
+            __options.LearningRate ??= __defaults.LearningRate;
+            __options.momentum ??= __defaults.momentum;
+            __options.beta ??= __defaults.beta;
+            __options.eps ??= __defaults.eps;
+            __options.skip_nonfinite ??= __defaults.skip_nonfinite;
+            __options.InitialLearningRate = __options.LearningRate!.Value;
+            Validate(__options);
             global::OptimDsl.Runtime.ParameterChecks.CheckDistinct(_parameter_groups, param_group.Parameters, nameof(param_group));
-            Checkpoint.Attach(options);
+            Checkpoint.Attach(__options);
             _parameter_groups.Add(param_group);
 
-            foreach (global::TorchSharp.Modules.Parameter parameter in param_group.Parameters)
+            foreach (global::TorchSharp.Modules.Parameter __parameter in param_group.Parameters)
             {
-                var state = new State(parameter, _state.Count);
-                state.Initialize(options);
-                Checkpoint.Attach(state);
-                _state[parameter.Handle] = state;
+                var __state = new State(__parameter, _state.Count);
+                __state.Initialize(__options);
+                Checkpoint.Attach(__state);
+                _state[__parameter.Handle] = __state;
             }
         }
 
@@ -126,24 +126,24 @@ namespace MyApp.Optimizers
         /// <returns>The closure's loss, or null.</returns>
         public override global::TorchSharp.torch.Tensor step(global::System.Func<global::TorchSharp.torch.Tensor>? closure = null)
         {
-            global::TorchSharp.torch.Tensor? loss = null;
+            global::TorchSharp.torch.Tensor? __loss = null;
             if (closure is not null)
             {
-                using (global::TorchSharp.torch.enable_grad()) loss = closure();
+                using (global::TorchSharp.torch.enable_grad()) __loss = closure();
             }
 
             using (global::TorchSharp.torch.no_grad())
             using (global::TorchSharp.torch.NewDisposeScope())
             {
                 // Every group's gradients and paths first: a step that cannot run fails before anything changes.
-                global::OptimDsl.Runtime.GroupInputs[] inputs = GatherInputs();
-                for (int g = 0; g < inputs.Length; g++)
+                global::OptimDsl.Runtime.GroupInputs[] __inputs = GatherInputs();
+                for (int __g = 0; __g < __inputs.Length; __g++)
                 {
-                    StepGroup((ParamGroup)_parameter_groups[g], inputs[g]);
+                    StepGroup((ParamGroup)_parameter_groups[__g], __inputs[__g]);
                 }
             }
 
-            return loss!;
+            return __loss!;
         }
 
         /// <summary>
@@ -152,156 +152,156 @@ namespace MyApp.Optimizers
         /// </summary>
         private global::OptimDsl.Runtime.GroupInputs[] GatherInputs()
         {
-            var inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
-            for (int g = 0; g < inputs.Length; g++)
+            var __inputs = new global::OptimDsl.Runtime.GroupInputs[_parameter_groups.Count];
+            for (int __g = 0; __g < __inputs.Length; __g++)
             {
-                var group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[g].Parameters));
-                for (int index = 0; index < group.Parameters.Length; index++)
+                var __group = new global::OptimDsl.Runtime.GroupInputs(global::System.Linq.Enumerable.ToArray(_parameter_groups[__g].Parameters));
+                for (int __index = 0; __index < __group.Parameters.Length; __index++)
                 {
-                    global::TorchSharp.Modules.Parameter param = group.Parameters[index];
-                    global::TorchSharp.torch.Tensor? grad = group.Grads[index] = param.grad;
-                    if (grad is null) continue;
-                    if (grad.is_sparse) throw new global::System.NotSupportedException("SkippingSm3 does not support sparse gradients (parameter " + index + " of group " + g + " has one).");
-                    group.Fused[index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(param, grad, (State)_state[param.Handle]), "SkippingSm3", g, index, param);
+                    global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
+                    global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
+                    if (__grad is null) continue;
+                    if (__grad.is_sparse) throw new global::System.NotSupportedException("SkippingSm3 does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "SkippingSm3", __g, __index, __param);
                 }
-                inputs[g] = group;
+                __inputs[__g] = __group;
             }
-            return inputs;
+            return __inputs;
         }
 
-        private void StepGroup(ParamGroup group, global::OptimDsl.Runtime.GroupInputs inputs)
+        private void StepGroup(ParamGroup __group, global::OptimDsl.Runtime.GroupInputs __inputs)
         {
-            Options options = group.Options;
-            double lr = options.LearningRate!.Value;
-            var momentum = options.momentum!.Value;
-            var beta = options.beta!.Value;
-            var eps = options.eps!.Value;
-            var skip_nonfinite = options.skip_nonfinite!.Value;
-            global::TorchSharp.Modules.Parameter[] parameters = inputs.Parameters;
-            global::TorchSharp.torch.Tensor?[] grads = inputs.Grads;
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
-            single.Clear();
-            dual.Clear();
-            var tensorPath = new global::System.Collections.Generic.List<int>();
-            for (int index = 0; index < parameters.Length; index++)
+            Options __options = __group.Options;
+            double lr = __options.LearningRate!.Value;
+            var momentum = __options.momentum!.Value;
+            var beta = __options.beta!.Value;
+            var eps = __options.eps!.Value;
+            var skip_nonfinite = __options.skip_nonfinite!.Value;
+            global::TorchSharp.Modules.Parameter[] __parameters = __inputs.Parameters;
+            global::TorchSharp.torch.Tensor?[] __grads = __inputs.Grads;
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single = _fusedSingle ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual = _fusedDouble ??= new global::OptimDsl.Runtime.FusedBatch<FusedTensor>();
+            __single.Clear();
+            __dual.Clear();
+            var __tensorPath = new global::System.Collections.Generic.List<int>();
+            for (int __index = 0; __index < __parameters.Length; __index++)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor? grad = grads[index];
-                if (grad is null) continue;
-                var state = (State)_state[param.Handle];
-                if (!inputs.Fused[index])
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor? __grad = __grads[__index];
+                if (__grad is null) continue;
+                var __state = (State)_state[__param.Handle];
+                if (!__inputs.Fused[__index])
                 {
-                    tensorPath.Add(index);
+                    __tensorPath.Add(__index);
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? single : dual;
-                long rowLength = param.dim() >= 2 ? param.size(-1) : global::System.Math.Min(param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
-                ref FusedTensor t = ref batch.Add(rowLength == 0 ? 0 : (param.numel() + rowLength - 1) / rowLength, rowLength);
-                t.Elements = param.numel();
-                t.RowLength = (int)rowLength;
-                t.Factored = param.dim() >= 2;
-                t.Position = index;
-                t.State = state;
-                t.grad = global::OptimDsl.Runtime.FusedMemory.Address(grad);
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                long __rowLength = __param.dim() >= 2 ? __param.size(-1) : global::System.Math.Min(__param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__param.numel() + __rowLength - 1) / __rowLength, __rowLength);
+                __t.Elements = __param.numel();
+                __t.RowLength = (int)__rowLength;
+                __t.Factored = __param.dim() >= 2;
+                __t.Position = __index;
+                __t.State = __state;
+                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
             }
 
-            if (skip_nonfinite && !GradientsFinite(grads, tensorPath, single, dual))
+            if (skip_nonfinite && !GradientsFinite(__grads, __tensorPath, __single, __dual))
             {
                 // A NaN or infinite gradient: the group's whole step is skipped, as AMP's gradient scaler skips optimizer.step();
                 // nothing changes but the counts of skipped steps.
-                for (int index = 0; index < parameters.Length; index++)
+                for (int __index = 0; __index < __parameters.Length; __index++)
                 {
-                    if (grads[index] is not null) ((State)_state[parameters[index].Handle]).skipped_steps += 1;
+                    if (__grads[__index] is not null) ((State)_state[__parameters[__index].Handle]).skipped_steps += 1;
                 }
                 return;
             }
 
-            for (int batchIndex = 0; batchIndex < 2; batchIndex++)
+            for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
             {
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch = batchIndex == 0 ? single : dual;
-                for (int i = 0; i < batch.Count; i++)
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __batchIndex == 0 ? __single : __dual;
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    ref FusedTensor t = ref batch.Tensor(i);
-                    int index = t.Position;
-                    global::TorchSharp.Modules.Parameter param = parameters[index];
-                    State state = t.State;
-                    state.step += 1;
-                    t.useFirstMoment = momentum != 0 || state.exp_avg is not null;
-                    if (t.useFirstMoment && state.exp_avg is null)
+                    ref FusedTensor __t = ref __batch.Tensor(__i);
+                    int __index = __t.Position;
+                    global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                    State __state = __t.State;
+                    __state.step += 1;
+                    __t.__useFirstMoment = momentum != 0 || __state.exp_avg is not null;
+                    if (__t.__useFirstMoment && __state.exp_avg is null)
                     {
-                        state.exp_avg = global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
+                        __state.exp_avg = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                     }
-                    t.param = global::OptimDsl.Runtime.FusedMemory.Address(param);
-                    t.exp_avg = !t.useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(state.exp_avg);
-                    t.epsScalar = eps;
-                    t.negativeStepSize = -(lr);
-                    t.beta1Scalar = momentum;
-                    t.oneMinusBeta1 = 1 - momentum;
-                    t.sm3Beta = beta;
-                    t.sm3OneMinusBeta = 1.0 - beta;
-                    t.sm3Decays = beta > 0;
-                    t.sm3Accumulator = t.Factored ? 0 : state.sm3.FullAddress;
+                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.exp_avg);
+                    __t.__epsScalar = eps;
+                    __t.__negativeStepSize = -(lr);
+                    __t.__beta1Scalar = momentum;
+                    __t.__oneMinusBeta1 = 1 - momentum;
+                    __t.__sm3Beta = beta;
+                    __t.__sm3OneMinusBeta = 1.0 - beta;
+                    __t.__sm3Decays = beta > 0;
+                    __t.__sm3Accumulator = __t.Factored ? 0 : __state.sm3.FullAddress;
                 }
             }
 
-            PrepareSm3<float>(single);
-            PrepareSm3<double>(dual);
-            single.Run(UpdateSingle);
-            dual.Run(UpdateDouble);
-            CommitSm3<float>(single);
-            CommitSm3<double>(dual);
+            PrepareSm3<float>(__single);
+            PrepareSm3<double>(__dual);
+            __single.Run(UpdateSingle);
+            __dual.Run(UpdateDouble);
+            CommitSm3<float>(__single);
+            CommitSm3<double>(__dual);
 
-            if (tensorPath.Count == 0)
+            if (__tensorPath.Count == 0)
             {
                 return;
             }
 
             // Scalars are native objects that DisposeScope does not track: create the per-group constants once.
-            using global::TorchSharp.Scalar epsScalar = eps;
-            using global::TorchSharp.Scalar beta1Scalar = momentum;
-            using global::TorchSharp.Scalar oneMinusBeta1 = 1 - momentum;
-            foreach (int index in tensorPath)
+            using global::TorchSharp.Scalar __epsScalar = eps;
+            using global::TorchSharp.Scalar __beta1Scalar = momentum;
+            using global::TorchSharp.Scalar __oneMinusBeta1 = 1 - momentum;
+            foreach (int __index in __tensorPath)
             {
-                global::TorchSharp.Modules.Parameter param = parameters[index];
-                global::TorchSharp.torch.Tensor grad = grads[index]!;
-                var state = (State)_state[param.Handle];
-                state.step += 1;
-                using global::TorchSharp.Scalar negativeStepSize = -(lr);
-                global::TorchSharp.torch.Tensor d = grad;
-                global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);
-                global::TorchSharp.torch.Tensor denom = nu.add(epsScalar).sqrt_();
-                global::TorchSharp.torch.Tensor update = d.div(denom);
-                if (momentum != 0 || state.exp_avg is not null)
+                global::TorchSharp.Modules.Parameter __param = __parameters[__index];
+                global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
+                var __state = (State)_state[__param.Handle];
+                __state.step += 1;
+                using global::TorchSharp.Scalar __negativeStepSize = -(lr);
+                global::TorchSharp.torch.Tensor __d = __grad;
+                global::TorchSharp.torch.Tensor __nu = __state.sm3.Update(__d, beta);
+                global::TorchSharp.torch.Tensor __denom = __nu.add(__epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor __update = __d.div(__denom);
+                if (momentum != 0 || __state.exp_avg is not null)
                 {
-                    state.exp_avg ??= global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    state.exp_avg!.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);
-                    update = state.exp_avg!;
+                    __state.exp_avg ??= global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
+                    __state.exp_avg!.mul_(__beta1Scalar).add_(__update, alpha: __oneMinusBeta1);
+                    __update = __state.exp_avg!;
                 }
-                param.add_(update, alpha: negativeStepSize);
+                __param.add_(__update, alpha: __negativeStepSize);
             }
         }
 
         /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter param, global::TorchSharp.torch.Tensor grad, State state)
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(param, grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", state.exp_avg, param);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param);
         }
 
         /// <summary>Whether every gradient of the group is finite: the fused parameters' by a pass over their memory, the others' by one reduction.</summary>
-        private static bool GradientsFinite(global::TorchSharp.torch.Tensor?[] grads, global::System.Collections.Generic.List<int> tensorPath, global::OptimDsl.Runtime.FusedBatch<FusedTensor> single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> dual)
+        private static bool GradientsFinite(global::TorchSharp.torch.Tensor?[] __grads, global::System.Collections.Generic.List<int> __tensorPath, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __single, global::OptimDsl.Runtime.FusedBatch<FusedTensor> __dual)
         {
-            return FusedFinite(single, GradientCheckSingle) && FusedFinite(dual, GradientCheckDouble) && global::OptimDsl.Runtime.GradientFiniteness.AllFinite(grads, tensorPath);
+            return __FusedFinite(__single, GradientCheckSingle) && __FusedFinite(__dual, GradientCheckDouble) && global::OptimDsl.Runtime.GradientFiniteness.AllFinite(__grads, __tensorPath);
 
-            static bool FusedFinite(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> kernel)
+            static bool __FusedFinite(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, global::OptimDsl.Runtime.FusedKernel<FusedTensor> __kernel)
             {
-                batch.ResetPartials(1);
-                batch.Run(kernel);
-                for (int i = 0; i < batch.Count; i++)
+                __batch.ResetPartials(1);
+                __batch.Run(__kernel);
+                for (int __i = 0; __i < __batch.Count; __i++)
                 {
-                    if (batch.SumPartials(i, 0) != 0) return false;
+                    if (__batch.SumPartials(__i, 0) != 0) return false;
                 }
                 return true;
             }
@@ -312,16 +312,16 @@ namespace MyApp.Optimizers
 
         /// <summary>Whether one work item's gradient elements are all finite (partial 0: 0 if so, 1 otherwise).</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void GradientCheck<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void GradientCheck<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            long first = work.Start * t.RowLength;
-            int count = (int)global::System.Math.Min((long)work.Count * t.RowLength, t.Elements - first);
-            batch.Partials(item)[0] = global::OptimDsl.Runtime.HostKernels.AllFinite<T>(t.grad, first, count) ? 0.0 : 1.0;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            long __first = __work.Start * __t.RowLength;
+            int __count = (int)global::System.Math.Min((long)__work.Count * __t.RowLength, __t.Elements - __first);
+            __batch.Partials(__item)[0] = global::OptimDsl.Runtime.HostKernels.AllFinite<T>(__t.__grad, __first, __count) ? 0.0 : 1.0;
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
@@ -329,127 +329,127 @@ namespace MyApp.Optimizers
 
         /// <summary>The fused element-wise pass over one work item: every statement of the step, each operand read and written once.</summary>
         /// <typeparam name="T">The parameters' element type (float or double).</typeparam>
-        /// <param name="batch">The group's fused parameters of this element type.</param>
-        /// <param name="item">The work item.</param>
-        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch, int item)
+        /// <param name="__batch">The group's fused parameters of this element type.</param>
+        /// <param name="__item">The work item.</param>
+        private static void Update<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch, int __item)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            ref readonly global::OptimDsl.Runtime.FusedWorkItem work = ref batch.Item(item);
-            ref FusedTensor t = ref batch.Tensor(work.Tensor);
-            global::System.Numerics.Vector<T> epsScalar = new(T.CreateTruncating(t.epsScalar));
-            global::System.Numerics.Vector<T> negativeStepSize = new(T.CreateTruncating(t.negativeStepSize));
-            global::System.Numerics.Vector<T> beta1Scalar = new(T.CreateTruncating(t.beta1Scalar));
-            global::System.Numerics.Vector<T> oneMinusBeta1 = new(T.CreateTruncating(t.oneMinusBeta1));
-            bool useFirstMoment = t.useFirstMoment;
-            bool exp_avgPresent = t.exp_avg != 0;
-            global::System.Numerics.Vector<T> sm3Beta = new(T.CreateTruncating(t.sm3Beta));
-            global::System.Numerics.Vector<T> sm3OneMinusBeta = new(T.CreateTruncating(t.sm3OneMinusBeta));
-            bool sm3Decays = t.sm3Decays;
-            bool sm3Factored = t.Factored;
-            global::System.Span<T> sm3ColumnMaxima = t.Factored ? t.State.sm3.ColumnMaxima<T>(work.Ordinal) : default;
-            int lanes = global::System.Numerics.Vector<T>.Count;
+            ref readonly global::OptimDsl.Runtime.FusedWorkItem __work = ref __batch.Item(__item);
+            ref FusedTensor __t = ref __batch.Tensor(__work.Tensor);
+            global::System.Numerics.Vector<T> __epsScalar = new(T.CreateTruncating(__t.__epsScalar));
+            global::System.Numerics.Vector<T> __negativeStepSize = new(T.CreateTruncating(__t.__negativeStepSize));
+            global::System.Numerics.Vector<T> __beta1Scalar = new(T.CreateTruncating(__t.__beta1Scalar));
+            global::System.Numerics.Vector<T> __oneMinusBeta1 = new(T.CreateTruncating(__t.__oneMinusBeta1));
+            bool __useFirstMoment = __t.__useFirstMoment;
+            bool __exp_avgPresent = __t.__exp_avg != 0;
+            global::System.Numerics.Vector<T> __sm3Beta = new(T.CreateTruncating(__t.__sm3Beta));
+            global::System.Numerics.Vector<T> __sm3OneMinusBeta = new(T.CreateTruncating(__t.__sm3OneMinusBeta));
+            bool __sm3Decays = __t.__sm3Decays;
+            bool __sm3Factored = __t.Factored;
+            global::System.Span<T> __sm3ColumnMaxima = __t.Factored ? __t.State.sm3.ColumnMaxima<T>(__work.Ordinal) : default;
+            int __lanes = global::System.Numerics.Vector<T>.Count;
             // The partial last vector goes through this thread's scratch (no allocation, no call in the loops).
-            global::System.Span<T> tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
-            int rowLength = t.RowLength;
-            for (long row = work.Start; row < work.Start + work.Count; row++)
+            global::System.Span<T> __tail = global::OptimDsl.Runtime.FusedVector.TailScratch<T>();
+            int __rowLength = __t.RowLength;
+            for (long __row = __work.Start; __row < __work.Start + __work.Count; __row++)
             {
-                long first = row * rowLength;
-                int count = (int)global::System.Math.Min(rowLength, t.Elements - first);
-                nint paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.param, first);
-                nint gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.grad, first);
-                nint exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.exp_avg, first);
-                nint sm3AccumulatorAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(t.sm3Accumulator, first);
-                global::System.Numerics.Vector<T> sm3RowMinimum = t.Factored ? new(t.State.sm3.RowMinimum<T>(row)) : default;
-                global::System.Span<T> sm3Last = t.Factored ? t.State.sm3.LastAccumulator<T>() : default;
-                global::System.Numerics.Vector<T> sm3RowMaximum = new(T.NegativeInfinity);
-                int vectors = count - count % lanes;
-                for (int i = 0; i < vectors; i += lanes)
+                long __first = __row * __rowLength;
+                int __count = (int)global::System.Math.Min(__rowLength, __t.Elements - __first);
+                nint __paramAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__param, __first);
+                nint __gradAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__grad, __first);
+                nint __exp_avgAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__exp_avg, __first);
+                nint __sm3AccumulatorAt = global::OptimDsl.Runtime.FusedMemory.Offset<T>(__t.__sm3Accumulator, __first);
+                global::System.Numerics.Vector<T> __sm3RowMinimum = __t.Factored ? new(__t.State.sm3.RowMinimum<T>(__row)) : default;
+                global::System.Span<T> __sm3Last = __t.Factored ? __t.State.sm3.LastAccumulator<T>() : default;
+                global::System.Numerics.Vector<T> __sm3RowMaximum = new(T.NegativeInfinity);
+                int __vectors = __count - __count % __lanes;
+                for (int __i = 0; __i < __vectors; __i += __lanes)
                 {
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.Load<T>(paramAt, i);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.Load<T>(gradAt, i);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(exp_avgAt, i) : default;
-                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(sm3AccumulatorAt, i);
-                    global::System.Numerics.Vector<T> d = grad;
-                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(sm3Last, i)) : sm3Accumulator;
-                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    if (sm3Factored)
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.Load<T>(__paramAt, __i);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.Load<T>(__gradAt, __i);
+                    global::System.Numerics.Vector<T> __exp_avg = __exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.Load<T>(__exp_avgAt, __i) : default;
+                    global::System.Numerics.Vector<T> __sm3Accumulator = __sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.Load<T>(__sm3AccumulatorAt, __i);
+                    global::System.Numerics.Vector<T> __d = __grad;
+                    global::System.Numerics.Vector<T> __nu = __sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(__sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.Load(__sm3Last, __i)) : __sm3Accumulator;
+                    __nu = (__sm3Decays ? __nu * __sm3Beta : __nu) + __d * __d * __sm3OneMinusBeta;
+                    if (__sm3Factored)
                     {
-                        global::System.Numerics.Vector<T> sm3Valid = nu;
-                        sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
-                        global::OptimDsl.Runtime.FusedVector.Store(sm3ColumnMaxima, i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(sm3ColumnMaxima, i), sm3Valid));
+                        global::System.Numerics.Vector<T> __sm3Valid = __nu;
+                        __sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(__sm3RowMaximum, __sm3Valid);
+                        global::OptimDsl.Runtime.FusedVector.Store(__sm3ColumnMaxima, __i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.Load(__sm3ColumnMaxima, __i), __sm3Valid));
                     }
                     else
                     {
-                        sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                        __sm3Accumulator = __sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(__sm3Accumulator, __nu) : __nu;
                     }
-                    global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
-                    global::System.Numerics.Vector<T> update = d / denom;
-                    if (useFirstMoment)
+                    global::System.Numerics.Vector<T> __denom = global::OptimDsl.Runtime.FusedVector.Sqrt(__nu + __epsScalar);
+                    global::System.Numerics.Vector<T> __update = __d / __denom;
+                    if (__useFirstMoment)
                     {
-                        exp_avg = exp_avg * beta1Scalar + update * oneMinusBeta1;
-                        update = exp_avg;
+                        __exp_avg = __exp_avg * __beta1Scalar + __update * __oneMinusBeta1;
+                        __update = __exp_avg;
                     }
-                    param = param + update * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.Store(paramAt, i, param);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(exp_avgAt, i, exp_avg);
-                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.Store(sm3AccumulatorAt, i, sm3Accumulator);
+                    __param = __param + __update * __negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.Store(__paramAt, __i, __param);
+                    if (__exp_avgPresent) global::OptimDsl.Runtime.FusedVector.Store(__exp_avgAt, __i, __exp_avg);
+                    if (!__sm3Factored) global::OptimDsl.Runtime.FusedVector.Store(__sm3AccumulatorAt, __i, __sm3Accumulator);
                 }
-                if (vectors < count)
+                if (__vectors < __count)
                 {
                     // The last, partial vector: the same statements on the remaining elements, padded with zeros.
-                    int i = vectors;
-                    global::System.Numerics.Vector<T> param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(paramAt, i, count, tail);
-                    global::System.Numerics.Vector<T> grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(gradAt, i, count, tail);
-                    global::System.Numerics.Vector<T> exp_avg = exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(exp_avgAt, i, count, tail) : default;
-                    global::System.Numerics.Vector<T> sm3Accumulator = sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(sm3AccumulatorAt, i, count, tail);
-                    global::System.Numerics.Vector<T> d = grad;
-                    global::System.Numerics.Vector<T> nu = sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.LoadTail(sm3Last, i, tail)) : sm3Accumulator;
-                    nu = (sm3Decays ? nu * sm3Beta : nu) + d * d * sm3OneMinusBeta;
-                    if (sm3Factored)
+                    int __i = __vectors;
+                    global::System.Numerics.Vector<T> __param = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__paramAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __grad = global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__gradAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __exp_avg = __exp_avgPresent ? global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__exp_avgAt, __i, __count, __tail) : default;
+                    global::System.Numerics.Vector<T> __sm3Accumulator = __sm3Factored ? default : global::OptimDsl.Runtime.FusedVector.LoadTail<T>(__sm3AccumulatorAt, __i, __count, __tail);
+                    global::System.Numerics.Vector<T> __d = __grad;
+                    global::System.Numerics.Vector<T> __nu = __sm3Factored ? global::OptimDsl.Runtime.FusedVector.Minimum(__sm3RowMinimum, global::OptimDsl.Runtime.FusedVector.LoadTail(__sm3Last, __i, __tail)) : __sm3Accumulator;
+                    __nu = (__sm3Decays ? __nu * __sm3Beta : __nu) + __d * __d * __sm3OneMinusBeta;
+                    if (__sm3Factored)
                     {
-                        global::System.Numerics.Vector<T> sm3Valid = global::OptimDsl.Runtime.FusedVector.Masked(nu, count - i, T.NegativeInfinity, tail);
-                        sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(sm3RowMaximum, sm3Valid);
-                        global::OptimDsl.Runtime.FusedVector.StoreTail(sm3ColumnMaxima, i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.LoadTail(sm3ColumnMaxima, i, tail), sm3Valid), tail);
+                        global::System.Numerics.Vector<T> __sm3Valid = global::OptimDsl.Runtime.FusedVector.Masked(__nu, __count - __i, T.NegativeInfinity, __tail);
+                        __sm3RowMaximum = global::OptimDsl.Runtime.FusedVector.Maximum(__sm3RowMaximum, __sm3Valid);
+                        global::OptimDsl.Runtime.FusedVector.StoreTail(__sm3ColumnMaxima, __i, global::OptimDsl.Runtime.FusedVector.Maximum(global::OptimDsl.Runtime.FusedVector.LoadTail(__sm3ColumnMaxima, __i, __tail), __sm3Valid), __tail);
                     }
                     else
                     {
-                        sm3Accumulator = sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(sm3Accumulator, nu) : nu;
+                        __sm3Accumulator = __sm3Decays ? global::OptimDsl.Runtime.FusedVector.Maximum(__sm3Accumulator, __nu) : __nu;
                     }
-                    global::System.Numerics.Vector<T> denom = global::OptimDsl.Runtime.FusedVector.Sqrt(nu + epsScalar);
-                    global::System.Numerics.Vector<T> update = d / denom;
-                    if (useFirstMoment)
+                    global::System.Numerics.Vector<T> __denom = global::OptimDsl.Runtime.FusedVector.Sqrt(__nu + __epsScalar);
+                    global::System.Numerics.Vector<T> __update = __d / __denom;
+                    if (__useFirstMoment)
                     {
-                        exp_avg = exp_avg * beta1Scalar + update * oneMinusBeta1;
-                        update = exp_avg;
+                        __exp_avg = __exp_avg * __beta1Scalar + __update * __oneMinusBeta1;
+                        __update = __exp_avg;
                     }
-                    param = param + update * negativeStepSize;
-                    global::OptimDsl.Runtime.FusedVector.StoreTail(paramAt, i, count, param, tail);
-                    if (exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(exp_avgAt, i, count, exp_avg, tail);
-                    if (!sm3Factored) global::OptimDsl.Runtime.FusedVector.StoreTail(sm3AccumulatorAt, i, count, sm3Accumulator, tail);
+                    __param = __param + __update * __negativeStepSize;
+                    global::OptimDsl.Runtime.FusedVector.StoreTail(__paramAt, __i, __count, __param, __tail);
+                    if (__exp_avgPresent) global::OptimDsl.Runtime.FusedVector.StoreTail(__exp_avgAt, __i, __count, __exp_avg, __tail);
+                    if (!__sm3Factored) global::OptimDsl.Runtime.FusedVector.StoreTail(__sm3AccumulatorAt, __i, __count, __sm3Accumulator, __tail);
                 }
-                if (t.Factored) t.State.sm3.RecordRowMaximum(work.Ordinal, row, global::OptimDsl.Runtime.FusedVector.MaxLane(sm3RowMaximum));
+                if (__t.Factored) __t.State.sm3.RecordRowMaximum(__work.Ordinal, __row, global::OptimDsl.Runtime.FusedVector.MaxLane(__sm3RowMaximum));
             }
         }
 
         /// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.</summary>
-        private static void PrepareSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+        private static void PrepareSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                t.State.sm3.PrepareFused<T>(batch.ItemsOf(i));
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                __t.State.sm3.PrepareFused<T>(__batch.ItemsOf(__i));
             }
         }
 
         /// <summary>The SM3 accumulators take the gathered maxima, after the element-wise pass.</summary>
-        private static void CommitSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> batch)
+        private static void CommitSm3<T>(global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch)
             where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            for (int i = 0; i < batch.Count; i++)
+            for (int __i = 0; __i < __batch.Count; __i++)
             {
-                ref FusedTensor t = ref batch.Tensor(i);
-                t.State.sm3.CommitFused<T>(batch.ItemsOf(i), t.sm3Beta);
+                ref FusedTensor __t = ref __batch.Tensor(__i);
+                __t.State.sm3.CommitFused<T>(__batch.ItemsOf(__i), __t.__sm3Beta);
             }
         }
 
@@ -471,41 +471,41 @@ namespace MyApp.Optimizers
             /// <summary>Whether the parameter has rank ≥ 2 (row and column state).</summary>
             public bool Factored;
 
-            /// <summary>Address of <c>param</c>.</summary>
-            public nint param;
+            /// <summary>Address of <c>__param</c>.</summary>
+            public nint __param;
 
-            /// <summary>Address of <c>grad</c>.</summary>
-            public nint grad;
+            /// <summary>Address of <c>__grad</c>.</summary>
+            public nint __grad;
 
-            /// <summary>Address of <c>state.exp_avg</c> (0 when absent).</summary>
-            public nint exp_avg;
+            /// <summary>Address of <c>__state.exp_avg</c> (0 when absent).</summary>
+            public nint __exp_avg;
 
             /// <summary><c>eps</c>.</summary>
-            public double epsScalar;
+            public double __epsScalar;
 
             /// <summary><c>-(lr)</c>.</summary>
-            public double negativeStepSize;
+            public double __negativeStepSize;
 
             /// <summary><c>momentum</c>.</summary>
-            public double beta1Scalar;
+            public double __beta1Scalar;
 
             /// <summary><c>1 - momentum</c>.</summary>
-            public double oneMinusBeta1;
+            public double __oneMinusBeta1;
 
-            /// <summary><c>momentum != 0 || state.exp_avg is not null</c>.</summary>
-            public bool useFirstMoment;
+            /// <summary><c>momentum != 0 || __state.exp_avg is not null</c>.</summary>
+            public bool __useFirstMoment;
 
             /// <summary>Address of the single SM3 accumulator of a rank ≤ 1 parameter (0 otherwise).</summary>
-            public nint sm3Accumulator;
+            public nint __sm3Accumulator;
 
             /// <summary>SM3's coefficient.</summary>
-            public double sm3Beta;
+            public double __sm3Beta;
 
             /// <summary>1 − SM3's coefficient.</summary>
-            public double sm3OneMinusBeta;
+            public double __sm3OneMinusBeta;
 
             /// <summary>Whether SM3's coefficient is positive (a moving average).</summary>
-            public bool sm3Decays;
+            public bool __sm3Decays;
 
         }
 
@@ -553,9 +553,9 @@ namespace MyApp.Optimizers
             base.Dispose(disposing);
             if (disposing)
             {
-                foreach (var entry in _state)
+                foreach (var __entry in _state)
                 {
-                    ((State)entry.Item2).Dispose();
+                    ((State)__entry.Item2).Dispose();
                 }
             }
         }
@@ -585,11 +585,11 @@ namespace MyApp.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerOptions source)
             {
                 base.LoadStateDict(source);
-                var other = (Options)source;
-                momentum = other.momentum;
-                beta = other.beta;
-                eps = other.eps;
-                skip_nonfinite = other.skip_nonfinite;
+                var __other = (Options)source;
+                momentum = __other.momentum;
+                beta = __other.beta;
+                eps = __other.eps;
+                skip_nonfinite = __other.skip_nonfinite;
             }
 
             /// <summary>TorchSharp's per-record hook of <c>load_state_dict</c>; see <see cref="global::OptimDsl.Runtime.OptimizerCheckpoint.LoadRecord"/>.</summary>
@@ -601,42 +601,42 @@ namespace MyApp.Optimizers
             public override void SaveStateDict(global::System.IO.BinaryWriter writer) => global::OptimDsl.Runtime.OptimizerCheckpoint.SaveRecord(this, writer);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(InitialLearningRate);
-                writer.Write(LearningRate!.Value);
-                writer.Write(momentum!.Value);
-                writer.Write(beta!.Value);
-                writer.Write(eps!.Value);
-                writer.Write(skip_nonfinite!.Value);
+                __writer.Write(StateFormat);
+                __writer.Write(InitialLearningRate);
+                __writer.Write(LearningRate!.Value);
+                __writer.Write(momentum!.Value);
+                __writer.Write(beta!.Value);
+                __writer.Write(eps!.Value);
+                __writer.Write(skip_nonfinite!.Value);
             }
 
             /// <inheritdoc/>
-            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader reader, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::TorchSharp.Modules.OptimizerOptions global::OptimDsl.Runtime.ICheckpointOptions.ReadStaged(global::System.IO.BinaryReader __reader, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                var staged = new Options();
-                staged.InitialLearningRate = reader.ReadDouble();
-                staged.LearningRate = reader.ReadDouble();
-                staged.momentum = reader.ReadDouble();
-                staged.beta = reader.ReadDouble();
-                staged.eps = reader.ReadDouble();
-                staged.skip_nonfinite = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(reader, "skip_nonfinite", at);
+                global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                var __staged = new Options();
+                __staged.InitialLearningRate = __reader.ReadDouble();
+                __staged.LearningRate = __reader.ReadDouble();
+                __staged.momentum = __reader.ReadDouble();
+                __staged.beta = __reader.ReadDouble();
+                __staged.eps = __reader.ReadDouble();
+                __staged.skip_nonfinite = global::OptimDsl.Runtime.CheckpointFields.ReadBoolean(__reader, "skip_nonfinite", __at);
                 try
                 {
-                    Validate(staged);
+                    Validate(__staged);
                 }
-                catch (global::System.ArgumentException e)
+                catch (global::System.ArgumentException __e)
                 {
-                    throw at.Error("the checkpoint's options are invalid: " + e.Message, e);
+                    throw __at.Error("the checkpoint's options are invalid: " + __e.Message, __e);
                 }
 
-                return staged;
+                return __staged;
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions staged) => LoadStateDict(staged);
+            void global::OptimDsl.Runtime.ICheckpointOptions.Adopt(global::TorchSharp.Modules.OptimizerOptions __staged) => LoadStateDict(__staged);
         }
 
         /// <summary>A group of parameters with its own hyper-parameters.</summary>
@@ -696,7 +696,7 @@ namespace MyApp.Optimizers
             /// <inheritdoc/>
             public override void Initialize(global::TorchSharp.Modules.OptimizerOptions optionsBase)
             {
-                var options = (Options)optionsBase;
+                var __options = (Options)optionsBase;
                 Dispose();
                 step = 0;
                 skipped_steps = 0;
@@ -716,53 +716,53 @@ namespace MyApp.Optimizers
             public override void LoadStateDict(global::TorchSharp.Modules.OptimizerState source) => global::OptimDsl.Runtime.OptimizerCheckpoint.CopyRecord(this, source);
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter writer)
+            void global::OptimDsl.Runtime.ICheckpointRecord.WriteRecord(global::System.IO.BinaryWriter __writer)
             {
-                writer.Write(StateFormat);
-                writer.Write(step);
-                writer.Write(skipped_steps);
-                global::OptimDsl.Runtime.StateTensors.SaveOptional(writer, exp_avg);
-                sm3.Save(writer);
+                __writer.Write(StateFormat);
+                __writer.Write(step);
+                __writer.Write(skipped_steps);
+                global::OptimDsl.Runtime.StateTensors.SaveOptional(__writer, exp_avg);
+                sm3.Save(__writer);
             }
 
             /// <inheritdoc/>
-            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader reader, global::TorchSharp.Modules.OptimizerOptions? optionsBase, global::OptimDsl.Runtime.CheckpointLocation at)
+            global::OptimDsl.Runtime.ICheckpointState global::OptimDsl.Runtime.ICheckpointState.ReadStaged(global::System.IO.BinaryReader __reader, global::TorchSharp.Modules.OptimizerOptions? __optionsBase, global::OptimDsl.Runtime.CheckpointLocation __at)
             {
-                var options = optionsBase as Options;
-                var staged = new State(_parameter, _index);
+                var __options = __optionsBase as Options;
+                var __staged = new State(_parameter, _index);
                 try
                 {
-                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(reader, StateFormat, at);
-                    staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(reader, at);
-                    staged.skipped_steps = global::OptimDsl.Runtime.CheckpointFields.ReadCount(reader, "skipped_steps", at);
-                    staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(reader, exp_avg ?? _parameter, "exp_avg", at);
-                    staged.sm3 = sm3.ReadStaged(reader, at);
-                    return staged;
+                    global::OptimDsl.Runtime.CheckpointFields.ExpectTag(__reader, StateFormat, __at);
+                    __staged.step = global::OptimDsl.Runtime.CheckpointFields.ReadStep(__reader, __at);
+                    __staged.skipped_steps = global::OptimDsl.Runtime.CheckpointFields.ReadCount(__reader, "skipped_steps", __at);
+                    __staged.exp_avg = global::OptimDsl.Runtime.CheckpointTensors.ReadStagedOptional(__reader, exp_avg ?? _parameter, "exp_avg", __at);
+                    __staged.sm3 = sm3.ReadStaged(__reader, __at);
+                    return __staged;
                 }
                 catch
                 {
-                    staged.Dispose();
+                    __staged.Dispose();
                     throw;
                 }
             }
 
             /// <inheritdoc/>
-            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState stagedBase)
+            void global::OptimDsl.Runtime.ICheckpointState.Adopt(global::OptimDsl.Runtime.ICheckpointState __stagedBase)
             {
-                var staged = (State)stagedBase;
-                (step, staged.step) = (staged.step, step);
-                (skipped_steps, staged.skipped_steps) = (staged.skipped_steps, skipped_steps);
-                (exp_avg, staged.exp_avg) = (staged.exp_avg, exp_avg);
-                (sm3, staged.sm3) = (staged.sm3, sm3);
+                var __staged = (State)__stagedBase;
+                (step, __staged.step) = (__staged.step, step);
+                (skipped_steps, __staged.skipped_steps) = (__staged.skipped_steps, skipped_steps);
+                (exp_avg, __staged.exp_avg) = (__staged.exp_avg, exp_avg);
+                (sm3, __staged.sm3) = (__staged.sm3, sm3);
             }
 
             /// <inheritdoc/>
             public override bool ApproximatelyEquals(global::TorchSharp.Modules.OptimizerState other)
             {
-                if (other is not State rhs || rhs.step != step) return false;
-                if (rhs.skipped_steps != skipped_steps) return false;
-                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, rhs.exp_avg)) return false;
-                if (!sm3.ApproximatelyEquals(rhs.sm3)) return false;
+                if (other is not State __rhs || __rhs.step != step) return false;
+                if (__rhs.skipped_steps != skipped_steps) return false;
+                if (!global::OptimDsl.Runtime.StateTensors.Close(exp_avg, __rhs.exp_avg)) return false;
+                if (!sm3.ApproximatelyEquals(__rhs.sm3)) return false;
                 return true;
             }
 

@@ -9,9 +9,9 @@ namespace OptimDsl.PropertyTests.Harness
     /// </summary>
     public static class Mutations
     {
-        /// <summary>The buffer term enters with the wrong sign (κ → −κ): <c>kappaWeight</c> feeds both paths.</summary>
+        /// <summary>The buffer term enters with the wrong sign (κ → −κ): <c>__kappaWeight</c> feeds both paths.</summary>
         public static string NegateBufferWeight(string source) =>
-            Regex.Replace(source, @"double kappaWeight = (?<v>[^;]+);", "double kappaWeight = -(${v});");
+            Regex.Replace(source, @"double __kappaWeight = (?<v>[^;]+);", "double __kappaWeight = -(${v});");
 
         /// <summary>The current quantity enters the aggregate with the wrong sign (the tensor path also offers it negated).</summary>
         public static string NegateCurrentQuantity(string source) =>

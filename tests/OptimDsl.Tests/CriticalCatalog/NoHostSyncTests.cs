@@ -28,7 +28,7 @@ namespace OptimDsl.Tests.CriticalCatalog
         {
             string source = GeneratedSource(optimizer);
             string step = source[source.IndexOf("private void StepGroup", System.StringComparison.Ordinal)..source.IndexOf("protected override void Dispose", System.StringComparison.Ordinal)];
-            Assert.Contains("CriticalPriority.ForGroup(grads, synced, onHost: false", step);
+            Assert.Contains("CriticalPriority.ForGroup(__grads, synced, onHost: false", step);
             Assert.DoesNotMatch(HostRead, step);
         }
 
@@ -37,8 +37,8 @@ namespace OptimDsl.Tests.CriticalCatalog
         {
             string source = GeneratedSource("Adam_C");
             string step = source[source.IndexOf("private void StepGroup", System.StringComparison.Ordinal)..];
-            Assert.Single(Regex.Matches(step, @"CriticalPriority\.ForGroup\(grads, synced, onHost: true"));
-            int loop = step.IndexOf("foreach (int index in tensorPath)", System.StringComparison.Ordinal);
+            Assert.Single(Regex.Matches(step, @"CriticalPriority\.ForGroup\(__grads, synced, onHost: true"));
+            int loop = step.IndexOf("foreach (int __index in __tensorPath)", System.StringComparison.Ordinal);
             Assert.True(step.IndexOf("CriticalPriority.ForGroup(", System.StringComparison.Ordinal) < loop, "the host read must happen before the tensor path's per-parameter loop");
         }
 

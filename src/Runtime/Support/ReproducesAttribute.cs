@@ -4,15 +4,11 @@ namespace OptimDsl
 {
     /// <summary>
     /// Documents that an optimizer reproduces a published reference exactly (for example <c>"cg.Adam_C"</c>: CGOptimizer
-    /// <c>optim.py</c>'s <c>Adam_C</c>), so tools and tests can find it by the reference's name. No effect on generation.
+    /// <c>optim.py</c>'s <c>Adam_C</c>), so the replay tests can find it by the reference's name. No effect on generation.
+    /// Internal to the catalog (the tests see it through InternalsVisibleTo); not part of the DSL.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-#if OPTIMDSL_GENERATOR
-    internal
-#else
-    public
-#endif
-    sealed class ReproducesAttribute : Attribute
+    internal sealed class ReproducesAttribute : Attribute
     {
         /// <summary>Creates the attribute.</summary>
         public ReproducesAttribute(string reference) => Reference = reference;
