@@ -89,7 +89,7 @@ namespace OptimDsl.PropertyTests
         public void PlantedBug_FusedStepSizeOff_BreaksPathAgreement()
         {
             ulong seed = PropertyRunner.Seed();
-            using var cache = new VariantCache(s => Regex.Replace(s, @"new\(T\.CreateTruncating\(t\.negativeStepSize\)\)", "new(T.CreateTruncating(t.negativeStepSize * 1.01))"));
+            using var cache = new VariantCache(s => Regex.Replace(s, @"new\(T\.CreateTruncating\(__t\.__negativeStepSize\)\)", "new(T.CreateTruncating(__t.__negativeStepSize * 1.01))"));
             var runner = new PropertyRunner();
             PropertyFailedException failure = Assert.Throws<PropertyFailedException>(() =>
                 Prop.ForAll(VariantCase.Arbitrary(), c =>
