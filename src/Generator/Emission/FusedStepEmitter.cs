@@ -403,87 +403,54 @@ namespace OptimDsl.Generator.Emission
         private void EmitSm3Helpers(CodeWriter w)
         {
             string sm3 = "__t.State." + _sm3!.StateObject;
-            w.Line("/// <summary>Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.</summary>");
-            w.Line("private static void PrepareSm3<T>(" + FusedNames.Batch + " __batch)");
-            w.Line("    " + FusedNames.Element);
-            using (w.Braces())
-            {
-                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
-                {
-                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
-                    w.Line(sm3 + ".PrepareFused<T>(__batch.ItemsOf(__i));");
-                }
-            }
-
-            w.Line();
-            w.Line("/// <summary>The SM3 accumulators take the gathered maxima, after the element-wise pass.</summary>");
-            w.Line("private static void CommitSm3<T>(" + FusedNames.Batch + " __batch)");
-            w.Line("    " + FusedNames.Element);
-            using (w.Braces())
-            {
-                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
-                {
-                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
-                    if (_seedOnly)
-                    {
-                        w.Line(SkipSeedOnly);
-                    }
-
-                    w.Line(sm3 + ".CommitFused<T>(__batch.ItemsOf(__i), __t.__sm3Beta);");
-                }
-            }
-
-            w.Line();
+            EmitBatchVisitor(w, "Reads each SM3 parameter's accumulators and resets its per-item maxima, before the element-wise pass.", "PrepareSm3", string.Empty,
+                prologue: null, skipSeedOnly: false, sm3 + ".PrepareFused<T>(__batch.ItemsOf(__i));");
+            EmitBatchVisitor(w, "The SM3 accumulators take the gathered maxima, after the element-wise pass.", "CommitSm3", string.Empty,
+                prologue: null, skipSeedOnly: true, sm3 + ".CommitFused<T>(__batch.ItemsOf(__i), __t.__sm3Beta);");
         }
 
         private void EmitAdafactorHelpers(CodeWriter w)
         {
             string factored = "__t.State." + _adafactor!.StateObject;
             string dtype = "typeof(T) == typeof(float) ? " + FusedNames.ScalarType + ".Float32 : " + FusedNames.ScalarType + ".Float64";
-            w.Line("/// <summary>Resets each Adafactor parameter's sums, before the statistics pass.</summary>");
-            w.Line("private static void PrepareAdafactor<T>(" + FusedNames.Batch + " __batch)");
-            w.Line("    " + FusedNames.Element);
-            using (w.Braces())
-            {
-                w.Line("__batch.ResetPartials(2);");
-                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
-                {
-                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
-                    w.Line(factored + ".PrepareFused<T>(__batch.ItemsOf(__i));");
-                }
-            }
+            EmitBatchVisitor(w, "Resets each Adafactor parameter's sums, before the statistics pass.", "PrepareAdafactor", string.Empty,
+                prologue: "__batch.ResetPartials(2);", skipSeedOnly: false, factored + ".PrepareFused<T>(__batch.ItemsOf(__i));");
+            EmitBatchVisitor(w, "The relative learning rates and the factors' update, after the statistics pass.", "FinishAdafactorStatistics",
+                ", double __lr, double __eps2, bool __relativeStep, bool __scaleParameter, bool __warmupInit", prologue: null, skipSeedOnly: true,
+                "double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 0)) / global::System.Math.Sqrt(__t.Elements);",
+                "__t.__adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(__rms, __t.State.step, __lr, __eps2, __relativeStep, __scaleParameter, __warmupInit, " + dtype + ");",
+                "if (__t.Factored) " + factored + ".FinishStatistics<T>(__batch.ItemsOf(__i), __t.__adafactorBeta2);");
+            EmitBatchVisitor(w, "The clipping divisors, after the RMS pass.", "FinishAdafactorClip", ", double __clipThreshold", prologue: null, skipSeedOnly: false,
+                "double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 1)) / global::System.Math.Sqrt(__t.Elements);",
+                "__t.__adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(__rms, __clipThreshold, " + dtype + ");");
+        }
 
-            w.Line();
-            w.Line("/// <summary>The relative learning rates and the factors' update, after the statistics pass.</summary>");
-            w.Line("private static void FinishAdafactorStatistics<T>(" + FusedNames.Batch + " __batch, double __lr, double __eps2, bool __relativeStep, bool __scaleParameter, bool __warmupInit)");
+        // A host step between kernels: a private method generic over the element type that visits each parameter of a fused
+        // batch (after the seed-only skip, when asked) and runs the body's statements on it.
+        private void EmitBatchVisitor(CodeWriter w, string summary, string name, string parameters, string? prologue, bool skipSeedOnly, params string[] body)
+        {
+            w.Line("/// <summary>" + summary + "</summary>");
+            w.Line("private static void " + name + "<T>(" + FusedNames.Batch + " __batch" + parameters + ")");
             w.Line("    " + FusedNames.Element);
             using (w.Braces())
             {
+                if (prologue is not null)
+                {
+                    w.Line(prologue);
+                }
+
                 using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
                 {
                     w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
-                    if (_seedOnly)
+                    if (skipSeedOnly && _seedOnly)
                     {
                         w.Line(SkipSeedOnly);
                     }
 
-                    w.Line("double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 0)) / global::System.Math.Sqrt(__t.Elements);");
-                    w.Line("__t.__adafactorLearningRate = global::OptimDsl.Runtime.AdafactorMath.LearningRateOnHost(__rms, __t.State.step, __lr, __eps2, __relativeStep, __scaleParameter, __warmupInit, " + dtype + ");");
-                    w.Line("if (__t.Factored) " + factored + ".FinishStatistics<T>(__batch.ItemsOf(__i), __t.__adafactorBeta2);");
-                }
-            }
-
-            w.Line();
-            w.Line("/// <summary>The clipping divisors, after the RMS pass.</summary>");
-            w.Line("private static void FinishAdafactorClip<T>(" + FusedNames.Batch + " __batch, double __clipThreshold)");
-            w.Line("    " + FusedNames.Element);
-            using (w.Braces())
-            {
-                using (w.Block("for (int __i = 0; __i < __batch.Count; __i++)"))
-                {
-                    w.Line("ref FusedTensor __t = ref __batch.Tensor(__i);");
-                    w.Line("double __rms = global::System.Math.Sqrt(__batch.SumPartials(__i, 1)) / global::System.Math.Sqrt(__t.Elements);");
-                    w.Line("__t.__adafactorClip = global::OptimDsl.Runtime.AdafactorMath.ClipDivisorOnHost(__rms, __clipThreshold, " + dtype + ");");
+                    foreach (string line in body)
+                    {
+                        w.Line(line);
+                    }
                 }
             }
 
