@@ -253,7 +253,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor d = maximize ? grad.neg() : grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.sum.addcmul_(d, d, value: one);
-                global::TorchSharp.torch.Tensor denom = state.sum.sqrt().add_(epsScalar);
+                global::TorchSharp.torch.Tensor denom = state.sum.sqrt().add_(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 param.addcdiv_(d, denom, value: negativeStepSize);
             }
         }

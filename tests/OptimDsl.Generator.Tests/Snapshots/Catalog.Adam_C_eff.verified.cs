@@ -320,7 +320,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor numerator = state.exp_avg;
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
                 if (amsgrad) state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(state.max_exp_avg_sq!, state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt().div_(secondMomentCorrection).add_(epsScalar);
+                global::TorchSharp.torch.Tensor denom = (amsgrad ? state.max_exp_avg_sq! : state.exp_avg_sq).sqrt().div_(secondMomentCorrection).add_(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 param.addcdiv_(numerator, denom, value: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }

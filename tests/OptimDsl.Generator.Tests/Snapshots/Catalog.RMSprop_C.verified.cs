@@ -322,11 +322,11 @@ namespace OptimDsl.Optimizers
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
                 if (centered) state.grad_avg!.mul_(beta2Scalar).add_(d, alpha: oneMinusBeta2);
-                global::TorchSharp.torch.Tensor denom = (centered ? state.exp_avg_sq.addcmul(state.grad_avg!, state.grad_avg!, value: negativeOne).sqrt_() : state.exp_avg_sq.sqrt()).add_(epsScalar);
+                global::TorchSharp.torch.Tensor denom = (centered ? state.exp_avg_sq.addcmul(state.grad_avg!, state.grad_avg!, value: negativeOne).sqrt_() : state.exp_avg_sq.sqrt()).add_(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 if (momentum > 0)
                 {
                     state.momentum_buffer ??= global::TorchSharp.torch.zeros_like(param).DetachFromDisposeScope();
-                    state.momentum_buffer!.mul_(momentumScalar).addcdiv_(d, denom);
+                    state.momentum_buffer!.mul_(momentumScalar).addcdiv_(d, denom, value: global::OptimDsl.Runtime.Scalars.One);
                     param.add_(state.momentum_buffer!, alpha: negativeStepSize);
                 }
                 else

@@ -254,7 +254,7 @@ namespace OptimDsl.Optimizers
                 using global::TorchSharp.Scalar negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor d = grad;
                 global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);
-                global::TorchSharp.torch.Tensor denom = nu.add(epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor denom = nu.add(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 global::TorchSharp.torch.Tensor update = d.div(denom);
                 if (momentum != 0 || state.exp_avg is not null)
                 {

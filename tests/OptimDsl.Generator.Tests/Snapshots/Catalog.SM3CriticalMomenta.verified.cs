@@ -312,7 +312,7 @@ namespace OptimDsl.Optimizers
                     else state.critical.Offer(state.exp_avg, priorities[index], 0.0);
                 }
                 global::TorchSharp.torch.Tensor nu = state.sm3.Update(d, beta);
-                global::TorchSharp.torch.Tensor denom = nu.add(epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor denom = nu.add(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 param.addcdiv_(numerator, denom, value: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }

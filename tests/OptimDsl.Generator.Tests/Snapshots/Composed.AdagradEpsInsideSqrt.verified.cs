@@ -246,7 +246,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.torch.Tensor d = grad;
                 if (weight_decay != 0) d = d.add(param, alpha: weightDecayScalar);
                 state.sum.addcmul_(d, d, value: one);
-                global::TorchSharp.torch.Tensor denom = state.sum.add(epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor denom = state.sum.add(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 param.addcdiv_(d, denom, value: negativeStepSize);
             }
         }

@@ -258,7 +258,7 @@ namespace MyApp.Optimizers
                 if (weight_decay != 0) param.mul_(decoupledFactor);
                 global::TorchSharp.torch.Tensor d = grad;
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
-                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt().add_(epsScalar);
+                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt().add_(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 global::TorchSharp.torch.Tensor update = d.div(denom);
                 if (b1 != 0 || state.exp_avg is not null)
                 {

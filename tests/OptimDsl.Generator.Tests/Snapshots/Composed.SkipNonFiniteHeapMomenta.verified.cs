@@ -317,7 +317,7 @@ namespace MyApp.Optimizers
                     else state.critical.Offer(state.exp_avg, priorities[index], 0.0);
                 }
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(d, d, value: oneMinusBeta2);
-                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt().div_(secondMomentCorrection).add_(epsScalar);
+                global::TorchSharp.torch.Tensor denom = state.exp_avg_sq.sqrt().div_(secondMomentCorrection).add_(epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 param.addcdiv_(numerator, denom, value: negativeStepSize);
                 state.critical?.DecayPriorities(decay);
             }
