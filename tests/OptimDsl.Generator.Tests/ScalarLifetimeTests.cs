@@ -17,7 +17,9 @@ namespace OptimDsl.Generator.Tests
     /// code create must therefore be held by a <c>using</c> local for as long as it is used. These tests compile the
     /// runtime's sources with the generator (hand-written code and the generated catalog) and every test declaration, and
     /// fail on any conversion to <c>TorchSharp.Scalar</c> (implicit or explicit, or <c>ToScalar()</c>) that is not the
-    /// initializer of a <c>using</c> local.
+    /// initializer of a <c>using</c> local (or of a <c>static readonly</c> field, held for the life of the process).
+    /// They also fail on any call of a TorchSharp method that creates such a temporary itself (<see cref="RacyMethods"/>):
+    /// the project cannot hold a Scalar it never sees, so it must call an overload that takes every Scalar from it.
     /// </summary>
     public sealed class ScalarLifetimeTests
     {
@@ -46,6 +48,108 @@ namespace OptimDsl.Generator.Tests
 
             List<string> violations = Violations(run.OutputCompilation, run.OutputCompilation.SyntaxTrees).ToList();
             Assert.True(violations.Count == 0, violations.Count + " Scalar(s) not held by a using local:\n" + string.Join("\n", violations));
+        }
+
+        /// <summary>
+        /// TorchSharp 0.107.0 methods that create a <c>Scalar</c> of their own and pass its handle to native code without
+        /// keeping it alive (cited from TorchSharp's sources at v0.107.0, commit c20b6a1c). A call of any of them is a
+        /// violation: call the overload that takes the Scalar (<c>add_(x, alpha: Scalars.One)</c>,
+        /// <c>addcdiv_(a, b, value: Scalars.One)</c>, <c>arange(Scalars.Zero, stop, Scalars.One)</c>) or one that passes the
+        /// number by value (<c>t.norm(2f)</c>: <c>THSTensor_norm(Handle, float p)</c>).
+        /// </summary>
+        internal static readonly string[] RacyMethods =
+        {
+            // Tensor/Tensor.Math.cs:58   add(Tensor target)    => add(target, 1)
+            "TorchSharp.torch.Tensor.add(TorchSharp.torch.Tensor)",
+            // Tensor/Tensor.Math.cs:82   add(Scalar scalar)    => add(scalar, 1)
+            "TorchSharp.torch.Tensor.add(TorchSharp.Scalar)",
+            // Tensor/Tensor.Math.cs:106  add_(Tensor target)   => add_(target, 1)
+            "TorchSharp.torch.Tensor.add_(TorchSharp.torch.Tensor)",
+            // Tensor/Tensor.Math.cs:129  add_(Scalar scalar)   => add_(scalar, 1)
+            "TorchSharp.torch.Tensor.add_(TorchSharp.Scalar)",
+            // Tensor/Tensor.Math.cs:203  addcdiv(Tensor tensor1, Tensor tensor2)  => addcdiv(tensor1, tensor2, 1)
+            "TorchSharp.torch.Tensor.addcdiv(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor)",
+            // Tensor/Tensor.Math.cs:228  addcdiv_(Tensor tensor1, Tensor tensor2) => addcdiv_(tensor1, tensor2, 1)
+            "TorchSharp.torch.Tensor.addcdiv_(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor)",
+            // Tensor/Tensor.Operators.cs:11-13  operator +(Tensor, Tensor|Scalar) / +(Scalar, Tensor) => add(right) (alpha 1)
+            "TorchSharp.torch.Tensor.operator +(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor)",
+            "TorchSharp.torch.Tensor.operator +(TorchSharp.torch.Tensor, TorchSharp.Scalar)",
+            "TorchSharp.torch.Tensor.operator +(TorchSharp.Scalar, TorchSharp.torch.Tensor)",
+            // Tensor/Tensor.Operators.cs:41  operator -(Scalar left, Tensor right) => right.negative().add(left)
+            "TorchSharp.torch.Tensor.operator -(TorchSharp.Scalar, TorchSharp.torch.Tensor)",
+            // Tensor/torch.PointwiseOps.cs:103, 111, 137, 145  torch.add/add_(left, right) => left.add(right) / left.add_(right)
+            "TorchSharp.torch.add(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor)",
+            "TorchSharp.torch.add(TorchSharp.torch.Tensor, TorchSharp.Scalar)",
+            "TorchSharp.torch.add_(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor)",
+            "TorchSharp.torch.add_(TorchSharp.torch.Tensor, TorchSharp.Scalar)",
+            // Tensor/Factories/Tensor.Factories.cs:65  arange(Scalar start, Scalar stop, ...) => arange(start, stop, 1, ...)
+            "TorchSharp.torch.arange(TorchSharp.Scalar, TorchSharp.Scalar, TorchSharp.torch.ScalarType?, TorchSharp.torch.Device?, bool)",
+            // Tensor/Factories/Tensor.Factories.cs:73  arange(Scalar stop, ...) => arange(0, stop, 1, ...)
+            "TorchSharp.torch.arange(TorchSharp.Scalar, TorchSharp.torch.ScalarType?, TorchSharp.torch.Device?, bool)",
+            // LinearAlgebra.cs:710  linalg.vector_norm(Tensor, double ord, ...): THSLinalg_vector_norm(input.Handle, ord.ToScalar().Handle, ...)
+            "TorchSharp.torch.linalg.vector_norm(TorchSharp.torch.Tensor, double, long[]?, bool)",
+            // LinearAlgebra.cs:389  linalg.matrix_norm(Tensor, double ord, ...): THSLinalg_matrix_norm(input.Handle, ord.ToScalar().Handle, ...)
+            "TorchSharp.torch.linalg.matrix_norm(TorchSharp.torch.Tensor, double, long[]?, bool)",
+            // Tensor/TensorExtensionMethods.cs:651, 657, 681, 687, 693  t.ToSingle() => value.ToScalar().ToSingle() (and ToDouble, ...):
+            // the Scalar of ToScalar() is a temporary whose handle the native conversion reads. Use t.item<T>().
+            "TorchSharp.TensorExtensionMethods.ToSingle(TorchSharp.torch.Tensor)",
+            "TorchSharp.TensorExtensionMethods.ToDouble(TorchSharp.torch.Tensor)",
+            "TorchSharp.TensorExtensionMethods.ToInt32(TorchSharp.torch.Tensor)",
+            "TorchSharp.TensorExtensionMethods.ToInt64(TorchSharp.torch.Tensor)",
+            "TorchSharp.TensorExtensionMethods.ToBoolean(TorchSharp.torch.Tensor)",
+        };
+
+        /// <summary>The list names real methods: each entry is a member of the TorchSharp the tests reference.</summary>
+        [Fact]
+        public void Every_racy_method_listed_exists_in_TorchSharp()
+        {
+            CSharpCompilation compilation = GeneratorHarness.CreateCompilation("public static class Empty { }", TestReferences.TorchSharp);
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string type in new[] { "TorchSharp.torch+Tensor", "TorchSharp.torch", "TorchSharp.torch+linalg", "TorchSharp.TensorExtensionMethods" })
+            {
+                INamedTypeSymbol symbol = compilation.GetTypeByMetadataName(type) ?? throw new InvalidOperationException(type + " not found");
+                known.UnionWith(symbol.GetMembers().OfType<IMethodSymbol>().Select(m => m.ToDisplayString()));
+            }
+
+            string[] missing = RacyMethods.Where(m => !known.Contains(m)).ToArray();
+            Assert.True(missing.Length == 0, "not TorchSharp methods:\n" + string.Join("\n", missing));
+        }
+
+        /// <summary>Calls of TorchSharp methods that create their own temporary Scalar are reported; the explicit overloads are not.</summary>
+        [Fact]
+        public void The_scan_reports_TorchSharp_methods_that_create_temporary_Scalars()
+        {
+            const string source = """
+                using TorchSharp;
+                using static TorchSharp.torch;
+                public static class Planted
+                {
+                    public static void Run(Tensor t, Tensor u, double value)
+                    {
+                        using Scalar s = value;
+                        using Scalar one = 1;
+                        using Scalar zero = 0;
+                        t.add_(s);                                 // 1
+                        t.add_(u);                                 // 2
+                        t.add(u).Dispose();                        // 3
+                        t.addcdiv_(u, u);                          // 4
+                        linalg.vector_norm(t, 2).Dispose();        // 5
+                        arange(s, dtype: ScalarType.Int64).Dispose(); // 6
+                        (t + u).Dispose();                         // 7
+                        double d = t.ToDouble();                   // 8
+                        t.add_(s, alpha: one);                     // fine
+                        t.add_(u, one);                            // fine
+                        t.addcdiv_(u, u, value: one);              // fine
+                        t.norm(2f).Dispose();                      // fine
+                        arange(zero, s, one, dtype: ScalarType.Int64).Dispose(); // fine
+                        t.item<double>();                          // fine
+                    }
+                }
+                """;
+            CSharpCompilation compilation = GeneratorHarness.CreateCompilation(source, TestReferences.TorchSharp);
+            Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            List<string> violations = Violations(compilation, compilation.SyntaxTrees).ToList();
+            Assert.True(violations.Count == 8, "expected 8 violations, found:\n" + string.Join("\n", violations));
         }
 
         [Theory]
@@ -117,6 +221,12 @@ namespace OptimDsl.Generator.Tests
                             FileLinePositionSpan span = operation.Syntax.GetLocation().GetLineSpan();
                             yield return "  " + Path.GetFileName(span.Path) + "(" + (span.StartLinePosition.Line + 1) + "): " + operation.Syntax.ToString().Trim();
                         }
+                        else if (RacyTorchSharpMethod(operation) is { } racy)
+                        {
+                            FileLinePositionSpan span = operation.Syntax.GetLocation().GetLineSpan();
+                            yield return "  " + Path.GetFileName(span.Path) + "(" + (span.StartLinePosition.Line + 1) + "): " + operation.Syntax.ToString().Trim()
+                                + "  [" + racy + " creates a temporary Scalar inside TorchSharp]";
+                        }
                     }
                 }
             }
@@ -137,9 +247,32 @@ namespace OptimDsl.Generator.Tests
 
         private static bool IsTorchSharp(INamedTypeSymbol? type) => type?.ContainingAssembly?.Name == "TorchSharp";
 
-        // using Scalar s = value;  or  using (Scalar s = value) { ... }
+        private static readonly HashSet<string> Racy = new HashSet<string>(RacyMethods, StringComparer.Ordinal);
+
+        // The called TorchSharp method (a method, an extension or an operator) when it is one of RacyMethods.
+        private static string? RacyTorchSharpMethod(IOperation operation)
+        {
+            IMethodSymbol? method = operation switch
+            {
+                IInvocationOperation i => i.TargetMethod,
+                IBinaryOperation b => b.OperatorMethod,
+                ICompoundAssignmentOperation c => c.OperatorMethod,
+                IUnaryOperation u => u.OperatorMethod,
+                _ => null,
+            };
+            if (method is null || !IsTorchSharp(method.ContainingType))
+            {
+                return null;
+            }
+
+            string name = (method.ReducedFrom ?? method).OriginalDefinition.ToDisplayString();
+            return Racy.Contains(name) ? name : null;
+        }
+
+        // using Scalar s = value;  or  using (Scalar s = value) { ... }  or  static readonly Scalar S = value; (lives as long as the process)
         private static bool HeldByUsingLocal(IOperation operation) =>
-            operation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } }
-            && group.Parent is IUsingDeclarationOperation or IUsingOperation;
+            (operation.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } }
+                && group.Parent is IUsingDeclarationOperation or IUsingOperation)
+            || (operation.Parent is IFieldInitializerOperation field && field.InitializedFields.All(f => f.IsStatic && f.IsReadOnly));
     }
 }

@@ -157,6 +157,10 @@ namespace OptimDsl.Generator.Emission
             return x + ".copy_(" + Unparenthesized(Render(value).Code) + ")";
         }
 
+        // TorchSharp's add(x)/add_(x) and addcdiv_(a, b) pass a temporary Scalar 1 to libtorch (Tensor.Math.cs: `add_(scalar, 1)`),
+        // which a collection can free during the call: the generated code passes the runtime's static one instead.
+        private const string One = "global::OptimDsl.Runtime.Scalars.One";
+
         // `.add_(a, alpha: s)`, `.addcmul_(a, b, value: s)`, `.addcdiv_(a, b[, value: s])` or `.add_(a)` for a term added in place.
         private string AccumulateCode(Expr term)
         {
@@ -171,8 +175,8 @@ namespace OptimDsl.Generator.Emission
             }
 
             return term is Binary { Op: BinaryOp.Divide } quotient
-                ? ".addcdiv_(" + Tensor(quotient.Left) + ", " + Tensor(quotient.Right) + ")"
-                : ".add_(" + Tensor(term) + ")";
+                ? ".addcdiv_(" + Tensor(quotient.Left) + ", " + Tensor(quotient.Right) + ", value: " + One + ")"
+                : ".add_(" + Tensor(term) + ", alpha: " + One + ")";
         }
 
         /// <summary>A tensor expression for <paramref name="e"/>; fresh = a temporary the step owns (safe to update in place).</summary>
@@ -212,7 +216,7 @@ namespace OptimDsl.Generator.Emission
                 };
             }
 
-            return Apply(left, OperatorName(b.Op), b.Right is ScalarRef scalar ? scalar.Name : Tensor(b.Right));
+            return Apply(left, OperatorName(b.Op), (b.Right is ScalarRef scalar ? scalar.Name : Tensor(b.Right)) + (b.Op == BinaryOp.Add ? ", alpha: " + One : string.Empty));
         }
 
         private static string OperatorName(BinaryOp op) => op switch

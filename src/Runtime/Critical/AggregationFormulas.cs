@@ -30,17 +30,17 @@ internal static class AggregationFormulas
         switch (rule)
         {
             case AggregationRule.Sum:
-                return x.add(Weighted(Mean()));
+                return x.add(Weighted(Mean()), alpha: Scalars.One);
             case AggregationRule.Mid:
                 using (Scalar half = 0.5)
                 {
-                    return x.add(Weighted(Mean())).mul_(half);
+                    return x.add(Weighted(Mean()), alpha: Scalars.One).mul_(half);
                 }
 
             case AggregationRule.Mean:
                 using (Scalar entriesPlusOne = count + 1)
                 {
-                    return x.add(kappa == 1.0 ? s : scratch ? s.mul_(weight) : s.mul(weight)).div_(entriesPlusOne);
+                    return x.add(kappa == 1.0 ? s : scratch ? s.mul_(weight) : s.mul(weight), alpha: Scalars.One).div_(entriesPlusOne);
                 }
 
             case AggregationRule.BufferMeanOnly:

@@ -285,7 +285,7 @@ public static class CriticalPriority
             Tensor term = n.Tensor is { } t
                 ? where(t.isfinite(), t, zeros_like(t))
                 : tensor(double.IsFinite(n.Value) ? n.Value : 0.0, dtype: n.Dtype, device: device ?? CPU);
-            total = total is null ? term : total.add(term);
+            total = total is null ? term : total.add(term, alpha: Scalars.One);
         }
 
         return total!;

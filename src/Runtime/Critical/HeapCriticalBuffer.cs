@@ -112,7 +112,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
 
         // An entry that passes the admission test is never the one trimmed away: it is larger than list[0], hence not the minimum.
         Decision decision = Decide(p, step)!;
-        _sum!.add_(x);
+        _sum!.add_(x, alpha: Scalars.One);
         using Scalar entriesPlusOne = n + 1;
         var result = _sum.div(entriesPlusOne);
         Apply(x, decision, sumHoldsNew: true);
@@ -330,7 +330,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
             stored.copy_(x);
             if (_sum is not null && !sumHoldsNew)
             {
-                _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype));
+                _sum.add_(stored.dtype == _sum.dtype ? stored : stored.to(_sum.dtype), alpha: Scalars.One);
             }
         }
         else if (_sum is not null && sumHoldsNew)
@@ -460,7 +460,7 @@ internal sealed class HeapCriticalBuffer : CriticalStore
         for (int i = 1; i < _heap.Count; i++)
         {
             var v = Slot(_heap[i].Slot);
-            acc.add_(v.dtype == acc.dtype ? v : v.to(acc.dtype));
+            acc.add_(v.dtype == acc.dtype ? v : v.to(acc.dtype), alpha: Scalars.One);
         }
 
         return acc;

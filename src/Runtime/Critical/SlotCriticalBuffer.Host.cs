@@ -74,7 +74,7 @@ internal sealed partial class SlotCriticalBuffer
             _sum.sub_(slot.dtype == _sum.dtype ? slot : slot.to(_sum.dtype));
         }
 
-        _sum.add_(newValue.dtype == _sum.dtype ? newValue : newValue.to(_sum.dtype));
+        _sum.add_(newValue.dtype == _sum.dtype ? newValue : newValue.to(_sum.dtype), alpha: Scalars.One);
         slot.copy_(newValue);
     }
 

@@ -64,7 +64,7 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         _insertStep = zeros(new long[] { capacity }, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         using (Scalar end = capacity)
         {
-            _slotIds = arange(end, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+            _slotIds = arange(Scalars.Zero, end, Scalars.One, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         }
 
         _rng = new SplitMix64(seed);
@@ -100,15 +100,15 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
         switch (rule)
         {
             case AggregationRule.Sum:
-                return x.add(sd.div(safeCount).mul_(weight));
+                return x.add(sd.div(safeCount).mul_(weight), alpha: one);
             case AggregationRule.Mid:
                 using (Scalar half = 0.5)
                 {
-                    return x.add(sd.div(safeCount).mul_(weight)).mul_(half);
+                    return x.add(sd.div(safeCount).mul_(weight), alpha: one).mul_(half);
                 }
 
             case AggregationRule.Mean:
-                return x.add(sd.mul(weight)).div_(count.add(one));
+                return x.add(sd.mul(weight), alpha: one).div_(count.add(one, alpha: one));
             case AggregationRule.BufferMeanOnly:
                 return sd.div(safeCount);
             default:
@@ -209,7 +209,7 @@ internal sealed partial class SlotCriticalBuffer : CriticalStore
             newS = newS.to(_sum.dtype);
         }
 
-        var updated = where(wasOccupied, _sum.sub(oldS), _sum).add_(newS);
+        var updated = where(wasOccupied, _sum.sub(oldS), _sum).add_(newS, alpha: Scalars.One);
         _sum.copy_(where(admit, updated, _sum));
         _values.index_copy_(0, target1, where(admit, newValue, old));
         keys.index_copy_(0, target1, where(admit, pk1, keys.index_select(0, target1)));

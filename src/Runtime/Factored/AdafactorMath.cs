@@ -101,7 +101,10 @@ namespace OptimDsl.Runtime
         private static Tensor Rms(Tensor t)
         {
             using Scalar root = Math.Sqrt(t.numel());
-            return linalg.vector_norm(t, 2).div_(root);
+            // Tensor.norm(float) passes p to libtorch by value (THSTensor_norm); linalg.vector_norm(t, 2.0) would convert the
+            // order to a temporary Scalar inside TorchSharp (ord.ToScalar().Handle), which a collection can free mid-call.
+            // The same result bit for bit (checked on float32 and float64 tensors, contiguous or not).
+            return t.norm(2f).div_(root);
         }
 
         private static ScalarType ComputeDtype(ScalarType dtype) => FactoredStateIO.IsReducedPrecision(dtype) ? ScalarType.Float32 : dtype;

@@ -138,7 +138,7 @@ namespace OptimDsl.Runtime
                 using Scalar decay = beta2t;
                 using Scalar keep = 1.0 - beta2t;
                 Tensor update;
-                using (Tensor u = g.pow(two).add_(regulariser))
+                using (Tensor u = g.pow(two).add_(regulariser, alpha: Scalars.One))
                 {
                     if (_row is not null)
                     {

@@ -253,7 +253,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor __d = maximize ? __grad.neg() : __grad;
                 if (weight_decay != 0) __d = __d.add(__param, alpha: __weightDecayScalar);
                 __state.sum.addcmul_(__d, __d, value: __one);
-                global::TorchSharp.torch.Tensor __denom = __state.sum.sqrt().add_(__epsScalar);
+                global::TorchSharp.torch.Tensor __denom = __state.sum.sqrt().add_(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 __param.addcdiv_(__d, __denom, value: __negativeStepSize);
             }
         }

@@ -332,7 +332,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.torch.Tensor __numerator = __state.exp_avg;
                 __state.exp_avg_sq.mul_(__beta2Scalar).addcmul_(__d, __d, value: __oneMinusBeta2);
                 if (amsgrad) __state.max_exp_avg_sq!.copy_(global::TorchSharp.torch.maximum(__state.max_exp_avg_sq!, __state.exp_avg_sq));
-                global::TorchSharp.torch.Tensor __denom = (amsgrad ? __state.max_exp_avg_sq! : __state.exp_avg_sq).sqrt().div_(__secondMomentCorrection).add_(__epsScalar);
+                global::TorchSharp.torch.Tensor __denom = (amsgrad ? __state.max_exp_avg_sq! : __state.exp_avg_sq).sqrt().div_(__secondMomentCorrection).add_(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 __param.addcdiv_(__numerator, __denom, value: __negativeStepSize);
                 __state.critical?.DecayPriorities(decay);
             }

@@ -274,11 +274,11 @@ namespace OptimDsl.Optimizers
                 if (weight_decay != 0) __d = __d.add(__param, alpha: __weightDecayScalar);
                 __state.exp_avg_sq.mul_(__beta2Scalar).addcmul_(__d, __d, value: __oneMinusBeta2);
                 if (centered) __state.grad_avg!.mul_(__beta2Scalar).add_(__d, alpha: __oneMinusBeta2);
-                global::TorchSharp.torch.Tensor __denom = (centered ? __state.exp_avg_sq.addcmul(__state.grad_avg!, __state.grad_avg!, value: __negativeOne).sqrt_() : __state.exp_avg_sq.sqrt()).add_(__epsScalar);
+                global::TorchSharp.torch.Tensor __denom = (centered ? __state.exp_avg_sq.addcmul(__state.grad_avg!, __state.grad_avg!, value: __negativeOne).sqrt_() : __state.exp_avg_sq.sqrt()).add_(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 if (momentum > 0)
                 {
                     __state.momentum_buffer ??= global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
-                    __state.momentum_buffer!.mul_(__momentumScalar).addcdiv_(__d, __denom);
+                    __state.momentum_buffer!.mul_(__momentumScalar).addcdiv_(__d, __denom, value: global::OptimDsl.Runtime.Scalars.One);
                     __param.add_(__state.momentum_buffer!, alpha: __negativeStepSize);
                 }
                 else

@@ -254,7 +254,7 @@ namespace OptimDsl.Optimizers
                 using global::TorchSharp.Scalar __negativeStepSize = -(lr);
                 global::TorchSharp.torch.Tensor __d = __grad;
                 global::TorchSharp.torch.Tensor __nu = __state.sm3.Update(__d, beta);
-                global::TorchSharp.torch.Tensor __denom = __nu.add(__epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor __denom = __nu.add(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 global::TorchSharp.torch.Tensor __update = __d.div(__denom);
                 if (momentum != 0 || __state.exp_avg is not null)
                 {

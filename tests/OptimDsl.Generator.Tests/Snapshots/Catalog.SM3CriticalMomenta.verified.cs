@@ -312,7 +312,7 @@ namespace OptimDsl.Optimizers
                     else __state.critical.Offer(__state.exp_avg, __priorities[__index], 0.0);
                 }
                 global::TorchSharp.torch.Tensor __nu = __state.sm3.Update(__d, beta);
-                global::TorchSharp.torch.Tensor __denom = __nu.add(__epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor __denom = __nu.add(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 __param.addcdiv_(__numerator, __denom, value: __negativeStepSize);
                 __state.critical?.DecayPriorities(decay);
             }

@@ -246,7 +246,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.torch.Tensor __d = __grad;
                 if (weight_decay != 0) __d = __d.add(__param, alpha: __weightDecayScalar);
                 __state.sum.addcmul_(__d, __d, value: __one);
-                global::TorchSharp.torch.Tensor __denom = __state.sum.add(__epsScalar).sqrt_();
+                global::TorchSharp.torch.Tensor __denom = __state.sum.add(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One).sqrt_();
                 __param.addcdiv_(__d, __denom, value: __negativeStepSize);
             }
         }

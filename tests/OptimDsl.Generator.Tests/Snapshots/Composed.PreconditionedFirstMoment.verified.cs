@@ -258,7 +258,7 @@ namespace MyApp.Optimizers
                 if (weight_decay != 0) __param.mul_(__decoupledFactor);
                 global::TorchSharp.torch.Tensor __d = __grad;
                 __state.exp_avg_sq.mul_(__beta2Scalar).addcmul_(__d, __d, value: __oneMinusBeta2);
-                global::TorchSharp.torch.Tensor __denom = __state.exp_avg_sq.sqrt().add_(__epsScalar);
+                global::TorchSharp.torch.Tensor __denom = __state.exp_avg_sq.sqrt().add_(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 global::TorchSharp.torch.Tensor __update = __d.div(__denom);
                 if (b1 != 0 || __state.exp_avg is not null)
                 {

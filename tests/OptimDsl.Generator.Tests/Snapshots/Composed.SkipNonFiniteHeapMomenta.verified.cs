@@ -317,7 +317,7 @@ namespace MyApp.Optimizers
                     else __state.critical.Offer(__state.exp_avg, __priorities[__index], 0.0);
                 }
                 __state.exp_avg_sq.mul_(__beta2Scalar).addcmul_(__d, __d, value: __oneMinusBeta2);
-                global::TorchSharp.torch.Tensor __denom = __state.exp_avg_sq.sqrt().div_(__secondMomentCorrection).add_(__epsScalar);
+                global::TorchSharp.torch.Tensor __denom = __state.exp_avg_sq.sqrt().div_(__secondMomentCorrection).add_(__epsScalar, alpha: global::OptimDsl.Runtime.Scalars.One);
                 __param.addcdiv_(__numerator, __denom, value: __negativeStepSize);
                 __state.critical?.DecayPriorities(decay);
             }
