@@ -4,57 +4,58 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OptimDsl.Runtime;
-
-/// <summary>
-/// The memory of contiguous CPU tensors, for the fused kernels: a tensor's address is read once per step and the kernels
-/// work on spans over it. Writing through these spans changes the tensor in place without bumping autograd's version
-/// counter, as every optimizer step does after <c>backward()</c>.
-/// </summary>
-public static unsafe class FusedMemory
+namespace OptimDsl.Runtime
 {
     /// <summary>
-    /// The address of the first element of a contiguous CPU tensor (0 for an empty tensor). The caller has checked
-    /// device and contiguity (<see cref="FusedDispatch"/>); tensors over 2 GiB are addressed through a one-element view.
+    /// The memory of contiguous CPU tensors, for the fused kernels: a tensor's address is read once per step and the kernels
+    /// work on spans over it. Writing through these spans changes the tensor in place without bumping autograd's version
+    /// counter, as every optimizer step does after <c>backward()</c>.
     /// </summary>
-    /// <param name="tensor">A contiguous CPU tensor.</param>
-    public static nint Address(Tensor tensor)
+    public static unsafe class FusedMemory
     {
-        long bytes = tensor.numel() * tensor.element_size();
-        if (bytes == 0)
+        /// <summary>
+        /// The address of the first element of a contiguous CPU tensor (0 for an empty tensor). The caller has checked
+        /// device and contiguity (<see cref="FusedDispatch"/>); tensors over 2 GiB are addressed through a one-element view.
+        /// </summary>
+        /// <param name="tensor">A contiguous CPU tensor.</param>
+        public static nint Address(Tensor tensor)
         {
-            return 0;
+            long bytes = tensor.numel() * tensor.element_size();
+            if (bytes == 0)
+            {
+                return 0;
+            }
+
+            if (bytes <= int.MaxValue)
+            {
+                return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+            }
+
+            using Tensor first = tensor.flatten().narrow(0, 0, 1);
+            return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
         }
 
-        if (bytes <= int.MaxValue)
-        {
-            return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
-        }
+        /// <summary>The address of <paramref name="tensor"/>, or 0 when it is null.</summary>
+        /// <param name="tensor">A contiguous CPU tensor, or null.</param>
+        public static nint AddressOrZero(Tensor? tensor) => tensor is null ? 0 : Address(tensor);
 
-        using Tensor first = tensor.flatten().narrow(0, 0, 1);
-        return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
+        /// <summary>The address of element <paramref name="start"/> of the memory at <paramref name="address"/> (0 stays 0).</summary>
+        /// <typeparam name="T">The element type.</typeparam>
+        /// <param name="address">A tensor's address, or 0.</param>
+        /// <param name="start">The element.</param>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Offset<T>(nint address, long start)
+            where T : unmanaged =>
+            address == 0 ? 0 : (nint)((T*)address + start);
+
+        /// <summary><paramref name="count"/> elements starting at element <paramref name="start"/> of the memory at <paramref name="address"/>.</summary>
+        /// <typeparam name="T">The element type (the tensor's dtype).</typeparam>
+        /// <param name="address">A tensor's address (<see cref="Address"/>); 0 gives an empty span.</param>
+        /// <param name="start">The first element.</param>
+        /// <param name="count">The number of elements.</param>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Span<T> Span<T>(nint address, long start, int count)
+            where T : unmanaged =>
+            address == 0 ? default : new Span<T>((T*)address + start, count);
     }
-
-    /// <summary>The address of <paramref name="tensor"/>, or 0 when it is null.</summary>
-    /// <param name="tensor">A contiguous CPU tensor, or null.</param>
-    public static nint AddressOrZero(Tensor? tensor) => tensor is null ? 0 : Address(tensor);
-
-    /// <summary>The address of element <paramref name="start"/> of the memory at <paramref name="address"/> (0 stays 0).</summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="address">A tensor's address, or 0.</param>
-    /// <param name="start">The element.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint Offset<T>(nint address, long start)
-        where T : unmanaged =>
-        address == 0 ? 0 : (nint)((T*)address + start);
-
-    /// <summary><paramref name="count"/> elements starting at element <paramref name="start"/> of the memory at <paramref name="address"/>.</summary>
-    /// <typeparam name="T">The element type (the tensor's dtype).</typeparam>
-    /// <param name="address">A tensor's address (<see cref="Address"/>); 0 gives an empty span.</param>
-    /// <param name="start">The first element.</param>
-    /// <param name="count">The number of elements.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Span<T> Span<T>(nint address, long start, int count)
-        where T : unmanaged =>
-        address == 0 ? default : new Span<T>((T*)address + start, count);
 }

@@ -1,31 +1,32 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace OptimDsl.Runtime;
-
-/// <summary>
-/// What one parameter group brings to a step, gathered before anything changes: its parameters, their gradients (null
-/// where a parameter has none) and the path each takes (true: the fused CPU kernels). A generated step gathers every
-/// group first, so a sparse gradient, or a parameter that <c>fused: true</c> cannot take the fused path, fails the step
-/// before any parameter or state changes; and each tensor's metadata is read once per step.
-/// </summary>
-public sealed class GroupInputs
+namespace OptimDsl.Runtime
 {
-    /// <summary>Creates the inputs of a group of <paramref name="parameters"/> (gradients and paths filled by the caller).</summary>
-    /// <param name="parameters">The group's parameters, in order.</param>
-    public GroupInputs(Parameter[] parameters)
+    /// <summary>
+    /// What one parameter group brings to a step, gathered before anything changes: its parameters, their gradients (null
+    /// where a parameter has none) and the path each takes (true: the fused CPU kernels). A generated step gathers every
+    /// group first, so a sparse gradient, or a parameter that <c>fused: true</c> cannot take the fused path, fails the step
+    /// before any parameter or state changes; and each tensor's metadata is read once per step.
+    /// </summary>
+    public sealed class GroupInputs
     {
-        Parameters = parameters;
-        Grads = new Tensor?[parameters.Length];
-        Fused = new bool[parameters.Length];
+        /// <summary>Creates the inputs of a group of <paramref name="parameters"/> (gradients and paths filled by the caller).</summary>
+        /// <param name="parameters">The group's parameters, in order.</param>
+        public GroupInputs(Parameter[] parameters)
+        {
+            Parameters = parameters;
+            Grads = new Tensor?[parameters.Length];
+            Fused = new bool[parameters.Length];
+        }
+
+        /// <summary>The group's parameters, in order.</summary>
+        public Parameter[] Parameters { get; }
+
+        /// <summary>Each parameter's gradient this step (null: none, the parameter is skipped).</summary>
+        public Tensor?[] Grads { get; }
+
+        /// <summary>Whether each parameter takes the fused CPU kernels (false: tensor operations, or no gradient).</summary>
+        public bool[] Fused { get; }
     }
-
-    /// <summary>The group's parameters, in order.</summary>
-    public Parameter[] Parameters { get; }
-
-    /// <summary>Each parameter's gradient this step (null: none, the parameter is skipped).</summary>
-    public Tensor?[] Grads { get; }
-
-    /// <summary>Whether each parameter takes the fused CPU kernels (false: tensor operations, or no gradient).</summary>
-    public bool[] Fused { get; }
 }

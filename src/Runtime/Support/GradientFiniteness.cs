@@ -2,68 +2,69 @@ using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OptimDsl.Runtime;
-
-/// <summary>
-/// The inf check of <c>[SkipNonFinite]</c> for the gradients that take tensor operations (the fused path checks its own in a
-/// generated pass over their memory), as AMP's gradient scaler checks before <c>optimizer.step()</c>.
-/// </summary>
-public static class GradientFiniteness
+namespace OptimDsl.Runtime
 {
     /// <summary>
-    /// Whether every gradient <c>grads[i]</c>, i in <paramref name="indices"/>, holds only finite values. Contiguous
-    /// float32/float64 CPU gradients are read through their memory (no tensor created); the others are reduced on their
-    /// device (<c>isfinite().all()</c>) and read together: at most one host read.
+    /// The inf check of <c>[SkipNonFinite]</c> for the gradients that take tensor operations (the fused path checks its own in a
+    /// generated pass over their memory), as AMP's gradient scaler checks before <c>optimizer.step()</c>.
     /// </summary>
-    /// <param name="grads">The group's gradients (null: no gradient).</param>
-    /// <param name="indices">Which of them to check.</param>
-    public static bool AllFinite(IReadOnlyList<Tensor?> grads, IReadOnlyList<int> indices)
+    public static class GradientFiniteness
     {
-        if (grads is null)
+        /// <summary>
+        /// Whether every gradient <c>grads[i]</c>, i in <paramref name="indices"/>, holds only finite values. Contiguous
+        /// float32/float64 CPU gradients are read through their memory (no tensor created); the others are reduced on their
+        /// device (<c>isfinite().all()</c>) and read together: at most one host read.
+        /// </summary>
+        /// <param name="grads">The group's gradients (null: no gradient).</param>
+        /// <param name="indices">Which of them to check.</param>
+        public static bool AllFinite(IReadOnlyList<Tensor?> grads, IReadOnlyList<int> indices)
         {
-            throw new System.ArgumentNullException(nameof(grads));
-        }
-
-        if (indices is null)
-        {
-            throw new System.ArgumentNullException(nameof(indices));
-        }
-
-        List<Tensor>? onDevice = null;
-        foreach (int i in indices)
-        {
-            if (grads[i] is not { } g)
+            if (grads is null)
             {
-                continue;
+                throw new System.ArgumentNullException(nameof(grads));
             }
 
-            ScalarType dtype = g.dtype;
-            if (g.device_type == DeviceType.CPU && g.is_contiguous() && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64))
+            if (indices is null)
             {
-                if (!HostKernels.AllFinite(dtype, FusedMemory.Address(g), g.numel()))
+                throw new System.ArgumentNullException(nameof(indices));
+            }
+
+            List<Tensor>? onDevice = null;
+            foreach (int i in indices)
+            {
+                if (grads[i] is not { } g)
                 {
-                    return false;
+                    continue;
+                }
+
+                ScalarType dtype = g.dtype;
+                if (g.device_type == DeviceType.CPU && g.is_contiguous() && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64))
+                {
+                    if (!HostKernels.AllFinite(dtype, FusedMemory.Address(g), g.numel()))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    (onDevice ??= new List<Tensor>()).Add(g);
                 }
             }
-            else
+
+            if (onDevice is null)
             {
-                (onDevice ??= new List<Tensor>()).Add(g);
+                return true;
             }
-        }
 
-        if (onDevice is null)
-        {
-            return true;
-        }
+            using var scope = NewDisposeScope();
+            Device device = onDevice[0].device;
+            var flags = new Tensor[onDevice.Count];
+            for (int k = 0; k < flags.Length; k++)
+            {
+                flags[k] = onDevice[k].isfinite().all().to(device).reshape(1);
+            }
 
-        using var scope = NewDisposeScope();
-        Device device = onDevice[0].device;
-        var flags = new Tensor[onDevice.Count];
-        for (int k = 0; k < flags.Length; k++)
-        {
-            flags[k] = onDevice[k].isfinite().all().to(device).reshape(1);
+            return cat(flags, 0).all().cpu().item<bool>();
         }
-
-        return cat(flags, 0).all().cpu().item<bool>();
     }
 }
