@@ -51,6 +51,33 @@ namespace OptimDsl.Generator.Tests
         }
 
         /// <summary>
+        /// The projects whose own sources call TorchSharp: the test projects' reference implementations and the examples
+        /// (user-facing code). Each is compiled as its project file says (its folder's sources, its linked
+        /// <c>Compile</c> items, its <c>DefineConstants</c>, its <c>InternalsVisibleTo</c>, its example project
+        /// references with their aliases), with the generator run over it, and scanned like the runtime.
+        /// </summary>
+        public static TheoryData<string> ScannedProjects => new TheoryData<string>
+        {
+            "tests/OptimDsl.Tests/OptimDsl.Tests.csproj",
+            "tests/OptimDsl.PropertyTests/OptimDsl.PropertyTests.csproj",
+            "tests/OptimDsl.Examples.Tests/OptimDsl.Examples.Tests.csproj",
+            "examples/Quickstart/Quickstart.csproj",
+            "examples/Checkpoints/Checkpoints.csproj",
+            "examples/Compare/Compare.csproj",
+            "examples/Landscapes/Landscapes.csproj",
+            "examples/Benchmarks/OptimDsl.Benchmarks.csproj",
+        };
+
+        [Theory]
+        [MemberData(nameof(ScannedProjects))]
+        public void Test_and_example_sources_hold_every_Scalar_in_a_using_local(string project)
+        {
+            ProjectCompilation compiled = ProjectCompilation.Of(project);
+            List<string> violations = Violations(compiled.Compilation, compiled.SourceTrees).ToList();
+            Assert.True(violations.Count == 0, project + ": " + violations.Count + " Scalar(s) not held by a using local:\n" + string.Join("\n", violations));
+        }
+
+        /// <summary>
         /// TorchSharp 0.107.0 methods that create a <c>Scalar</c> of their own and pass its handle to native code without
         /// keeping it alive (cited from TorchSharp's sources at v0.107.0, commit c20b6a1c). A call of any of them is a
         /// violation: call the overload that takes the Scalar (<c>add_(x, alpha: Scalars.One)</c>,
