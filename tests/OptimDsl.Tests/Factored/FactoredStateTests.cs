@@ -99,7 +99,8 @@ namespace OptimDsl.Tests.Factored
             Assert.Empty(nu.shape);
             Assert.Equal(9.0, nu.item<double>());
             Assert.Equal(9.0, sm3.Accumulators[0].item<double>());
-            nu.add_(1.0); // the result is a new tensor, never the accumulator itself
+            using Scalar one = 1.0;
+            nu.add_(one, Scalars.One); // the result is a new tensor, never the accumulator itself
             Assert.Equal(9.0, sm3.Accumulators[0].item<double>());
 
             using var fac = new FactoredSecondMoment(p);
