@@ -15,7 +15,9 @@ namespace OptimDsl.Generator.Tests
     /// <c>t * 2.0</c>) is unreachable as soon as the call has read its handle, so a garbage collection during the native call
     /// can free it while libtorch still reads it ("Unknown scalar type" crashes). Every Scalar the runtime and the generated
     /// code create must therefore be held by a <c>using</c> local for as long as it is used. These tests compile the
-    /// runtime's sources with the generator (hand-written code and the generated catalog) and every test declaration, and
+    /// runtime's sources with the generator (hand-written code and the generated catalog), every test declaration, and the
+    /// test projects' and examples' own sources (<see cref="ProjectCompilation"/>: reference implementations run beside the
+    /// optimizers, and the examples are user-facing code), and
     /// fail on any conversion to <c>TorchSharp.Scalar</c> (implicit or explicit, or <c>ToScalar()</c>) that is not the
     /// initializer of a <c>using</c> local (or of a <c>static readonly</c> field, held for the life of the process).
     /// They also fail on any call of a TorchSharp method that creates such a temporary itself (<see cref="RacyMethods"/>):
