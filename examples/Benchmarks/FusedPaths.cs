@@ -153,9 +153,10 @@ namespace OptimDsl.Benchmarks
         private static Parameter[] Parameters(Model model)
         {
             var parameters = new Parameter[model.Shapes.Length];
+            using Scalar initScale = 0.02;
             for (int i = 0; i < parameters.Length; i++)
             {
-                parameters[i] = new Parameter(torch.randn(model.Shapes[i]).mul_(0.02));
+                parameters[i] = new Parameter(torch.randn(model.Shapes[i]).mul_(initScale));
                 parameters[i].grad = torch.randn(model.Shapes[i]);
             }
 

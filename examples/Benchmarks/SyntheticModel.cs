@@ -106,7 +106,8 @@ namespace OptimDsl.Benchmarks
             {
                 foreach (long[] s in shape.Shapes)
                 {
-                    Tensor data = torch.randn(s, dtype: dtype, generator: generator).mul_(0.02);
+                    using Scalar initScale = 0.02;
+                    Tensor data = torch.randn(s, dtype: dtype, generator: generator).mul_(initScale);
                     var parameter = new Parameter(data, requires_grad: true);
                     parameter.MoveToOuterDisposeScope();
                     parameters.Add(parameter);
@@ -117,7 +118,7 @@ namespace OptimDsl.Benchmarks
                 foreach (Parameter p in parameters)
                 {
                     Tensor g = torch.randn(p.shape, dtype: dtype, generator: generator);
-                    objective = objective.add(p.mul(g).sum());
+                    objective = objective.add(p.mul(g).sum(), OptimDsl.Runtime.Scalars.One);
                 }
 
                 objective.backward();

@@ -15,7 +15,9 @@ namespace OptimDsl.Generator.Tests
     /// <c>t * 2.0</c>) is unreachable as soon as the call has read its handle, so a garbage collection during the native call
     /// can free it while libtorch still reads it ("Unknown scalar type" crashes). Every Scalar the runtime and the generated
     /// code create must therefore be held by a <c>using</c> local for as long as it is used. These tests compile the
-    /// runtime's sources with the generator (hand-written code and the generated catalog) and every test declaration, and
+    /// runtime's sources with the generator (hand-written code and the generated catalog), every test declaration, and the
+    /// test projects' and examples' own sources (<see cref="ProjectCompilation"/>: reference implementations run beside the
+    /// optimizers, and the examples are user-facing code), and
     /// fail on any conversion to <c>TorchSharp.Scalar</c> (implicit or explicit, or <c>ToScalar()</c>) that is not the
     /// initializer of a <c>using</c> local (or of a <c>static readonly</c> field, held for the life of the process).
     /// They also fail on any call of a TorchSharp method that creates such a temporary itself (<see cref="RacyMethods"/>):
@@ -48,6 +50,33 @@ namespace OptimDsl.Generator.Tests
 
             List<string> violations = Violations(run.OutputCompilation, run.OutputCompilation.SyntaxTrees).ToList();
             Assert.True(violations.Count == 0, violations.Count + " Scalar(s) not held by a using local:\n" + string.Join("\n", violations));
+        }
+
+        /// <summary>
+        /// The projects whose own sources call TorchSharp: the test projects' reference implementations and the examples
+        /// (user-facing code). Each is compiled as its project file says (its folder's sources, its linked
+        /// <c>Compile</c> items, its <c>DefineConstants</c>, its <c>InternalsVisibleTo</c>, its example project
+        /// references with their aliases), with the generator run over it, and scanned like the runtime.
+        /// </summary>
+        public static TheoryData<string> ScannedProjects => new TheoryData<string>
+        {
+            "tests/OptimDsl.Tests/OptimDsl.Tests.csproj",
+            "tests/OptimDsl.PropertyTests/OptimDsl.PropertyTests.csproj",
+            "tests/OptimDsl.Examples.Tests/OptimDsl.Examples.Tests.csproj",
+            "examples/Quickstart/Quickstart.csproj",
+            "examples/Checkpoints/Checkpoints.csproj",
+            "examples/Compare/Compare.csproj",
+            "examples/Landscapes/Landscapes.csproj",
+            "examples/Benchmarks/OptimDsl.Benchmarks.csproj",
+        };
+
+        [Theory]
+        [MemberData(nameof(ScannedProjects))]
+        public void Test_and_example_sources_hold_every_Scalar_in_a_using_local(string project)
+        {
+            ProjectCompilation compiled = ProjectCompilation.Of(project);
+            List<string> violations = Violations(compiled.Compilation, compiled.SourceTrees).ToList();
+            Assert.True(violations.Count == 0, project + ": " + violations.Count + " Scalar(s) not held by a using local:\n" + string.Join("\n", violations));
         }
 
         /// <summary>

@@ -97,9 +97,10 @@ namespace OptimDsl.PropertyTests
             using OptimizerHelper optimizer = OptimizerFactory.Create(optimizerType, parameters, new Dictionary<string, object?> { ["fused"] = fused });
             for (int step = 1; step <= 3; step++)
             {
+                using Scalar factor = 0.5 * step, shift = 0.1 * step;
                 foreach (Parameter p in parameters)
                 {
-                    p.grad = (p.detach() * (0.5 * step) - 0.1 * step).DetachFromDisposeScope();
+                    p.grad = p.detach().mul(factor).sub(shift).DetachFromDisposeScope();
                 }
 
                 optimizer.step();

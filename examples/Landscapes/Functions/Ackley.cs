@@ -23,7 +23,7 @@ namespace OptimDsl.Examples.Landscapes.Functions
 
         public Tensor Evaluate(Tensor points)
         {
-            using var math = new TensorArithmetic();
+            var math = new TensorArithmetic();
             Tensor x = points.select(-1, 0);
             Tensor y = points.select(-1, 1);
             Tensor radius = math.Linear(0, (0.5, math.Square(x)), (0.5, math.Square(y))).sqrt();

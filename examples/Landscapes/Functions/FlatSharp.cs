@@ -69,7 +69,7 @@ namespace OptimDsl.Examples.Landscapes.Functions
 
         public Tensor Evaluate(Tensor points)
         {
-            using var math = new TensorArithmetic();
+            var math = new TensorArithmetic();
             Tensor x = points.select(-1, 0);
             Tensor flat = math.Scale(math.Square(math.Shift(x, -FlatCentre)), -1 / (2 * Width * Width)).exp();
             Tensor sharp = math.Scale(math.Square(math.Shift(x, -SharpCentre)), -(Sharpness * Sharpness) / (2 * Width * Width)).exp();

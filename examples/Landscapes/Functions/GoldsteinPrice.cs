@@ -23,7 +23,7 @@ namespace OptimDsl.Examples.Landscapes.Functions
 
         public Tensor Evaluate(Tensor points)
         {
-            using var math = new TensorArithmetic();
+            var math = new TensorArithmetic();
             Tensor x = points.select(-1, 0);
             Tensor y = points.select(-1, 1);
             Tensor xx = math.Square(x), yy = math.Square(y), xy = math.Multiply(x, y);

@@ -13,15 +13,16 @@ namespace OptimDsl.Examples.Landscapes.Functions
     /// libtorch and drop the managed object: when the garbage collector finalizes it during the call, libtorch reads freed
     /// memory and fails ("Unknown scalar type", internal assertions in <c>Scalar.h</c>). A toy run makes millions of such
     /// tiny calls, so this happened within a minute; the surfaces therefore use only these methods, which hold every
-    /// Scalar in a <c>using</c> (or in this object) across the call. Use one instance per evaluation
-    /// (<c>using var math = new TensorArithmetic();</c>).
+    /// Scalar in a <c>using</c> (or in a static field, for the life of the process) across the call.
     /// </remarks>
-    internal sealed class TensorArithmetic : IDisposable
+    internal sealed class TensorArithmetic
     {
-        private readonly Scalar one = 1.0.ToScalar();
+        // The alpha of the additions (the double 1.0). Held for the life of the process (an instance field could be
+        // finalized with its object once a call has read it); never disposed.
+        private static readonly Scalar One = 1.0.ToScalar();
 
         /// <summary><paramref name="a"/> + <paramref name="b"/>, element-wise with broadcasting.</summary>
-        public Tensor Add(Tensor a, Tensor b) => a.add(b, one);
+        public Tensor Add(Tensor a, Tensor b) => a.add(b, One);
 
         /// <summary><paramref name="a"/> − <paramref name="b"/>, element-wise with broadcasting.</summary>
         public Tensor Subtract(Tensor a, Tensor b) => a.sub(b);
@@ -43,7 +44,7 @@ namespace OptimDsl.Examples.Landscapes.Functions
         public Tensor Shift(Tensor a, double value)
         {
             using Scalar scalar = value.ToScalar();
-            return a.add(scalar, one);
+            return a.add(scalar, One);
         }
 
         /// <summary><c>constant + Σ coefficient · term</c> (the terms must broadcast together).</summary>
@@ -58,7 +59,5 @@ namespace OptimDsl.Examples.Landscapes.Functions
             for (int i = 1; i < terms.Length; i++) sum = Add(sum, Scale(terms[i].Term, terms[i].Coefficient));
             return constant == 0 ? sum : Shift(sum, constant);
         }
-
-        public void Dispose() => one.Dispose();
     }
 }

@@ -76,11 +76,12 @@ namespace OptimDsl.Tests.Checkpoints
             for (int t = 0; t < steps; t++)
             {
                 double scale = t % 4 == 3 ? 25.0 : 1.0;
+                using Scalar scaleScalar = scale;
                 for (int i = 0; i < parameters.Length; i++)
                 {
                     parameters[i].grad = t == 2 && i == parameters.Length - 1
                         ? null
-                        : (randn(parameters[i].shape, dtype: parameters[i].dtype, generator: generator) * scale).DetachFromDisposeScope();
+                        : randn(parameters[i].shape, dtype: parameters[i].dtype, generator: generator).mul(scaleScalar).DetachFromDisposeScope();
                 }
 
                 optimizer.step();

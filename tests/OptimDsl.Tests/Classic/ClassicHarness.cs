@@ -155,7 +155,8 @@ namespace OptimDsl.Tests.Classic
                 result[t] = new Tensor?[Shapes.Length];
                 for (int i = 0; i < Shapes.Length; i++)
                 {
-                    Tensor g = randn(Shapes[i], ScalarType.Float32, generator: gen).mul_(GradScale);
+                    using Scalar gradScale = GradScale;
+                    Tensor g = randn(Shapes[i], ScalarType.Float32, generator: gen).mul_(gradScale);
                     if (rng.NextDouble() < MissingGrad)
                     {
                         g.Dispose();

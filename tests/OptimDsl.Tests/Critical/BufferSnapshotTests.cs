@@ -98,7 +98,8 @@ namespace OptimDsl.Tests.Critical
             Tensor values = buffer.ReadEntry(newest.Slot);
 
             // Changing the copy leaves the buffer alone.
-            values.fill_(99.0);
+            using Scalar ninetyNine = 99.0;
+            values.fill_(ninetyNine);
             AssertBitEqual(Entry(4), buffer.ReadEntry(newest.Slot), "stored values after the copy changed");
 
             // More offers (each evicts the smallest) leave the snapshot and the earlier copy alone.

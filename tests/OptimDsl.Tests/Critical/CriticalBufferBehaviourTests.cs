@@ -49,7 +49,8 @@ namespace OptimDsl.Tests.Critical
 
             // The result is a new tensor: modifying it does not touch the buffer or x.
             var r = buf.Aggregate(x, AggregationRule.BufferMeanOnly, 1.0);
-            r.add_(100);
+            using Scalar hundred = 100;
+            r.add_(hundred, Scalars.One);
             AssertClose(new[] { 2.0, -2.0 }, buf.Aggregate(x, AggregationRule.BufferMeanOnly, 1.0), 1e-15, "buffer untouched");
             AssertBitEqual(before, x, "x untouched");
         }
@@ -66,7 +67,7 @@ namespace OptimDsl.Tests.Critical
                 var r = buf.Aggregate(x, rule, 0.3);
                 Assert.NotSame(x, r);
                 AssertBitEqual(x, r, rule.ToString());
-                r.add_(1);
+                r.add_(Scalars.One, Scalars.One);
                 AssertClose(new[] { 1.5, -2.5 }, x, 0, "x untouched");
             }
         }
@@ -97,7 +98,8 @@ namespace OptimDsl.Tests.Critical
             Offer(buf, T(1e16), 1.0);
             Offer(buf, T(1.0), 2.0);
             Offer(buf, T(3.0), 3.0); // evicts 1e16: sum = (1e16 + 1) - 1e16 + 3 = 3 (1 was lost in rounding), re-summing would give 4
-            AssertClose(new[] { 3.0 }, buf.Aggregate(T(0), AggregationRule.BufferMeanOnly, 1.0).mul(2), 0, "incremental sum");
+            using Scalar two = 2;
+            AssertClose(new[] { 3.0 }, buf.Aggregate(T(0), AggregationRule.BufferMeanOnly, 1.0).mul(two), 0, "incremental sum");
         }
 
         // ---------------- random replacement ----------------
@@ -426,8 +428,9 @@ namespace OptimDsl.Tests.Critical
             Assert.Equal(full.Values.NumberOfElements, half.Values.NumberOfElements);
             Assert.Equal(full.Values.NumberOfElements * full.Values.ElementSize, 2 * half.Values.NumberOfElements * half.Values.ElementSize);
 
-            var g1 = linspace(-1, 1, 1000, dtype: ScalarType.Float32).add(1.0 / 3);
-            var g2 = linspace(3, -2, 1000, dtype: ScalarType.Float32).mul(0.7);
+            using Scalar third = 1.0 / 3, scale = 0.7;
+            var g1 = linspace(-1, 1, 1000, dtype: ScalarType.Float32).add(third, Scalars.One);
+            var g2 = linspace(3, -2, 1000, dtype: ScalarType.Float32).mul(scale);
             if (structure == CriticalBufferStructure.Heap)
             {
                 half.Offer(g1, 1.0);
@@ -444,9 +447,10 @@ namespace OptimDsl.Tests.Critical
             Assert.Equal(ScalarType.Float32, r.dtype);
             var q1 = g1.to(ScalarType.BFloat16).to(ScalarType.Float32);
             var q2 = g2.to(ScalarType.BFloat16).to(ScalarType.Float32);
+            using Scalar twoDouble = 2.0, twoInt = 2;
             var expected = structure == CriticalBufferStructure.Heap
-                ? x.add(q1.clone().add_(q2).div_(2.0))      // heap order: [g1 (1.0), g2 (2.0)]
-                : x.add(zeros_like(x).add_(q1).add_(q2).div(2));
+                ? x.add(q1.clone().add_(q2, Scalars.One).div_(twoDouble), Scalars.One)      // heap order: [g1 (1.0), g2 (2.0)]
+                : x.add(zeros_like(x).add_(q1, Scalars.One).add_(q2, Scalars.One).div(twoInt), Scalars.One);
             AssertBitEqual(expected, r, "bf16 values, fp32 aggregation");
             Assert.False(q1.equal(g1).all().item<bool>()); // the cast did lose bits
         }
@@ -571,7 +575,8 @@ namespace OptimDsl.Tests.Critical
                 buf.Offer(x, p);
             }
 
-            buf.Offer(x.mul(2), 2.0);
+            using Scalar two = 2;
+            buf.Offer(x.mul(two), 2.0);
             buf.DecayPriorities(0.5);
             Assert.False(buf.Values.requires_grad);
             Assert.False(buf.Aggregate(x, AggregationRule.Sum, 1.0).requires_grad);

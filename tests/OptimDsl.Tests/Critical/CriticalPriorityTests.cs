@@ -13,13 +13,14 @@ namespace OptimDsl.Tests.Critical
         {
             var gen = new torch.Generator((ulong)seed);
             // Magnitudes over several decades, so that the order of the float additions matters.
+            using Scalar large = 1e3, small = 1e-2, medium = 3.7;
             return new Tensor?[]
             {
-                randn(new long[] { 7, 3 }, generator: gen).mul(1e3).to(first),
+                randn(new long[] { 7, 3 }, generator: gen).mul(large).to(first),
                 null,
-                randn(5, generator: gen).mul(1e-2).to(rest),
+                randn(5, generator: gen).mul(small).to(rest),
                 randn(new long[] { 2, 2, 2 }, generator: gen).to(rest),
-                randn(11, generator: gen).mul(3.7).to(rest),
+                randn(11, generator: gen).mul(medium).to(rest),
             };
         }
 

@@ -96,13 +96,15 @@ namespace OptimDsl.Tests.Critical
                         }
                         else
                         {
-                            mb.mul_(momentum).add_(d);
+                            using Scalar momentumScalar = momentum;
+                            mb.mul_(momentumScalar).add_(d, Scalars.One);
                         }
 
                         d = mb;
                     }
 
-                    theta.sub_(d.mul(0.1));
+                    using Scalar lr = 0.1;
+                    theta.sub_(d.mul(lr));
                 }
 
                 AssertClose(momentum == 0 ? Theta71[step] : Theta71Momentum[step], theta, what: $"theta step {step + 1}");
@@ -162,7 +164,8 @@ namespace OptimDsl.Tests.Critical
                         }
 
                         bufs[i].DecayPriorities(0.5);
-                        pars[i].sub_(d.mul(0.1));
+                        using Scalar lr = 0.1;
+                        pars[i].sub_(d.mul(lr));
                     }
                 }
 
@@ -250,12 +253,14 @@ namespace OptimDsl.Tests.Critical
         private static void AdamStep(Tensor theta, Tensor m, Tensor v, Tensor g, int step, double lr)
         {
             const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-            m.mul_(b1).add_(g, alpha: 1 - b1);
-            v.mul_(b2).addcmul_(g, g, value: 1 - b2);
+            using Scalar b1Scalar = b1, oneMinusB1 = 1 - b1, b2Scalar = b2, oneMinusB2 = 1 - b2, epsScalar = eps;
+            m.mul_(b1Scalar).add_(g, alpha: oneMinusB1);
+            v.mul_(b2Scalar).addcmul_(g, g, value: oneMinusB2);
             double bc1 = 1 - Math.Pow(b1, step);
             double bc2 = 1 - Math.Pow(b2, step);
-            var denom = v.sqrt().div(Math.Sqrt(bc2)).add_(eps);
-            theta.addcdiv_(m, denom, value: -lr / bc1);
+            using Scalar sqrtBc2 = Math.Sqrt(bc2), stepSize = -lr / bc1;
+            var denom = v.sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
+            theta.addcdiv_(m, denom, value: stepSize);
         }
 
         // ---------------- 7.5 the PriorityDict trim quirk ----------------
@@ -341,7 +346,8 @@ namespace OptimDsl.Tests.Critical
                     }
                     else
                     {
-                        m.mul_(b1).add_(g, alpha: 1 - b1);
+                        using Scalar b1Scalar = b1, oneMinusB1 = 1 - b1;
+                        m.mul_(b1Scalar).add_(g, alpha: oneMinusB1);
                         u = buf.Aggregate(m, AggregationRule.Sum, 1.0);
                         buf.Offer(m, p);            // stores a copy of the momentum
                     }
@@ -349,10 +355,11 @@ namespace OptimDsl.Tests.Critical
                     stepCount++;
                     double bc1 = 1 - Math.Pow(b1, stepCount);
                     double bc2 = 1 - Math.Pow(b2, stepCount);
-                    v.mul_(b2).addcmul_(u, u, value: 1 - b2);
-                    var denom = v.sqrt().div(Math.Sqrt(bc2)).add_(eps);
+                    using Scalar b2Scalar = b2, oneMinusB2 = 1 - b2, sqrtBc2 = Math.Sqrt(bc2), epsScalar = eps, stepSize = -lr / bc1;
+                    v.mul_(b2Scalar).addcmul_(u, u, value: oneMinusB2);
+                    var denom = v.sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
                     buf.DecayPriorities(0.7);
-                    theta.addcdiv_(u, denom, value: -lr / bc1);
+                    theta.addcdiv_(u, denom, value: stepSize);
                 }
 
                 AssertClose(expectedTheta[i], theta, what: $"theta step {i + 1}");

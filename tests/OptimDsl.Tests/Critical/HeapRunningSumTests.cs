@@ -60,7 +60,8 @@ namespace OptimDsl.Tests.Critical
             for (int step = 0; step < 400; step++)
             {
                 using var scope = NewDisposeScope();
-                var x = randn(new long[] { 3, 5 }, dtype: ScalarType.Float64).mul(Math.Exp(3 * r.NextDouble() - 1.5));
+                using Scalar magnitude = Math.Exp(3 * r.NextDouble() - 1.5);
+                var x = randn(new long[] { 3, 5 }, dtype: ScalarType.Float64).mul(magnitude);
                 // Mostly growing priorities (admitted), some small ones (rejected), a few negative or NaN (never stored).
                 double p = r.NextDouble() switch
                 {
@@ -100,7 +101,8 @@ namespace OptimDsl.Tests.Critical
             for (int step = 1; step <= 3 * CriticalBuffer.RunningSumResyncEvery; step++)
             {
                 using var scope = NewDisposeScope();
-                var x = randn(1000, generator: gen).mul(step % 7 + 0.5);
+                using Scalar magnitude = step % 7 + 0.5;
+                var x = randn(1000, generator: gen).mul(magnitude);
                 double p = step; // always admitted: fills, then one eviction + one insertion per step
                 running.Offer(x, p);
                 recompute.Offer(x, p);

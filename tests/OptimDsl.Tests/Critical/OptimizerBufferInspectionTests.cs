@@ -41,7 +41,8 @@ namespace OptimDsl.Tests.Critical
             var scales = new[] { 1.0, 5.0, 0.5, 8.0, 0.1, 2.0, 20.0 };
             for (int step = 1; step <= Steps; step++)
             {
-                Tensor gradient = randn(parameter.shape, generator: generator).mul_(scales[step - 1]);
+                using Scalar scale = scales[step - 1];
+                Tensor gradient = randn(parameter.shape, generator: generator).mul_(scale);
                 optimizer.zero_grad();
                 (parameter * gradient).sum().backward();
                 optimizer.step();

@@ -153,19 +153,25 @@ namespace OptimDsl.Tests.Critical
                             Offer(g);
                             if (wd != 0)
                             {
-                                d = d.add(p, alpha: wd);
+                                using Scalar wdScalar = wd;
+                                d = d.add(p, alpha: wdScalar);
                             }
 
-                            v[i].mul_(alpha).addcmul_(d, d, value: 1 - alpha);
-                            var avg = v[i].sqrt().add_(eps);
+                            using Scalar alphaScalar = alpha;
+                            using Scalar oneMinusAlpha = 1 - alpha;
+                            using Scalar epsScalar = eps;
+                            using Scalar minusLr = -lr;
+                            v[i].mul_(alphaScalar).addcmul_(d, d, value: oneMinusAlpha);
+                            var avg = v[i].sqrt().add_(epsScalar, Scalars.One);
                             buf.DecayPriorities(decay);
-                            p.addcdiv_(d, avg, value: -lr);
+                            p.addcdiv_(d, avg, value: minusLr);
                         }
                         else if (cm)
                         {
                             if (wd != 0)
                             {
-                                p.mul_(1 - lr * wd);
+                                using Scalar decayFactor = 1 - lr * wd;
+                                p.mul_(decayFactor);
                             }
 
                             Tensor u;
@@ -176,7 +182,9 @@ namespace OptimDsl.Tests.Critical
                             }
                             else
                             {
-                                m[i].mul_(b1).add_(g, alpha: 1 - b1);
+                                using Scalar b1Scalar = b1;
+                                using Scalar oneMinusB1 = 1 - b1;
+                                m[i].mul_(b1Scalar).add_(g, alpha: oneMinusB1);
                                 u = buf.Aggregate(m[i], AggregationRule.Sum, 1.0);
                                 Offer(m[i]);
                             }
@@ -184,20 +192,25 @@ namespace OptimDsl.Tests.Critical
                             steps[i]++;
                             double bc1 = 1 - Math.Pow(b1, steps[i]);
                             double bc2 = 1 - Math.Pow(b2, steps[i]);
-                            v[i].mul_(b2).addcmul_(u, u, value: 1 - b2);
+                            using Scalar b2Scalar = b2;
+                            using Scalar oneMinusB2 = 1 - b2;
+                            using Scalar sqrtBc2 = Math.Sqrt(bc2);
+                            using Scalar epsScalar = eps;
+                            using Scalar stepSize = -lr / bc1;
+                            v[i].mul_(b2Scalar).addcmul_(u, u, value: oneMinusB2);
                             Tensor denom;
                             if (amsgrad)
                             {
                                 vmax[i].copy_(maximum(vmax[i], v[i]));
-                                denom = vmax[i].sqrt().div(Math.Sqrt(bc2)).add_(eps);
+                                denom = vmax[i].sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
                             }
                             else
                             {
-                                denom = v[i].sqrt().div(Math.Sqrt(bc2)).add_(eps);
+                                denom = v[i].sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
                             }
 
                             buf.DecayPriorities(decay);
-                            p.addcdiv_(u, denom, value: -lr / bc1);
+                            p.addcdiv_(u, denom, value: stepSize);
                         }
                         else if (adam)
                         {
@@ -213,29 +226,38 @@ namespace OptimDsl.Tests.Critical
                             double bc2 = 1 - Math.Pow(b2, steps[i]);
                             if (wd != 0)
                             {
-                                d = d.add(p, alpha: wd);
+                                using Scalar wdScalar = wd;
+                                d = d.add(p, alpha: wdScalar);
                             }
 
-                            m[i].mul_(b1).add_(d, alpha: 1 - b1);
-                            v[i].mul_(b2).addcmul_(d, d, value: 1 - b2);
+                            using Scalar b1Scalar = b1;
+                            using Scalar oneMinusB1 = 1 - b1;
+                            using Scalar b2Scalar = b2;
+                            using Scalar oneMinusB2 = 1 - b2;
+                            using Scalar sqrtBc2 = Math.Sqrt(bc2);
+                            using Scalar epsScalar = eps;
+                            using Scalar stepSize = -lr / bc1;
+                            m[i].mul_(b1Scalar).add_(d, alpha: oneMinusB1);
+                            v[i].mul_(b2Scalar).addcmul_(d, d, value: oneMinusB2);
                             Tensor denom;
                             if (amsgrad)
                             {
                                 vmax[i].copy_(maximum(vmax[i], v[i]));
-                                denom = vmax[i].sqrt().div(Math.Sqrt(bc2)).add_(eps);
+                                denom = vmax[i].sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
                             }
                             else
                             {
-                                denom = v[i].sqrt().div(Math.Sqrt(bc2)).add_(eps);
+                                denom = v[i].sqrt().div(sqrtBc2).add_(epsScalar, Scalars.One);
                             }
 
                             buf.DecayPriorities(decay);
-                            p.addcdiv_(m[i], denom, value: -lr / bc1);
+                            p.addcdiv_(m[i], denom, value: stepSize);
                         }
                         else
                         {
                             // SGD_C family: L2 before storing/aggregating; momentum after the buffer.
-                            Tensor d = wd != 0 ? g.add(p, alpha: wd) : g;
+                            using Scalar wdScalar = wd;
+                            Tensor d = wd != 0 ? g.add(p, alpha: wdScalar) : g;
                             if (!buf.HasEverReceived)
                             {
                                 Offer(d);
@@ -260,13 +282,16 @@ namespace OptimDsl.Tests.Critical
                                 }
                                 else
                                 {
-                                    mb[i]!.mul_(momentum).add_(d, alpha: 1 - dampening);
+                                    using Scalar momentumScalar = momentum;
+                                    using Scalar oneMinusDampening = 1 - dampening;
+                                    mb[i]!.mul_(momentumScalar).add_(d, alpha: oneMinusDampening);
                                 }
 
                                 d = mb[i]!;
                             }
 
-                            p.add_(d, alpha: -lr);
+                            using Scalar minusLr = -lr;
+                            p.add_(d, alpha: minusLr);
                         }
                     }
 

@@ -24,7 +24,7 @@ namespace OptimDsl.Tests.CriticalCatalog
         public static void Step(optim.Optimizer optimizer, Parameter[] parameters, IReadOnlyList<Tensor> gradients)
         {
             optimizer.zero_grad();
-            Tensor loss = parameters.Select((p, i) => (p * gradients[i]).sum()).Aggregate((a, b) => a + b);
+            Tensor loss = parameters.Select((p, i) => (p * gradients[i]).sum()).Aggregate((a, b) => a.add(b, OptimDsl.Runtime.Scalars.One));
             loss.backward();
             optimizer.step();
         }
@@ -38,7 +38,8 @@ namespace OptimDsl.Tests.CriticalCatalog
             for (int t = 0; t < steps; t++)
             {
                 double scale = random.NextDouble() < 0.15 ? 20 : 1;
-                result.Add(like.Select(p => randn(p.shape, dtype: ScalarType.Float64, generator: generator) * scale).ToArray());
+                using Scalar scaleScalar = scale;
+                result.Add(like.Select(p => randn(p.shape, dtype: ScalarType.Float64, generator: generator).mul(scaleScalar)).ToArray());
             }
 
             return result;

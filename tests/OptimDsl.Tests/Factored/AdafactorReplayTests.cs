@@ -88,13 +88,15 @@ namespace OptimDsl.Tests.Factored
             update.mul_(lrT);
             if (cfg.Beta1 is double beta1)
             {
-                state.ExpAvg!.mul_(beta1).add_(update, alpha: 1 - beta1);
+                using Scalar beta1Scalar = beta1, oneMinusBeta1 = 1 - beta1;
+                state.ExpAvg!.mul_(beta1Scalar).add_(update, alpha: oneMinusBeta1);
                 update = state.ExpAvg;
             }
 
             if (cfg.WeightDecay != 0)
             {
-                p32.add_(p32.mul(lrT), alpha: -cfg.WeightDecay);
+                using Scalar minusWeightDecay = -cfg.WeightDecay;
+                p32.add_(p32.mul(lrT), alpha: minusWeightDecay);
             }
 
             p32.sub_(update);
@@ -192,7 +194,8 @@ namespace OptimDsl.Tests.Factored
         {
             using var scope = NewDisposeScope();
             Tensor p = tensor(new[] { 3.0, -4.0, 0.0, 0.0 }, dtype: ScalarType.Float64); // RMS = 5/2 = 2.5
-            Tensor small = full(new long[] { 4 }, 1e-5, dtype: ScalarType.Float64);       // RMS = 1e-5 < eps2
+            using Scalar smallValue = 1e-5;
+            Tensor small = full(new long[] { 4 }, smallValue, dtype: ScalarType.Float64);       // RMS = 1e-5 < eps2
 
             // relative_step, default: min(1e-2, 1/sqrt(step))
             Assert.Equal(1e-2 * 2.5, AdafactorMath.LearningRate(p, 1, 0, 1e-3, true, true, false).item<double>(), 15);

@@ -40,23 +40,24 @@ namespace OptimDsl.Tests.Factored
             using var _ = no_grad();
             Tensor nu = state.Accumulators.Update(g, beta);
             Tensor result = nu.clone();
-            Tensor update = nu.add_(eps).rsqrt_().mul_(g);
+            using Scalar epsScalar = eps, oneMinusMomentum = 1.0 - momentum, momentumScalar = momentum, minusLr = -lr;
+            Tensor update = nu.add_(epsScalar, Scalars.One).rsqrt_().mul_(g);
             if (momentum > 0)
             {
-                update.mul_(1.0 - momentum);
+                update.mul_(oneMinusMomentum);
                 if (state.MomentumBuffer is null)
                 {
-                    update.add_(zeros_like(update), alpha: momentum); // the reference adds the float 0. on the first step
+                    update.add_(zeros_like(update), alpha: momentumScalar); // the reference adds the float 0. on the first step
                     state.MomentumBuffer = update.clone().DetachFromDisposeScope();
                 }
                 else
                 {
-                    update.add_(state.MomentumBuffer, alpha: momentum);
+                    update.add_(state.MomentumBuffer, alpha: momentumScalar);
                     state.MomentumBuffer.copy_(update);
                 }
             }
 
-            p.add_(update, alpha: -lr); // sub_(update, alpha=lr) is add with -alpha in ATen
+            p.add_(update, alpha: minusLr); // sub_(update, alpha=lr) is add with -alpha in ATen
             state.Step++;
             return result;
         }

@@ -1,4 +1,5 @@
 using System;
+using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
@@ -44,7 +45,8 @@ namespace OptimDsl.Tests.Fused
             var parameter = new Parameter(ones(3, 4));
             using var optimizer = new OptimDsl.Optimizers.Adam_C(new[] { parameter }, topC: 2, fused: true);
             ((OptimDsl.Optimizers.Adam_C.Options)System.Linq.Enumerable.Single(System.Linq.Enumerable.Cast<OptimDsl.Optimizers.Adam_C.ParamGroup>(optimizer.ParamGroups)).Options).aggr = Undefined;
-            parameter.grad = full(3, 4, 0.5f);
+            using Scalar half = 0.5f;
+            parameter.grad = full(3, 4, half);
 
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.step());
 

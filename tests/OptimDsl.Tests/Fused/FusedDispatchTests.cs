@@ -27,7 +27,11 @@ namespace OptimDsl.Tests.Fused
 
         private static Tensor[][] Gradients(ScalarType dtype, int steps) =>
             Enumerable.Range(0, steps)
-                .Select(t => Shapes.Select((s, i) => randn(s, generator: new Generator((ulong)(1000 + 10 * t + i))).mul(t % 5 == 4 ? 20 : 1).to(dtype)).ToArray())
+                .Select(t =>
+                {
+                    using Scalar scale = t % 5 == 4 ? 20 : 1;
+                    return Shapes.Select((s, i) => randn(s, generator: new Generator((ulong)(1000 + 10 * t + i))).mul(scale).to(dtype)).ToArray();
+                })
                 .ToArray();
 
         /// <summary>Same dtype, shape and bytes.</summary>

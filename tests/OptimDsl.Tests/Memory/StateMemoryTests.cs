@@ -16,7 +16,7 @@ namespace OptimDsl.Tests.Memory
         private static void OneStep(optim.Optimizer optimizer, params Parameter[] parameters)
         {
             optimizer.zero_grad();
-            parameters.Select(p => (p * p).sum()).Aggregate((a, b) => a + b).backward();
+            parameters.Select(p => (p * p).sum()).Aggregate((a, b) => a.add(b, Scalars.One)).backward();
             optimizer.step();
         }
 

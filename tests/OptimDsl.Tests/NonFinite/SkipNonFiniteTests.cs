@@ -92,7 +92,8 @@ namespace OptimDsl.Tests.NonFinite
             optimizer.add_param_group(new SkippingAdamCM.ParamGroup(new[] { second, idle }));
             Tensor secondBefore = second.detach().clone();
             first.grad = ones(3, 4);
-            second.grad = full(new long[] { 6 }, float.NaN);
+            using Scalar nan = float.NaN;
+            second.grad = full(new long[] { 6 }, nan);
             optimizer.step();
 
             Assert.Equal(1L, ParameterState.Of(optimizer, 0).Step);

@@ -38,7 +38,7 @@ namespace OptimDsl.Tests.Replay
                 {
                     optimizer.zero_grad();
                     Tensor loss = parameters.Select((p, i) => (p * tensor(c.Grads[t][i], dtype: ScalarType.Float64).reshape(c.Shapes[i])).sum())
-                        .Aggregate((a, b) => a + b);
+                        .Aggregate((a, b) => a.add(b, OptimDsl.Runtime.Scalars.One));
                     loss.backward();
                     optimizer.step();
                     for (int i = 0; i < parameters.Length; i++)

@@ -57,6 +57,7 @@ namespace OptimDsl.Tests.Robustness
             }) { IsBackground = true };
             collector.Start();
             long steps = 0;
+            using Scalar two = 2; // p.square() is p.pow(2), with a temporary Scalar inside TorchSharp: the collector would free it
             try
             {
                 var clock = Stopwatch.StartNew();
@@ -67,7 +68,7 @@ namespace OptimDsl.Tests.Robustness
                         optimizer.zero_grad();
                         foreach (Parameter p in parameters)
                         {
-                            p.square().sum().backward();
+                            p.pow(two).sum().backward();
                         }
 
                         optimizer.step();
