@@ -115,6 +115,8 @@ namespace OptimDsl.Generator.Tests
             "TorchSharp.torch.arange(TorchSharp.Scalar, TorchSharp.Scalar, TorchSharp.torch.ScalarType?, TorchSharp.torch.Device?, bool)",
             // Tensor/Factories/Tensor.Factories.cs:73  arange(Scalar stop, ...) => arange(0, stop, 1, ...)
             "TorchSharp.torch.arange(TorchSharp.Scalar, TorchSharp.torch.ScalarType?, TorchSharp.torch.Device?, bool)",
+            // Tensor/Tensor.Math.cs:1591  square() => pow(2)
+            "TorchSharp.torch.Tensor.square()",
             // LinearAlgebra.cs:710  linalg.vector_norm(Tensor, double ord, ...): THSLinalg_vector_norm(input.Handle, ord.ToScalar().Handle, ...)
             "TorchSharp.torch.linalg.vector_norm(TorchSharp.torch.Tensor, double, long[]?, bool)",
             // LinearAlgebra.cs:389  linalg.matrix_norm(Tensor, double ord, ...): THSLinalg_matrix_norm(input.Handle, ord.ToScalar().Handle, ...)

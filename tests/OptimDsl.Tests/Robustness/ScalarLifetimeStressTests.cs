@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -30,7 +29,8 @@ namespace OptimDsl.Tests.Robustness
     [Collection(ScalarLifetimeStressCollection.Name)]
     public sealed class ScalarLifetimeStressTests
     {
-        private static readonly TimeSpan PerOptimizer = TimeSpan.FromSeconds(1.5);
+        // A fixed number of steps, not a time budget: a loaded machine makes the steps slower, never the test fail.
+        private const int Steps = 12;
 
         public static TheoryData<string> Optimizers() => new TheoryData<string> { "Adam", "RMSprop", "Adafactor", "SM3", "CriticalAdam" };
 
@@ -56,12 +56,10 @@ namespace OptimDsl.Tests.Robustness
                 }
             }) { IsBackground = true };
             collector.Start();
-            long steps = 0;
             using Scalar two = 2; // p.square() is p.pow(2), with a temporary Scalar inside TorchSharp: the collector would free it
             try
             {
-                var clock = Stopwatch.StartNew();
-                while (clock.Elapsed < PerOptimizer)
+                for (int step = 0; step < Steps; step++)
                 {
                     using (NewDisposeScope())
                     {
@@ -73,8 +71,11 @@ namespace OptimDsl.Tests.Robustness
 
                         optimizer.step();
                     }
+                }
 
-                    steps++;
+                foreach (Parameter p in parameters)
+                {
+                    Assert.True(p.isfinite().all().item<bool>(), name + ": a parameter is not finite after " + Steps + " steps");
                 }
             }
             finally
@@ -86,8 +87,6 @@ namespace OptimDsl.Tests.Robustness
                     p.Dispose();
                 }
             }
-
-            Assert.True(steps > 10, name + ": only " + steps + " steps");
         }
 
         private static torch.optim.Optimizer Create(string name, IEnumerable<Parameter> parameters) => name switch
