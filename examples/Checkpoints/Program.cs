@@ -36,15 +36,9 @@ namespace OptimDsl.Examples.Checkpoints
 
         internal static int Main(string[] args)
         {
-            Options options;
-            try
+            Options? options = CommandLineReader.ParseOrReport(args, Options.Parse);
+            if (options is null)
             {
-                options = Options.Parse(args);
-            }
-            catch (UsageException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                Console.Error.WriteLine("Run with --help for the options.");
                 return 2;
             }
 

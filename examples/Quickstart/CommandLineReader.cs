@@ -15,6 +15,28 @@ namespace OptimDsl.Examples.Quickstart
 
         public CommandLineReader(string[] args) => _args = args;
 
+        /// <summary>
+        /// The options <paramref name="parse"/> reads from <paramref name="args"/>, or null after printing the usage error
+        /// (the example then exits with code 2).
+        /// </summary>
+        /// <typeparam name="TOptions">The example's options.</typeparam>
+        /// <param name="args">The command line.</param>
+        /// <param name="parse">The example's parser (it throws <see cref="UsageException"/>).</param>
+        public static TOptions? ParseOrReport<TOptions>(string[] args, Func<string[], TOptions> parse)
+            where TOptions : class
+        {
+            try
+            {
+                return parse(args);
+            }
+            catch (UsageException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                Console.Error.WriteLine("Run with --help for the options.");
+                return null;
+            }
+        }
+
         /// <summary>The current option's name (without an inline <c>=value</c>).</summary>
         public string Name { get; private set; } = string.Empty;
 
