@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
+using OptimDsl.Generator.Naming;
 
 namespace OptimDsl.Generator.Tests
 {
@@ -30,7 +31,7 @@ namespace OptimDsl.Generator.Tests
         /// <summary>The generator's <c>Identifiers.Members.All</c> (internal: read by reflection).</summary>
         private static readonly Lazy<ImmutableHashSet<string>> Members = new(() =>
             (ImmutableHashSet<string>)typeof(OptimizerGenerator).Assembly
-                .GetType("OptimDsl.Generator.Emission.Identifiers+Members", throwOnError: true)!
+                .GetType("OptimDsl.Generator.Naming.Identifiers+Members", throwOnError: true)!
                 .GetField("All", BindingFlags.Public | BindingFlags.Static)!
                 .GetValue(null)!);
 

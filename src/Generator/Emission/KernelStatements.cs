@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using OptimDsl.Generator.Lowering;
+using OptimDsl.Generator.Naming;
 
 namespace OptimDsl.Generator.Emission
 {

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis.CSharp;
 using OptimDsl.Generator.Diagnostics;
-using OptimDsl.Generator.Emission;
-using OptimDsl.Generator.Model;
 using OptimDsl.Generator.Arguments;
+using OptimDsl.Generator.Model;
+using OptimDsl.Generator.Naming;
 
 namespace OptimDsl.Generator.Validation
 {

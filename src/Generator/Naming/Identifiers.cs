@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Reflection;
 
-namespace OptimDsl.Generator.Emission
+namespace OptimDsl.Generator.Naming
 {
     /// <summary>
     /// How the generated code names what it introduces for its own use, so that the names a declaration chooses (the
