@@ -47,11 +47,11 @@ namespace OptimDsl.Runtime
         /// <summary><paramref name="rule"/>, once checked to be one of the aggregation rules (the kernels' loops do not check it).</summary>
         /// <param name="rule">The rule of a parameter group.</param>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="rule"/> is not an <see cref="AggregationRule"/>.</exception>
-        public static AggregationRule CheckedRule(AggregationRule rule) => rule switch
+        public static AggregationRule CheckedRule(AggregationRule rule)
         {
-            AggregationRule.Sum or AggregationRule.Mid or AggregationRule.Mean or AggregationRule.BufferMeanOnly => rule,
-            _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown aggregation rule."),
-        };
+            Arguments.CheckAggregationRule(rule, nameof(rule));
+            return rule;
+        }
 
         /// <summary>
         /// The sum, in list order, of <paramref name="count"/> stored entries at element <paramref name="element"/>:

@@ -51,6 +51,7 @@ namespace OptimDsl.Tests.Fused
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.step());
 
             Assert.Equal("rule", error.ParamName);
+            Assert.Contains("expected Sum, Mid, Mean or BufferMeanOnly", error.Message);
             Assert.True(FusedDispatchTests.BitEqual(ones(3, 4), parameter.detach()));
         }
     }
