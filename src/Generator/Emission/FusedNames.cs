@@ -10,6 +10,8 @@ namespace OptimDsl.Generator.Emission
         public const string Vector = "global::OptimDsl.Runtime.FusedVector";
         public const string Critical = "global::OptimDsl.Runtime.FusedCritical";
         public const string Dispatch = "global::OptimDsl.Runtime.FusedDispatch";
+        public const string ParameterMemory = "global::OptimDsl.Runtime.FusedParameterMemory";
+        public const string CachedMemory = "global::OptimDsl.Runtime.CachedTensorMemory";
         public const string GroupInputs = "global::OptimDsl.Runtime.GroupInputs";
         public const string HostKernels = "global::OptimDsl.Runtime.HostKernels";
         public const string CriticalOperands = "global::OptimDsl.Runtime.CriticalKernelOperands";
@@ -18,5 +20,12 @@ namespace OptimDsl.Generator.Emission
         public const string VectorT = "global::System.Numerics.Vector<T>";
         public const string Element = "where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>";
         public const string ScalarType = "global::TorchSharp.torch.ScalarType";
+
+        /// <summary>
+        /// The <c>State</c> field that caches what the fused path needs of a state tensor (<see cref="CachedMemory"/>), e.g.
+        /// <c>__exp_avgMemory</c> for <c>exp_avg</c>; null for the parameter and its gradient, which are read each step.
+        /// </summary>
+        public static string? MemoryField(Lowering.StepOperand operand) =>
+            operand.StateField is null ? null : operand.Name + "Memory";
     }
 }

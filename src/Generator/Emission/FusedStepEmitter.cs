@@ -45,13 +45,13 @@ namespace OptimDsl.Generator.Emission
         /// <summary>The reason a parameter does not take the fused path (null: it does), for its state tensors and buffer.</summary>
         public void EmitWhyNot(CodeWriter w)
         {
-            w.Line("/// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>");
-            using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " __param, " + Names.Tensor + " __grad, State __state)"))
+            w.Line("/// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name=\"__memory\"/>.</summary>");
+            using (w.Block("private static string? WhyNotFused(" + Names.Parameter + " __param, " + Names.Tensor + " __grad, State __state, out " + FusedNames.ParameterMemory + " __memory)"))
             {
-                var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(__param, __grad)" };
-                foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Parameter && o.Name != StepOperands.Gradient))
+                var reasons = new List<string> { FusedNames.Dispatch + ".WhyNot(__param, __grad, out __memory)" };
+                foreach (StepOperand o in _step.Operands.Where(o => o.StateField is not null))
                 {
-                    reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + Identifiers.Unprefixed(o.Name) + "\", " + o.Tensor + ", __param)");
+                    reasons.Add(FusedNames.Dispatch + ".WhyNotState(\"" + o.StateField + "\", ref __state." + FusedNames.MemoryField(o) + ", " + o.Tensor + ", __memory.Dtype)");
                 }
 
                 if (_step.Critical is not null)
@@ -74,24 +74,26 @@ namespace OptimDsl.Generator.Emission
         /// </summary>
         public void EmitAdd(CodeWriter w)
         {
-            w.Line(FusedNames.Batch + " __batch = __param.dtype == " + FusedNames.ScalarType + ".Float32 ? __single : __dual;");
+            w.Line("ref readonly " + FusedNames.ParameterMemory + " __memory = ref __inputs.Memory[__index];");
+            w.Line(FusedNames.Batch + " __batch = __memory.Dtype == " + FusedNames.ScalarType + ".Float32 ? __single : __dual;");
             if (_step.WalksRows)
             {
                 // Rank ≥ 2: the rows of the last axis (the factored state is per row and per column); rank ≤ 1: chunks.
-                w.Line("long __rowLength = __param.dim() >= 2 ? __param.size(-1) : global::System.Math.Min(__param.numel(), " + FusedNames.Batch + ".ChunkElements);");
-                w.Line("ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__param.numel() + __rowLength - 1) / __rowLength, __rowLength);");
-                w.Line("__t.Elements = __param.numel();");
+                w.Line("long __rank = __param.dim();");
+                w.Line("long __rowLength = __rank >= 2 ? __param.size(-1) : global::System.Math.Min(__memory.Elements, " + FusedNames.Batch + ".ChunkElements);");
+                w.Line("ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__memory.Elements + __rowLength - 1) / __rowLength, __rowLength);");
+                w.Line("__t.Elements = __memory.Elements;");
                 w.Line("__t.RowLength = (int)__rowLength;");
-                w.Line("__t.Factored = __param.dim() >= 2;");
+                w.Line("__t.Factored = __rank >= 2;");
             }
             else
             {
-                w.Line("ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);");
+                w.Line("ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);");
             }
 
             w.Line("__t.Position = __index;");
             w.Line("__t.State = __state;");
-            w.Line("__t." + StepOperands.Gradient + " = " + FusedNames.Memory + ".Address(__grad);");
+            w.Line("__t." + StepOperands.Gradient + " = __memory.Gradient;");
         }
 
         /// <summary>
@@ -141,12 +143,14 @@ namespace OptimDsl.Generator.Emission
                 }
             }
 
-            foreach (StepOperand o in _step.Operands.Where(o => o.Name != StepOperands.Gradient))
+            w.Line("__t." + StepOperands.Parameter + " = __inputs.Memory[__index].Parameter;");
+            foreach (StepOperand o in _step.Operands.Where(o => o.StateField is not null))
             {
                 // An optional operand's address is 0 while it is absent; the kernels read and write it only when it is not.
+                string cache = "__state." + FusedNames.MemoryField(o);
                 w.Line("__t." + o.Name + " = " + (Optional(o)
-                    ? (o.Present is null ? string.Empty : "!__t." + o.Present + " ? 0 : ") + FusedNames.Memory + ".AddressOrZero(" + o.Tensor + ")"
-                    : FusedNames.Memory + ".Address(" + o.Tensor + ")") + ";");
+                    ? (o.Present is null ? string.Empty : "!__t." + o.Present + " ? 0 : ") + cache + ".AddressOrZero(" + o.Tensor + ")"
+                    : cache + ".Address(" + o.Tensor + ")") + ";");
             }
 
             foreach (StepScalar s in _step.Scalars)

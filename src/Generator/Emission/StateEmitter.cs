@@ -43,6 +43,14 @@ namespace OptimDsl.Generator.Emission
                     w.Line();
                 }
 
+                foreach (Lowering.StepOperand o in plan.Step.Operands.Where(o => o.StateField is not null))
+                {
+                    // Internal: the optimizer's fused step reads it; the user's view of the state is the tensor field itself.
+                    w.Line("/// <summary>What the fused CPU step needs of <see cref=\"" + o.StateField + "\"/>, read once per tensor that field holds.</summary>");
+                    w.Line("internal " + FusedNames.CachedMemory + " " + FusedNames.MemoryField(o) + ";");
+                    w.Line();
+                }
+
                 foreach (StateObject o in objects)
                 {
                     w.Line("/// <summary>" + ConstructorEmitter.Xml(o.Documentation) + "</summary>");

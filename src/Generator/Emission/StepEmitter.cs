@@ -67,7 +67,7 @@ namespace OptimDsl.Generator.Emission
                         w.Line(Names.Tensor + "? __grad = __group.Grads[__index] = __param.grad;");
                         w.Line("if (__grad is null) continue;");
                         w.Line("if (__grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + __index + \" of group \" + __g + \" has one).\");");
-                        w.Line("__group.Fused[__index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), \"" + plan.Type.Name + "\", __g, __index, __param);");
+                        w.Line("__group.Fused[__index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), \"" + plan.Type.Name + "\", __g, __index, __param);");
                     }
 
                     w.Line("__inputs[__g] = __group;");

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using OptimDsl.Generator.Arguments;
 using OptimDsl.Generator.Model;
+using OptimDsl.Generator.Naming;
 using static OptimDsl.Generator.Lowering.E;
 
 namespace OptimDsl.Generator.Lowering
@@ -86,7 +87,7 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.Momentum is { Input: MomentInput.Gradient })
                 {
-                    string buffer = Operand("__momentum_buffer", "__state.momentum_buffer", written: true, present: "__useMomentum", lazy: LazyInit.FromFirstStore);
+                    string buffer = StateOperand("momentum_buffer", written: true, present: "__useMomentum", lazy: LazyInit.FromFirstStore);
                     string momentum = Scalar("__momentumScalar", "momentum");
                     s.Add(IfThen(Condition("__useMomentum", "momentum != 0"),
                         new StoreFirstOrUpdate(buffer, V(D), Add(Mul(V(buffer), S(momentum)), Mul(V(D), S(Scalar("__oneMinusDampening", "1 - dampening"))))),
@@ -111,7 +112,7 @@ namespace OptimDsl.Generator.Lowering
             private Statement L2() =>
                 IfThen(Condition("__applyWeightDecay", "weight_decay != 0"), new Assign(D, Add(V(D), Mul(V(Param), S(Scalar("__weightDecayScalar", "weight_decay"))))));
 
-            private string FirstMomentOperand() => Operand("__exp_avg", "__state.exp_avg", written: true);
+            private string FirstMomentOperand() => StateOperand("exp_avg", written: true);
 
             // Steps 10-13: the second moment (EMA, centered), the accumulator, SM3, AMSGrad. Out: the tensor under the square root.
             private void SecondMoments(List<Statement> s, out string? secondMoment)
@@ -120,13 +121,13 @@ namespace OptimDsl.Generator.Lowering
                 secondMoment = null;
                 if (_b.SecondMoment is { } second)
                 {
-                    string v = Operand("__exp_avg_sq", "__state.exp_avg_sq", written: true);
+                    string v = StateOperand("exp_avg_sq", written: true);
                     string beta = Scalar("__beta2Scalar", second.Name);
                     string take = Scalar("__oneMinusBeta2", "1 - " + second.Name);
                     s.Add(new Store(v, Add(Mul(V(v), S(beta)), Mul(Mul(V(input), V(input)), S(take)))));
                     if (second.Centered)
                     {
-                        string a = Operand("__grad_avg", "__state.grad_avg", written: true, present: Condition("__centered", "centered"));
+                        string a = StateOperand("grad_avg", written: true, present: Condition("__centered", "centered"));
                         s.Add(IfThen("__centered", new Store(a, Add(Mul(V(a), S(beta)), Mul(V(input), S(take))))));
                     }
 
@@ -135,7 +136,7 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.Accumulator is not null)
                 {
-                    string sum = Operand("__sum", "__state.sum", written: true);
+                    string sum = StateOperand("sum", written: true);
                     s.Add(new Store(sum, Add(V(sum), Mul(Mul(V(D), V(D)), S(Scalar("__one", "1.0"))))));
                     secondMoment = sum;
                 }
@@ -148,7 +149,7 @@ namespace OptimDsl.Generator.Lowering
 
                 if (_b.AmsGrad is not null && _b.SecondMoment is not null)
                 {
-                    string max = Operand("__max_exp_avg_sq", "__state.max_exp_avg_sq", written: true, present: Condition("__amsgrad", "amsgrad"));
+                    string max = StateOperand("max_exp_avg_sq", written: true, present: Condition("__amsgrad", "amsgrad"));
                     s.Add(IfThen("__amsgrad", new Store(max, Max(V(max), V("__exp_avg_sq")))));
                 }
             }
@@ -210,7 +211,7 @@ namespace OptimDsl.Generator.Lowering
                 if (_b.Momentum is { Input: MomentInput.Preconditioned })
                 {
                     string condition = Condition("__usePreconditionedMomentum", "momentum > 0");
-                    string buffer = Operand("__momentum_buffer", "__state.momentum_buffer", written: true, present: condition, lazy: LazyInit.Zeros);
+                    string buffer = StateOperand("momentum_buffer", written: true, present: condition, lazy: LazyInit.Zeros);
                     s.Add(new When(condition,
                         new Statement[]
                         {
@@ -222,7 +223,7 @@ namespace OptimDsl.Generator.Lowering
                 else if (_b.FirstMoment is { Input: MomentInput.Preconditioned } first)
                 {
                     string condition = Condition("__useFirstMoment", first.Name + " != 0 || __state.exp_avg is not null");
-                    string m = Operand("__exp_avg", "__state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
+                    string m = StateOperand("exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
                     s.Add(new Define("__update", preconditioned));
                     s.Add(IfThen(condition,
                         new Store(m, Add(Mul(V(m), S(Scalar("__beta1Scalar", first.Name))), Mul(V("__update"), S(Scalar("__oneMinusBeta1", "1 - " + first.Name))))),
@@ -244,7 +245,7 @@ namespace OptimDsl.Generator.Lowering
                 }
 
                 string condition = Condition("__useFirstMoment", "beta1 is not null");
-                string m = Operand("__exp_avg", "__state.exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
+                string m = StateOperand("exp_avg", written: true, present: condition, lazy: LazyInit.Zeros);
                 s.Add(new AdafactorUpdate(D, "factored", m, condition,
                     Scalar("__beta1Scalar", "beta1 ?? 0.0"), Scalar("__oneMinusBeta1", "1 - (beta1 ?? 0.0)"),
                     Condition("__applyWeightDecay", "weight_decay != 0"), Scalar("__negativeWeightDecay", "-weight_decay"),
@@ -293,15 +294,19 @@ namespace OptimDsl.Generator.Lowering
                 return name;
             }
 
-            private string Operand(string name, string tensor, bool written, string? present = null, LazyInit lazy = LazyInit.None)
+            private string Operand(string name, string tensor, bool written, string? present = null, LazyInit lazy = LazyInit.None, string? stateField = null)
             {
                 if (!_operands.Any(x => x.Name == name))
                 {
-                    _operands.Add(new StepOperand(name, tensor, written, present, lazy));
+                    _operands.Add(new StepOperand(name, tensor, written, present, lazy, stateField));
                 }
 
                 return name;
             }
+
+            // A state tensor: the field of the parameter's State, under the reserved prefix in the lowered step.
+            private string StateOperand(string field, bool written, string? present = null, LazyInit lazy = LazyInit.None) =>
+                Operand(Identifiers.Local + field, "__state." + field, written, present, lazy, field);
         }
     }
 }

@@ -38,10 +38,12 @@ namespace OptimDsl.Generator.Lowering
 
     /// <summary>
     /// A tensor the element-wise statements read or write: the parameter, its gradient, or a state tensor. <see cref="Tensor"/>
-    /// is its C# expression in the step (e.g. <c>state.exp_avg</c>); <see cref="Present"/>, when set, names the condition
-    /// under which it exists (e.g. <c>amsgrad</c>); <see cref="Lazy"/> says how a lazily created one starts.
+    /// is its C# expression in the step (e.g. <c>__state.exp_avg</c>); <see cref="Present"/>, when set, names the condition
+    /// under which it exists (e.g. <c>amsgrad</c>); <see cref="Lazy"/> says how a lazily created one starts;
+    /// <see cref="StateField"/> is the field of the parameter's <c>State</c> that holds a state tensor (null for the parameter
+    /// and its gradient).
     /// </summary>
-    internal sealed record StepOperand(string Name, string Tensor, bool Written, string? Present = null, LazyInit Lazy = LazyInit.None);
+    internal sealed record StepOperand(string Name, string Tensor, bool Written, string? Present = null, LazyInit Lazy = LazyInit.None, string? StateField = null);
 
     /// <summary>The critical buffer's part of the step: the C# expressions of its per-group arguments.</summary>
     /// <param name="Rule">The aggregation rule.</param>

@@ -47,6 +47,8 @@ namespace OptimDsl.Runtime
         private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
         private nint[]? _entryAddresses; // fused path, recomputed sums: the entries' addresses in list order
         private Decision? _planned;      // an offer planned for a fused kernel, completed by CompleteOffer
+        private CachedTensorMemory _valuesMemory; // host memory only: the addresses, read once per tensor
+        private CachedTensorMemory _sumMemory;
 
         /// <summary>The values tensor and, with a running sum, the sum; priorities and heap order live on the host.</summary>
         public override long StateBytes => BytesOf(_values) + BytesOf(_sum);
@@ -150,7 +152,7 @@ namespace OptimDsl.Runtime
         {
             RejectRandomReplacement(criticalTest);
             operands.Count = _heap.Count;
-            operands.Sum = _sum is null ? 0 : FusedMemory.Address(_sum);
+            operands.Sum = _sum is null ? 0 : _sumMemory.Address(_sum);
             if (_sum is null && _heap.Count > 0)
             {
                 _entryAddresses ??= new nint[Capacity];
@@ -354,7 +356,7 @@ namespace OptimDsl.Runtime
         }
 
         /// <summary>The address of <c>values[slot]</c> (host memory only).</summary>
-        private nint SlotAddress(int slot) => FusedMemory.Address(_values) + (nint)(slot * EntryElements() * _values.element_size());
+        private nint SlotAddress(int slot) => _valuesMemory.ElementAddress(_values, slot * EntryElements());
 
         private void ReleaseSlotViews()
         {
@@ -382,7 +384,7 @@ namespace OptimDsl.Runtime
 
             if (OnHostMemory)
             {
-                HostKernels.Subtract(SumDtype, FusedMemory.Address(_sum), SlotAddress(slot), EntryElements());
+                HostKernels.Subtract(SumDtype, _sumMemory.Address(_sum), SlotAddress(slot), EntryElements());
                 return;
             }
 
@@ -440,7 +442,7 @@ namespace OptimDsl.Runtime
                     terms[i] = SlotAddress(_heap[i].Slot);
                 }
 
-                HostKernels.SumInOrder(SumDtype, FusedMemory.Address(_sum), terms, terms.Length, EntryElements());
+                HostKernels.SumInOrder(SumDtype, _sumMemory.Address(_sum), terms, terms.Length, EntryElements());
             }
             else
             {

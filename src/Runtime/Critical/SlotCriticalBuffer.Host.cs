@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,6 +12,15 @@ namespace OptimDsl.Runtime
     /// </summary>
     internal sealed partial class SlotCriticalBuffer
     {
+        // What the host decisions read and write of each tensor, read from libtorch once per tensor (see CachedTensorMemory).
+        private CachedTensorMemory _valuesMemory;
+        private CachedTensorMemory _sumMemory;
+        private CachedTensorMemory _keysMemory;
+        private CachedTensorMemory _smallestMemory;
+        private CachedTensorMemory _insertStepMemory;
+        private CachedTensorMemory _occupiedMemory;
+        private CachedTensorMemory _countMemory;
+
         /// <summary>For tests: take the device-side decisions even on the CPU.</summary>
         internal bool ForceDeviceDecisions { get; set; }
 
@@ -21,7 +29,7 @@ namespace OptimDsl.Runtime
             !ForceDeviceDecisions
             && Device.type == DeviceType.CPU
             && IsHostFloat(SumDtype)
-            && (_keys is null || IsHostFloat(_keys.dtype));
+            && (_keys is null || IsHostFloat(_keysMemory.Dtype(_keys)));
 
         private static bool IsHostFloat(ScalarType dtype) => dtype == ScalarType.Float32 || dtype == ScalarType.Float64;
 
@@ -35,12 +43,12 @@ namespace OptimDsl.Runtime
 
             Decision d = DecideOnHost(priority, criticalTest, step, values: null);
             operands.Count = d.CountBefore;
-            operands.Sum = FusedMemory.Address(_sum);
+            operands.Sum = _sumMemory.Address(_sum);
             if (d.Admitted)
             {
                 operands.Admits = true;
                 operands.Replaces = d.WasOccupied;
-                operands.Target = FusedMemory.Address(_values) + (nint)(d.Slot * EntryElements() * _values.element_size());
+                operands.Target = _valuesMemory.ElementAddress(_values, d.Slot * EntryElements());
             }
         }
 
@@ -56,7 +64,7 @@ namespace OptimDsl.Runtime
         /// otherwise the same tensor operations (so the same bits) without the final selection.
         /// </summary>
         private Tensor AggregateOnHost(Tensor x, AggregationRule rule, double kappa) =>
-            Elements<long>(_deviceCount!)[0] == 0 ? x.clone() : Formula(x, rule, kappa);
+            _countMemory.Elements<long>(_deviceCount!)[0] == 0 ? x.clone() : Formula(x, rule, kappa);
 
         /// <summary>Decides on the host, then writes the running sum and the slot with tensor operations.</summary>
         private void OfferDecidedOnHost(Tensor x, OfferPriority priority, double criticalTest, long step)
@@ -86,18 +94,18 @@ namespace OptimDsl.Runtime
         private Decision DecideOnHost(double priority, double criticalTest, long step, Tensor? values)
         {
             Tensor keys = EnsureKeys(SumDtype);
-            return keys.dtype == ScalarType.Float32
-                ? DecideOnHost(Elements<float>(keys), (float)priority, criticalTest, step, values)
-                : DecideOnHost(Elements<double>(keys), priority, criticalTest, step, values);
+            return _keysMemory.Dtype(keys) == ScalarType.Float32
+                ? DecideOnHost(_keysMemory.Elements<float>(keys), (float)priority, criticalTest, step, values)
+                : DecideOnHost(_keysMemory.Elements<double>(keys), priority, criticalTest, step, values);
         }
 
         private Decision DecideOnHost<T>(Span<T> keys, T priority, double criticalTest, long step, Tensor? values)
             where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
         {
-            Span<long> insertStep = Elements<long>(_insertStep);
-            Span<long> smallest = Elements<long>(_smallest);
-            Span<byte> occupied = Elements<byte>(_occupied!);
-            Span<long> count = Elements<long>(_deviceCount!);
+            Span<long> insertStep = _insertStepMemory.Elements<long>(_insertStep);
+            Span<long> smallest = _smallestMemory.Elements<long>(_smallest);
+            Span<byte> occupied = _occupiedMemory.Elements<byte>(_occupied!);
+            Span<long> count = _countMemory.Elements<long>(_deviceCount!);
 
             // As on the device: the draw happens on every offer that can find the buffer full and is used only if it is.
             int before = (int)count[0];
@@ -146,9 +154,9 @@ namespace OptimDsl.Runtime
                 return;
             }
 
-            if (_keys.dtype == ScalarType.Float32)
+            if (_keysMemory.Dtype(_keys) == ScalarType.Float32)
             {
-                Span<float> keys = Elements<float>(_keys);
+                Span<float> keys = _keysMemory.Elements<float>(_keys);
                 float factor = (float)decay;
                 for (int i = 0; i < keys.Length; i++)
                 {
@@ -157,7 +165,7 @@ namespace OptimDsl.Runtime
             }
             else
             {
-                Span<double> keys = Elements<double>(_keys);
+                Span<double> keys = _keysMemory.Elements<double>(_keys);
                 for (int i = 0; i < keys.Length; i++)
                 {
                     keys[i] *= decay;
@@ -168,8 +176,8 @@ namespace OptimDsl.Runtime
         /// <summary>Drops the entries offered at steps up to <paramref name="threshold"/>, in the order the device-side code does.</summary>
         private void DropOnHost(long threshold)
         {
-            Span<long> insertStep = Elements<long>(_insertStep);
-            Span<byte> occupied = Elements<byte>(_occupied!);
+            Span<long> insertStep = _insertStepMemory.Elements<long>(_insertStep);
+            Span<byte> occupied = _occupiedMemory.Elements<byte>(_occupied!);
             if (threshold - _droppedThrough <= 2)
             {
                 // Occupied slots have distinct insert steps: each expired step matches at most one slot.
@@ -208,8 +216,8 @@ namespace OptimDsl.Runtime
         {
             if (OnHostMemory)
             {
-                nint value = FusedMemory.Address(_values) + (nint)(slot * EntryElements() * _values.element_size());
-                HostKernels.Subtract(SumDtype, FusedMemory.Address(_sum), value, EntryElements());
+                nint value = _valuesMemory.ElementAddress(_values, slot * EntryElements());
+                HostKernels.Subtract(SumDtype, _sumMemory.Address(_sum), value, EntryElements());
                 HostKernels.Zero(ValueDtype, value, EntryElements());
             }
             else
@@ -221,19 +229,19 @@ namespace OptimDsl.Runtime
 
             if (_keys is not null)
             {
-                if (_keys.dtype == ScalarType.Float32)
+                if (_keysMemory.Dtype(_keys) == ScalarType.Float32)
                 {
-                    Elements<float>(_keys)[slot] = 0;
+                    _keysMemory.Elements<float>(_keys)[slot] = 0;
                 }
                 else
                 {
-                    Elements<double>(_keys)[slot] = 0;
+                    _keysMemory.Elements<double>(_keys)[slot] = 0;
                 }
             }
 
-            Span<byte> occupied = Elements<byte>(_occupied!);
+            Span<byte> occupied = _occupiedMemory.Elements<byte>(_occupied!);
             occupied[slot] = 0;
-            Elements<long>(_deviceCount!)[0] = Occupied(occupied);
+            _countMemory.Elements<long>(_deviceCount!)[0] = Occupied(occupied);
         }
 
         /// <summary>torch.argmin: the first NaN if there is one, else the first minimum.</summary>
@@ -267,9 +275,5 @@ namespace OptimDsl.Runtime
 
             return n;
         }
-
-        /// <summary>The memory of a small CPU bookkeeping tensor.</summary>
-        private static Span<T> Elements<T>(Tensor t)
-            where T : unmanaged => MemoryMarshal.Cast<byte, T>(t.bytes);
     }
 }

@@ -22,9 +22,12 @@ namespace OptimDsl.Runtime
         private int _columns;          // the last axis
         private int _rowsPerBatch;     // the second-to-last axis
         private int _columnEntries;    // |C| = batches × columns
+        private CachedTensorMemory _fullMemory; // the state tensors' memory, read once per tensor
+        private CachedTensorMemory _rowMemory;
+        private CachedTensorMemory _colMemory;
 
         /// <summary>The address of the full second moment of a rank &lt; 2 parameter (an element-wise operand).</summary>
-        public nint FullAddress => FusedMemory.Address(_full!);
+        public nint FullAddress => _fullMemory.Address(_full!);
 
         /// <summary>Resets the sums for a step of <paramref name="items"/> work items (rank ≥ 2).</summary>
         /// <typeparam name="T">The state's element type.</typeparam>
@@ -104,8 +107,8 @@ namespace OptimDsl.Runtime
 
             T beta = T.CreateTruncating(beta2t);
             T keep = T.CreateTruncating(1.0 - beta2t);
-            Span<T> row = FusedMemory.Span<T>(FusedMemory.Address(_row!), 0, (int)_rows);
-            Span<T> col = FusedMemory.Span<T>(FusedMemory.Address(_col!), 0, _columnEntries);
+            Span<T> row = FusedMemory.Span<T>(_rowMemory.Address(_row!), 0, (int)_rows);
+            Span<T> col = FusedMemory.Span<T>(_colMemory.Address(_col!), 0, _columnEntries);
             for (long r = 0; r < _rows; r++)
             {
                 row[(int)r] = row[(int)r] * beta + T.CreateTruncating(_rowSums![r] / _columns) * keep;

@@ -14,7 +14,8 @@ namespace OptimDsl.Runtime
     /// </summary>
     public sealed partial class Sm3Accumulators
     {
-        private nint[]? _addresses;       // each accumulator's memory, read once per step by PrepareFused
+        private nint[]? _addresses;       // each accumulator's memory, for this step (PrepareFused)
+        private CachedTensorMemory[]? _memory; // each accumulator's memory, read from libtorch once per tensor
         private long[]? _prefixOffsets;   // offsets of the prefix axes' maxima within one item's scratch
         private Array? _scratch;          // T[items × (Σ_{k<r−1} n_k + n_{r−1})]: per-item maxima, -inf when untouched
         private int _itemWidth;
@@ -23,7 +24,7 @@ namespace OptimDsl.Runtime
         public bool IsFactored => _shape.Length >= 2;
 
         /// <summary>The address of the single accumulator of a rank ≤ 1 parameter (its memory is an element-wise operand).</summary>
-        public nint FullAddress => FusedMemory.Address(_accumulators[0]);
+        public nint FullAddress => Memory()[0].Address(_accumulators[0]);
 
         /// <summary>Reads the accumulators' addresses and resets the per-item maxima for a step of <paramref name="items"/> work items.</summary>
         /// <typeparam name="T">The state's element type.</typeparam>
@@ -34,9 +35,10 @@ namespace OptimDsl.Runtime
             ThrowIfDisposed();
             int rank = _shape.Length;
             _addresses ??= new nint[_accumulators.Length];
+            CachedTensorMemory[] memory = Memory();
             for (int k = 0; k < _accumulators.Length; k++)
             {
-                _addresses[k] = FusedMemory.Address(_accumulators[k]);
+                _addresses[k] = memory[k].Address(_accumulators[k]);
             }
 
             if (!IsFactored)
@@ -61,6 +63,8 @@ namespace OptimDsl.Runtime
 
             scratch.AsSpan(0, needed).Fill(T.NegativeInfinity);
         }
+
+        private CachedTensorMemory[] Memory() => _memory ??= new CachedTensorMemory[_accumulators.Length];
 
         /// <summary>min over the prefix accumulators at the indices of <paramref name="row"/> (rank ≥ 2).</summary>
         /// <typeparam name="T">The state's element type.</typeparam>

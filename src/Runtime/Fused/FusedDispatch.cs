@@ -14,13 +14,17 @@ namespace OptimDsl.Runtime
     public static class FusedDispatch
     {
         /// <summary>
-        /// Why <paramref name="param"/> and <paramref name="grad"/> cannot take the fused path, or null when they can (the
-        /// state tensors, created like the parameter, are checked by <see cref="WhyNotState"/>).
+        /// Why <paramref name="param"/> and <paramref name="grad"/> cannot take the fused path, or null when they can, with
+        /// what the kernels need of them in <paramref name="memory"/> (default when they cannot). Each of their properties is
+        /// read from libtorch once; the state tensors, created like the parameter, are checked by
+        /// <see cref="WhyNotState"/> from what their caches hold.
         /// </summary>
         /// <param name="param">The parameter.</param>
         /// <param name="grad">Its (dense) gradient.</param>
-        public static string? WhyNot(Tensor param, Tensor grad)
+        /// <param name="memory">Their addresses, element count and dtype, when they qualify.</param>
+        public static string? WhyNot(Tensor param, Tensor grad, out FusedParameterMemory memory)
         {
+            memory = default;
             if (param.device_type != DeviceType.CPU)
             {
                 return "it is on " + param.device;
@@ -37,9 +41,10 @@ namespace OptimDsl.Runtime
                 return "its gradient is on " + grad.device;
             }
 
-            if (grad.dtype != dtype)
+            ScalarType gradDtype = grad.dtype;
+            if (gradDtype != dtype)
             {
-                return "its gradient's dtype (" + grad.dtype + ") differs from its own (" + dtype + ")";
+                return "its gradient's dtype (" + gradDtype + ") differs from its own (" + dtype + ")";
             }
 
             if (!param.is_contiguous())
@@ -52,27 +57,30 @@ namespace OptimDsl.Runtime
                 return "its gradient is not contiguous";
             }
 
+            long elements = param.numel();
+            long gradElements = grad.numel();
+            if (gradElements != elements)
+            {
+                // The kernels read the gradient element by element alongside the parameter.
+                return "its gradient has " + gradElements + " elements, not " + elements;
+            }
+
+            memory = new FusedParameterMemory(FusedMemory.Address(param, elements, dtype), FusedMemory.Address(grad, elements, dtype), elements, dtype);
             return null;
         }
 
-        /// <summary>Why a state tensor of a qualifying parameter cannot take the fused path, or null (same device, dtype and contiguity).</summary>
+        /// <summary>
+        /// Why a state tensor of a qualifying parameter cannot take the fused path, or null: it must be a contiguous CPU tensor
+        /// of the parameter's dtype. Read through the tensor's cache, so from libtorch only when the field holds a new tensor.
+        /// </summary>
         /// <param name="name">The state tensor's name, for the message.</param>
+        /// <param name="memory">The cache of the state tensor's field.</param>
         /// <param name="state">The state tensor (null: absent, fine).</param>
-        /// <param name="param">The parameter.</param>
-        public static string? WhyNotState(string name, Tensor? state, Tensor param)
-        {
-            if (state is null)
-            {
-                return null;
-            }
-
-            if (state.device_type != DeviceType.CPU || state.dtype != param.dtype || !state.is_contiguous())
-            {
-                return "its state tensor " + name + " is not a contiguous " + param.dtype + " CPU tensor";
-            }
-
-            return null;
-        }
+        /// <param name="dtype">The parameter's dtype.</param>
+        public static string? WhyNotState(string name, ref CachedTensorMemory memory, Tensor? state, ScalarType dtype) =>
+            state is null || memory.IsHostMemoryOf(state, dtype)
+                ? null
+                : "its state tensor " + name + " is not a contiguous " + dtype + " CPU tensor";
 
         /// <summary>Why a critical buffer cannot take part in a fused kernel, or null.</summary>
         /// <param name="buffer">The buffer (null: switched off, fine).</param>

@@ -35,6 +35,24 @@ namespace OptimDsl.Runtime
             return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
         }
 
+        /// <summary>
+        /// The address of a contiguous CPU tensor whose element count and dtype the caller has read already (one libtorch
+        /// call fewer for each).
+        /// </summary>
+        /// <param name="tensor">A contiguous CPU tensor.</param>
+        /// <param name="elements">Its number of elements.</param>
+        /// <param name="dtype">Its dtype, float32 or float64.</param>
+        public static nint Address(Tensor tensor, long elements, ScalarType dtype)
+        {
+            long bytes = elements * (dtype == ScalarType.Float64 ? sizeof(double) : sizeof(float));
+            if (bytes == 0)
+            {
+                return 0;
+            }
+
+            return bytes <= int.MaxValue ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes)) : Address(tensor);
+        }
+
         /// <summary>The address of <paramref name="tensor"/>, or 0 when it is null.</summary>
         /// <param name="tensor">A contiguous CPU tensor, or null.</param>
         public static nint AddressOrZero(Tensor? tensor) => tensor is null ? 0 : Address(tensor);
@@ -50,7 +68,7 @@ namespace OptimDsl.Runtime
 
         /// <summary><paramref name="count"/> elements starting at element <paramref name="start"/> of the memory at <paramref name="address"/>.</summary>
         /// <typeparam name="T">The element type (the tensor's dtype).</typeparam>
-        /// <param name="address">A tensor's address (<see cref="Address"/>); 0 gives an empty span.</param>
+        /// <param name="address">A tensor's address (<see cref="Address(Tensor)"/>); 0 gives an empty span.</param>
         /// <param name="start">The first element.</param>
         /// <param name="count">The number of elements.</param>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,7 +52,7 @@ namespace OptimDsl.Runtime
 
         /// <summary>
         /// The vector of elements <paramref name="index"/> to <paramref name="index"/> + <c>Vector&lt;T&gt;.Count</c> − 1 of the
-        /// memory at <paramref name="address"/> (a tensor's address, <see cref="FusedMemory.Address"/>, advanced to a work item;
+        /// memory at <paramref name="address"/> (a tensor's address, <see cref="FusedMemory.Address(TorchSharp.torch.Tensor)"/>, advanced to a work item;
         /// the caller keeps the vector inside the tensor). Kernels address operands this way rather than through spans: one
         /// register per operand, no lengths to keep alive.
         /// </summary>

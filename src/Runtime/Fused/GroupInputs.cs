@@ -18,6 +18,7 @@ namespace OptimDsl.Runtime
             Parameters = parameters;
             Grads = new Tensor?[parameters.Length];
             Fused = new bool[parameters.Length];
+            Memory = new FusedParameterMemory[parameters.Length];
         }
 
         /// <summary>The group's parameters, in order.</summary>
@@ -28,5 +29,8 @@ namespace OptimDsl.Runtime
 
         /// <summary>Whether each parameter takes the fused CPU kernels (false: tensor operations, or no gradient).</summary>
         public bool[] Fused { get; }
+
+        /// <summary>What the fused kernels need of each parameter that takes them and of its gradient (addresses, element count, dtype).</summary>
+        public FusedParameterMemory[] Memory { get; }
     }
 }

@@ -8,7 +8,7 @@ namespace OptimDsl.Runtime
     /// <summary>
     /// Small element-wise loops over the memory of contiguous float32/float64 CPU tensors, used by the runtime's own upkeep
     /// (removing an entry from a critical buffer's running sum, recomputing a sum in list order) and by the fused path's norm
-    /// reduction. Each works on <c>count</c> elements at addresses from <see cref="FusedMemory.Address"/>; additions and
+    /// reduction. Each works on <c>count</c> elements at addresses from <see cref="FusedMemory.Address(TorchSharp.torch.Tensor)"/>; additions and
     /// subtractions are IEEE operations in the tensors' dtype, exactly as libtorch's <c>add_</c>/<c>sub_</c> round them.
     /// </summary>
     public static class HostKernels

@@ -214,7 +214,7 @@ namespace OptimDsl.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("Adam_CM does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "Adam_CM", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "Adam_CM", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -255,11 +255,12 @@ namespace OptimDsl.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -274,10 +275,10 @@ namespace OptimDsl.Optimizers
                     __state.step += 1;
                     __t.__applyWeightDecay = weight_decay != 0;
                     __t.__amsgrad = amsgrad;
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__exp_avg = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg);
-                    __t.__exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg_sq);
-                    __t.__max_exp_avg_sq = !__t.__amsgrad ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.max_exp_avg_sq);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__exp_avg = __state.__exp_avgMemory.Address(__state.exp_avg);
+                    __t.__exp_avg_sq = __state.__exp_avg_sqMemory.Address(__state.exp_avg_sq);
+                    __t.__max_exp_avg_sq = !__t.__amsgrad ? 0 : __state.__max_exp_avg_sqMemory.AddressOrZero(__state.max_exp_avg_sq);
                     __t.__decoupledFactor = 1 - lr * weight_decay;
                     __t.__beta1Scalar = beta1;
                     __t.__oneMinusBeta1 = 1 - beta1;
@@ -345,13 +346,13 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", __state.exp_avg_sq, __param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("max_exp_avg_sq", __state.max_exp_avg_sq, __param)
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", ref __state.__exp_avgMemory, __state.exp_avg, __memory.Dtype)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", ref __state.__exp_avg_sqMemory, __state.exp_avg_sq, __memory.Dtype)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("max_exp_avg_sq", ref __state.__max_exp_avg_sqMemory, __state.max_exp_avg_sq, __memory.Dtype)
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(__state.critical);
         }
 
@@ -948,6 +949,15 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Running maximum of the second moment (AMSGrad).</summary>
             public global::TorchSharp.torch.Tensor? max_exp_avg_sq;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avgMemory;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg_sq"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avg_sqMemory;
+
+            /// <summary>What the fused CPU step needs of <see cref="max_exp_avg_sq"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __max_exp_avg_sqMemory;
 
             /// <summary>The critical buffer (null while the buffer is switched off, e.g. kappa = 0).</summary>
             public global::OptimDsl.Runtime.CriticalBuffer? critical;

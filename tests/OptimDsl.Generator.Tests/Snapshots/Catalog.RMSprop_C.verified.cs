@@ -203,7 +203,7 @@ namespace OptimDsl.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("RMSprop_C does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "RMSprop_C", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "RMSprop_C", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -244,11 +244,12 @@ namespace OptimDsl.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -268,10 +269,10 @@ namespace OptimDsl.Optimizers
                     {
                         __state.momentum_buffer = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                     }
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg_sq);
-                    __t.__grad_avg = !__t.__centered ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.grad_avg);
-                    __t.__momentum_buffer = !__t.__usePreconditionedMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.momentum_buffer);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__exp_avg_sq = __state.__exp_avg_sqMemory.Address(__state.exp_avg_sq);
+                    __t.__grad_avg = !__t.__centered ? 0 : __state.__grad_avgMemory.AddressOrZero(__state.grad_avg);
+                    __t.__momentum_buffer = !__t.__usePreconditionedMomentum ? 0 : __state.__momentum_bufferMemory.AddressOrZero(__state.momentum_buffer);
                     __t.__weightDecayScalar = weight_decay;
                     __t.__beta2Scalar = alpha;
                     __t.__oneMinusBeta2 = 1 - alpha;
@@ -337,13 +338,13 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", __state.exp_avg_sq, __param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("grad_avg", __state.grad_avg, __param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", __state.momentum_buffer, __param)
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", ref __state.__exp_avg_sqMemory, __state.exp_avg_sq, __memory.Dtype)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("grad_avg", ref __state.__grad_avgMemory, __state.grad_avg, __memory.Dtype)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", ref __state.__momentum_bufferMemory, __state.momentum_buffer, __memory.Dtype)
                 ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotBuffer(__state.critical);
         }
 
@@ -881,6 +882,15 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Moving average of the input (centered variant).</summary>
             public global::TorchSharp.torch.Tensor? grad_avg;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg_sq"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avg_sqMemory;
+
+            /// <summary>What the fused CPU step needs of <see cref="grad_avg"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __grad_avgMemory;
+
+            /// <summary>What the fused CPU step needs of <see cref="momentum_buffer"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __momentum_bufferMemory;
 
             /// <summary>The critical buffer (null while the buffer is switched off, e.g. kappa = 0).</summary>
             public global::OptimDsl.Runtime.CriticalBuffer? critical;

@@ -168,7 +168,7 @@ namespace OptimDsl.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("SGD does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "SGD", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "SGD", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -203,11 +203,12 @@ namespace OptimDsl.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -229,8 +230,8 @@ namespace OptimDsl.Optimizers
                         __state.momentum_buffer = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                         __t.__momentum_bufferFirstUse = true;
                     }
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__momentum_buffer = !__t.__useMomentum ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.momentum_buffer);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__momentum_buffer = !__t.__useMomentum ? 0 : __state.__momentum_bufferMemory.AddressOrZero(__state.momentum_buffer);
                     __t.__weightDecayScalar = weight_decay;
                     __t.__momentumScalar = momentum;
                     __t.__oneMinusDampening = 1 - dampening;
@@ -269,11 +270,11 @@ namespace OptimDsl.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", __state.momentum_buffer, __param);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("momentum_buffer", ref __state.__momentum_bufferMemory, __state.momentum_buffer, __memory.Dtype);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
@@ -582,6 +583,9 @@ namespace OptimDsl.Optimizers
 
             /// <summary>Heavy-ball momentum buffer (created from the first input).</summary>
             public global::TorchSharp.torch.Tensor? momentum_buffer;
+
+            /// <summary>What the fused CPU step needs of <see cref="momentum_buffer"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __momentum_bufferMemory;
 
             /// <summary>Creates the state of a parameter; <paramref name="index"/> is its position in the optimizer.</summary>
             /// <param name="parameter">The parameter.</param>

@@ -163,7 +163,7 @@ namespace MyApp.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("AdagradInside does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "AdagradInside", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "AdagradInside", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -197,11 +197,12 @@ namespace MyApp.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -215,8 +216,8 @@ namespace MyApp.Optimizers
                     State __state = __t.State;
                     __state.step += 1;
                     __t.__applyWeightDecay = weight_decay != 0;
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__sum = global::OptimDsl.Runtime.FusedMemory.Address(__state.sum);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__sum = __state.__sumMemory.Address(__state.sum);
                     __t.__weightDecayScalar = weight_decay;
                     __t.__one = 1.0;
                     __t.__epsScalar = eps;
@@ -251,11 +252,11 @@ namespace MyApp.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("sum", __state.sum, __param);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("sum", ref __state.__sumMemory, __state.sum, __memory.Dtype);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
@@ -521,6 +522,9 @@ namespace MyApp.Optimizers
 
             /// <summary>Running sum of squares.</summary>
             public global::TorchSharp.torch.Tensor sum = null!;
+
+            /// <summary>What the fused CPU step needs of <see cref="sum"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __sumMemory;
 
             /// <summary>Creates the state of a parameter; <paramref name="index"/> is its position in the optimizer.</summary>
             /// <param name="parameter">The parameter.</param>

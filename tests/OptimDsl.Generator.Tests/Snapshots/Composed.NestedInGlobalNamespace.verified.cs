@@ -141,7 +141,7 @@ partial class Outer
                         global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                         if (__grad is null) continue;
                         if (__grad.is_sparse) throw new global::System.NotSupportedException("PlainGd does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                        __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "PlainGd", __g, __index, __param);
+                        __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "PlainGd", __g, __index, __param);
                     }
                     __inputs[__g] = __group;
                 }
@@ -171,11 +171,12 @@ partial class Outer
                         continue;
                     }
 
-                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                    ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                    ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                    global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                    ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                     __t.Position = __index;
                     __t.State = __state;
-                    __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                    __t.__grad = __memory.Gradient;
                 }
 
                 for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -188,7 +189,7 @@ partial class Outer
                         global::TorchSharp.Modules.Parameter __param = __parameters[__index];
                         State __state = __t.State;
                         __state.step += 1;
-                        __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
+                        __t.__param = __inputs.Memory[__index].Parameter;
                         __t.__negativeStepSize = -(lr);
                     }
                 }
@@ -214,10 +215,10 @@ partial class Outer
                 }
             }
 
-            /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-            private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+            /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+            private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
             {
-                return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad);
+                return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory);
             }
 
             private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;

@@ -163,7 +163,7 @@ namespace MyApp.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("PreconditionedMoment does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "PreconditionedMoment", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "PreconditionedMoment", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -197,11 +197,12 @@ namespace MyApp.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                ref FusedTensor __t = ref __batch.Add(__param.numel(), 1);
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                ref FusedTensor __t = ref __batch.Add(__memory.Elements, 1);
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             for (int __batchIndex = 0; __batchIndex < 2; __batchIndex++)
@@ -220,9 +221,9 @@ namespace MyApp.Optimizers
                     {
                         __state.exp_avg = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                     }
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__exp_avg_sq = global::OptimDsl.Runtime.FusedMemory.Address(__state.exp_avg_sq);
-                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.exp_avg);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__exp_avg_sq = __state.__exp_avg_sqMemory.Address(__state.exp_avg_sq);
+                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : __state.__exp_avgMemory.AddressOrZero(__state.exp_avg);
                     __t.__decoupledFactor = 1 - lr * weight_decay;
                     __t.__beta2Scalar = b2;
                     __t.__oneMinusBeta2 = 1 - b2;
@@ -270,12 +271,12 @@ namespace MyApp.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", __state.exp_avg_sq, __param)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg_sq", ref __state.__exp_avg_sqMemory, __state.exp_avg_sq, __memory.Dtype)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", ref __state.__exp_avgMemory, __state.exp_avg, __memory.Dtype);
         }
 
         private static readonly global::OptimDsl.Runtime.FusedKernel<FusedTensor> UpdateSingle = Update<float>;
@@ -581,6 +582,12 @@ namespace MyApp.Optimizers
 
             /// <summary>Exponential moving average of squares.</summary>
             public global::TorchSharp.torch.Tensor exp_avg_sq = null!;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg_sq"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avg_sqMemory;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avgMemory;
 
             /// <summary>Creates the state of a parameter; <paramref name="index"/> is its position in the optimizer.</summary>
             /// <param name="parameter">The parameter.</param>

@@ -162,7 +162,7 @@ namespace MyApp.Optimizers
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("SkippingSm3 does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle]), "SkippingSm3", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "SkippingSm3", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -196,15 +196,17 @@ namespace MyApp.Optimizers
                     continue;
                 }
 
-                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __param.dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
-                long __rowLength = __param.dim() >= 2 ? __param.size(-1) : global::System.Math.Min(__param.numel(), global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
-                ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__param.numel() + __rowLength - 1) / __rowLength, __rowLength);
-                __t.Elements = __param.numel();
+                ref readonly global::OptimDsl.Runtime.FusedParameterMemory __memory = ref __inputs.Memory[__index];
+                global::OptimDsl.Runtime.FusedBatch<FusedTensor> __batch = __memory.Dtype == global::TorchSharp.torch.ScalarType.Float32 ? __single : __dual;
+                long __rank = __param.dim();
+                long __rowLength = __rank >= 2 ? __param.size(-1) : global::System.Math.Min(__memory.Elements, global::OptimDsl.Runtime.FusedBatch<FusedTensor>.ChunkElements);
+                ref FusedTensor __t = ref __batch.Add(__rowLength == 0 ? 0 : (__memory.Elements + __rowLength - 1) / __rowLength, __rowLength);
+                __t.Elements = __memory.Elements;
                 __t.RowLength = (int)__rowLength;
-                __t.Factored = __param.dim() >= 2;
+                __t.Factored = __rank >= 2;
                 __t.Position = __index;
                 __t.State = __state;
-                __t.__grad = global::OptimDsl.Runtime.FusedMemory.Address(__grad);
+                __t.__grad = __memory.Gradient;
             }
 
             if (skip_nonfinite && !GradientsFinite(__grads, __tensorPath, __single, __dual))
@@ -233,8 +235,8 @@ namespace MyApp.Optimizers
                     {
                         __state.exp_avg = global::TorchSharp.torch.zeros_like(__param).DetachFromDisposeScope();
                     }
-                    __t.__param = global::OptimDsl.Runtime.FusedMemory.Address(__param);
-                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : global::OptimDsl.Runtime.FusedMemory.AddressOrZero(__state.exp_avg);
+                    __t.__param = __inputs.Memory[__index].Parameter;
+                    __t.__exp_avg = !__t.__useFirstMoment ? 0 : __state.__exp_avgMemory.AddressOrZero(__state.exp_avg);
                     __t.__epsScalar = eps;
                     __t.__negativeStepSize = -(lr);
                     __t.__beta1Scalar = momentum;
@@ -283,11 +285,11 @@ namespace MyApp.Optimizers
             }
         }
 
-        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can).</summary>
-        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state)
+        /// <summary>Why a parameter cannot take the fused CPU path this step (null: it can); what the kernels need of it and its gradient in <paramref name="__memory"/>.</summary>
+        private static string? WhyNotFused(global::TorchSharp.Modules.Parameter __param, global::TorchSharp.torch.Tensor __grad, State __state, out global::OptimDsl.Runtime.FusedParameterMemory __memory)
         {
-            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad)
-                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", __state.exp_avg, __param);
+            return global::OptimDsl.Runtime.FusedDispatch.WhyNot(__param, __grad, out __memory)
+                ?? global::OptimDsl.Runtime.FusedDispatch.WhyNotState("exp_avg", ref __state.__exp_avgMemory, __state.exp_avg, __memory.Dtype);
         }
 
         /// <summary>Whether every gradient of the group is finite: the fused parameters' by a pass over their memory, the others' by one reduction.</summary>
@@ -678,6 +680,9 @@ namespace MyApp.Optimizers
 
             /// <summary>Exponential moving average of the preconditioned update (created once its coefficient is non-zero).</summary>
             public global::TorchSharp.torch.Tensor? exp_avg;
+
+            /// <summary>What the fused CPU step needs of <see cref="exp_avg"/>, read once per tensor that field holds.</summary>
+            internal global::OptimDsl.Runtime.CachedTensorMemory __exp_avgMemory;
 
             /// <summary>SM3 accumulators, one per dimension (a full one for rank ≤ 1).</summary>
             public global::OptimDsl.Runtime.Sm3Accumulators sm3 = null!;
