@@ -47,6 +47,9 @@ namespace OptimDsl.Runtime
         private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
         private nint[]? _entryAddresses; // fused path, recomputed sums: the entries' addresses in list order
         private Decision? _planned;      // an offer planned for a fused kernel, completed by CompleteOffer
+        private List<Entry>? _spareList; // Decide's scratch: the next list, the used slots and the decision, reused every offer
+        private bool[]? _usedSlots;
+        private Decision? _decision;
         private CachedTensorMemory _valuesMemory; // host memory only: the addresses, read once per tensor
         private CachedTensorMemory _sumMemory;
 
@@ -224,12 +227,27 @@ namespace OptimDsl.Runtime
 
             /// <summary>An entry offered with a non-finite priority left: the running sum is recomputed at once.</summary>
             public bool ResyncNow;
+
+            /// <summary>Back to "nothing changes", for the next offer.</summary>
+            public Decision Reset()
+            {
+                Inserted = false;
+                NewSlot = -1;
+                Replaces = false;
+                Leaving.Clear();
+                OthersLeaving.Clear();
+                Changes = 0;
+                ResyncNow = false;
+                return this;
+            }
         }
 
         /// <summary>
         /// The reference's offer decision. A full list admits only if <c>priority &gt; list[0]</c> (possibly a stale minimum);
         /// nothing changes otherwise (returns null). An admitted offer appends, drops every entry whose priority is not
         /// <c>&gt;= 0</c> (NaN) or is +∞, heapifies and keeps the last C list entries. An infinite priority counts as NaN.
+        /// The decision, the list and the slot flags are reused from offer to offer (one offer per buffer and step, thousands
+        /// of buffers in a model of many tensors): a decision is valid until the next call.
         /// </summary>
         private Decision? Decide(double priority, long step)
         {
@@ -242,7 +260,8 @@ namespace OptimDsl.Runtime
                 return null;
             }
 
-            var list = new List<Entry>(_heap.Count + 1);
+            List<Entry> list = _spareList ??= new List<Entry>(Capacity + 1);
+            list.Clear();
             foreach (var e in _heap)
             {
                 if (Storable(e.P))
@@ -265,7 +284,8 @@ namespace OptimDsl.Runtime
                 }
             }
 
-            var used = new bool[Capacity];
+            bool[] used = _usedSlots ??= new bool[Capacity];
+            Array.Clear(used);
             int newIndex = -1;
             for (int i = 0; i < list.Count; i++)
             {
@@ -279,7 +299,7 @@ namespace OptimDsl.Runtime
                 }
             }
 
-            var decision = new Decision();
+            Decision decision = (_decision ??= new Decision()).Reset();
             foreach (var e in _heap)
             {
                 if (!used[e.Slot])
@@ -310,6 +330,7 @@ namespace OptimDsl.Runtime
                 }
             }
 
+            _spareList = _heap;
             _heap = list;
             return decision;
         }
