@@ -257,10 +257,10 @@ namespace OptimDsl.Runtime
         public void DecayPriorities(double decay)
         {
             ThrowIfDisposed();
-            using (no_grad())
-            {
-                _store.Decay(decay);
-            }
+
+            // Host priorities, or a keys tensor that never requires grad: no autograd mode to switch (a step calls this once
+            // per buffer, and switching costs native calls).
+            _store.Decay(decay);
         }
 
         /// <summary>
