@@ -127,11 +127,31 @@ namespace OptimDsl.Tests.Fused
         public void Accumulate_AndTotal_SumEveryLaneInDouble()
         {
             var x = new Vector<float>(16777216f);
-            Vector<double> sum = FusedVector.Accumulate(default, x);
+            Vector<double> sum = FusedVector.Accumulate(default(Vector<double>), x);
             sum = FusedVector.Accumulate(sum, Vector<float>.One);
 
             // 2^24 + 1 is not a float; in double every lane's 2^24 + 1 is kept.
             Assert.Equal(Vector<float>.Count * 16777217.0, FusedVector.Total(sum));
+        }
+
+        [Theory]
+        [InlineData(float.PositiveInfinity)]
+        [InlineData(float.NegativeInfinity)]
+        [InlineData(float.NaN)]
+        public void FlagNonFinite_StaysZeroOverFiniteValues_AndKeepsANonFiniteOne(float bad)
+        {
+            var flags = Vector<float>.Zero;
+            foreach (float finite in new[] { 0f, -0f, 1f, -3.5f, float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon })
+            {
+                flags = FusedVector.FlagNonFinite(flags, new Vector<float>(finite));
+            }
+
+            Assert.True(FusedVector.AllZero(flags));
+            float[] lanes = new float[Vector<float>.Count];
+            lanes[lanes.Length - 1] = bad;
+            flags = FusedVector.FlagNonFinite(flags, new Vector<float>(lanes));
+            flags = FusedVector.FlagNonFinite(flags, Vector<float>.One);
+            Assert.False(FusedVector.AllZero(flags));
         }
 
         [Fact]
