@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace OptimDsl.Runtime
 {
     /// <summary>
-    /// The memory of contiguous CPU tensors, for the fused kernels: a tensor's address is read once per step and the kernels
-    /// work on spans over it. Writing through these spans changes the tensor in place without bumping autograd's version
+    /// The memory of contiguous CPU tensors, for the fused kernels: a parameter's and its gradient's addresses are read once
+    /// per step, those of the optimizer's own tensors once per tensor (<see cref="CachedTensorMemory"/>), and the kernels
+    /// work on spans over them. Writing through these spans changes the tensor in place without bumping autograd's version
     /// counter, as every optimizer step does after <c>backward()</c>.
     /// </summary>
     public static unsafe class FusedMemory
@@ -52,10 +53,6 @@ namespace OptimDsl.Runtime
 
             return bytes <= int.MaxValue ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes)) : Address(tensor);
         }
-
-        /// <summary>The address of <paramref name="tensor"/>, or 0 when it is null.</summary>
-        /// <param name="tensor">A contiguous CPU tensor, or null.</param>
-        public static nint AddressOrZero(Tensor? tensor) => tensor is null ? 0 : Address(tensor);
 
         /// <summary>The address of element <paramref name="start"/> of the memory at <paramref name="address"/> (0 stays 0).</summary>
         /// <typeparam name="T">The element type.</typeparam>
