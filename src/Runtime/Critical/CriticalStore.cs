@@ -51,7 +51,7 @@ namespace OptimDsl.Runtime
         /// on it.
         /// </summary>
         public bool OnHostMemory =>
-            Device.type == DeviceType.CPU && ValueDtype == SumDtype && (SumDtype == ScalarType.Float32 || SumDtype == ScalarType.Float64);
+            Device.type == DeviceType.CPU && ValueDtype == SumDtype && HostKernels.Takes(SumDtype);
 
         /// <summary>
         /// Aggregates <paramref name="x"/> with the entries stored now (before this step's offer); a new tensor.

@@ -28,10 +28,8 @@ namespace OptimDsl.Runtime
         private bool DecidesOnHost =>
             !ForceDeviceDecisions
             && Device.type == DeviceType.CPU
-            && IsHostFloat(SumDtype)
-            && (_keys is null || IsHostFloat(_keysMemory.Dtype(_keys)));
-
-        private static bool IsHostFloat(ScalarType dtype) => dtype == ScalarType.Float32 || dtype == ScalarType.Float64;
+            && HostKernels.Takes(SumDtype)
+            && (_keys is null || HostKernels.Takes(_keysMemory.Dtype(_keys)));
 
         public override void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands)
         {

@@ -31,7 +31,7 @@ namespace OptimDsl.Runtime
             }
 
             ScalarType dtype = param.dtype;
-            if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64)
+            if (!HostKernels.Takes(dtype))
             {
                 return "its dtype is " + dtype + " (the fused kernels take Float32 and Float64)";
             }

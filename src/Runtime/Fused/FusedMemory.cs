@@ -19,9 +19,21 @@ namespace OptimDsl.Runtime
         /// device and contiguity (<see cref="FusedDispatch"/>); tensors over 2 GiB are addressed through a one-element view.
         /// </summary>
         /// <param name="tensor">A contiguous CPU tensor.</param>
-        public static nint Address(Tensor tensor)
+        public static nint Address(Tensor tensor) => AddressOfBytes(tensor, tensor.numel() * tensor.element_size());
+
+        /// <summary>
+        /// The address of a contiguous CPU tensor whose element count and dtype the caller has read already (one libtorch
+        /// call fewer for each).
+        /// </summary>
+        /// <param name="tensor">A contiguous CPU tensor.</param>
+        /// <param name="elements">Its number of elements.</param>
+        /// <param name="dtype">Its dtype, float32 or float64.</param>
+        public static nint Address(Tensor tensor, long elements, ScalarType dtype) =>
+            AddressOfBytes(tensor, elements * (dtype == ScalarType.Float64 ? sizeof(double) : sizeof(float)));
+
+        // A tensor of `bytes` bytes: TorchSharp's span covers up to 2 GiB; a larger tensor through a one-element view.
+        private static nint AddressOfBytes(Tensor tensor, long bytes)
         {
-            long bytes = tensor.numel() * tensor.element_size();
             if (bytes == 0)
             {
                 return 0;
@@ -34,24 +46,6 @@ namespace OptimDsl.Runtime
 
             using Tensor first = tensor.flatten().narrow(0, 0, 1);
             return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
-        }
-
-        /// <summary>
-        /// The address of a contiguous CPU tensor whose element count and dtype the caller has read already (one libtorch
-        /// call fewer for each).
-        /// </summary>
-        /// <param name="tensor">A contiguous CPU tensor.</param>
-        /// <param name="elements">Its number of elements.</param>
-        /// <param name="dtype">Its dtype, float32 or float64.</param>
-        public static nint Address(Tensor tensor, long elements, ScalarType dtype)
-        {
-            long bytes = elements * (dtype == ScalarType.Float64 ? sizeof(double) : sizeof(float));
-            if (bytes == 0)
-            {
-                return 0;
-            }
-
-            return bytes <= int.MaxValue ? (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes)) : Address(tensor);
         }
 
         /// <summary>The address of element <paramref name="start"/> of the memory at <paramref name="address"/> (0 stays 0).</summary>

@@ -15,6 +15,13 @@ namespace OptimDsl.Runtime
     {
         private const int Chunk = 1 << 30;
 
+        /// <summary>
+        /// Whether these loops, and the generated fused kernels, take tensors of <paramref name="dtype"/>: float32 and float64
+        /// (the element types with IEEE arithmetic in .NET that rounds as libtorch's CPU kernels do).
+        /// </summary>
+        /// <param name="dtype">A tensor's dtype.</param>
+        public static bool Takes(torch.ScalarType dtype) => dtype == torch.ScalarType.Float32 || dtype == torch.ScalarType.Float64;
+
         /// <summary><c>target -= source</c>, element-wise.</summary>
         /// <param name="dtype">float32 or float64.</param>
         /// <param name="target">Address of the target.</param>

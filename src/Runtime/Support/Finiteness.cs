@@ -19,10 +19,9 @@ namespace OptimDsl.Runtime
                 throw new System.ArgumentNullException(nameof(tensor));
             }
 
-            ScalarType dtype = tensor.dtype;
-            if (tensor.device_type == DeviceType.CPU && tensor.is_contiguous() && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64))
+            if (InMemory(tensor) is { } finite)
             {
-                return HostKernels.AllFinite(dtype, FusedMemory.Address(tensor), tensor.numel());
+                return finite;
             }
 
             if (!tensor.is_floating_point() && !tensor.is_complex())
@@ -32,6 +31,22 @@ namespace OptimDsl.Runtime
 
             using var scope = NewDisposeScope();
             return tensor.isfinite().all().cpu().item<bool>();
+        }
+
+        /// <summary>
+        /// Whether every element of a contiguous float32/float64 CPU tensor is finite, read through its memory (no tensor
+        /// created); null for any other tensor, which needs a reduction on its device.
+        /// </summary>
+        /// <param name="tensor">The tensor.</param>
+        internal static bool? InMemory(Tensor tensor)
+        {
+            ScalarType dtype = tensor.dtype;
+            if (tensor.device_type != DeviceType.CPU || !tensor.is_contiguous() || !HostKernels.Takes(dtype))
+            {
+                return null;
+            }
+
+            return HostKernels.AllFinite(dtype, FusedMemory.Address(tensor), tensor.numel());
         }
     }
 }

@@ -37,15 +37,13 @@ namespace OptimDsl.Runtime
                     continue;
                 }
 
-                ScalarType dtype = g.dtype;
-                if (g.device_type == DeviceType.CPU && g.is_contiguous() && (dtype == ScalarType.Float32 || dtype == ScalarType.Float64))
+                bool? finite = Finiteness.InMemory(g);
+                if (finite == false)
                 {
-                    if (!HostKernels.AllFinite(dtype, FusedMemory.Address(g), g.numel()))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
-                else
+
+                if (finite is null)
                 {
                     (onDevice ??= new List<Tensor>()).Add(g);
                 }
