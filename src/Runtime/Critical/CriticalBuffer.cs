@@ -233,16 +233,9 @@ namespace OptimDsl.Runtime
         /// <param name="operands">Filled in (zeroed first).</param>
         public void PlanOffer(double priority, double criticalTest, bool valuesFinite, ref CriticalKernelOperands operands)
         {
-            ThrowIfDisposed();
-            if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
-            {
-                throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
-            }
-
+            long step = BeginOffer(null, criticalTest);
             operands = default;
-            StepsSeen++;
-            HasEverReceived = true;
-            _store.PlanOffer(valuesFinite ? priority : double.NaN, criticalTest, StepsSeen, ref operands);
+            _store.PlanOffer(valuesFinite ? priority : double.NaN, criticalTest, step, ref operands);
         }
 
         /// <summary>The fused back end's offer, part 2: finishes what <see cref="PlanOffer"/> decided once the kernel has run.</summary>
@@ -550,11 +543,16 @@ namespace OptimDsl.Runtime
             }
         }
 
-        // Validates an offer and counts it (admitted or not); returns its step number.
-        private long BeginOffer(Tensor x, double criticalTest)
+        // Validates an offer (of x, or of an entry a fused kernel computes: null) and counts it, admitted or not; returns its
+        // step number. The one place random replacement is refused for a heap: the stores trust it.
+        private long BeginOffer(Tensor? x, double criticalTest)
         {
             ThrowIfDisposed();
-            CheckShape(x);
+            if (x is not null)
+            {
+                CheckShape(x);
+            }
+
             if (criticalTest > 0.0 && Structure != CriticalBufferStructure.Slots)
             {
                 throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");

@@ -25,6 +25,7 @@ namespace OptimDsl.Runtime
     /// is recomputed exactly, in list order, every <see cref="ResyncEvery"/> changes and whenever an entry offered with an infinite
     /// priority leaves, so float rounding cannot accumulate and an infinite gradient cannot leave a NaN behind.
     /// Priorities are host doubles: one host read per parameter group per step happens in <see cref="CriticalPriority.OnHost"/>.
+    /// There is no random replacement (<c>criticalTest</c> is always 0 here: <see cref="CriticalBuffer"/> refuses it for a heap).
     /// </summary>
     internal sealed class HeapCriticalBuffer : CriticalStore
     {
@@ -45,7 +46,7 @@ namespace OptimDsl.Runtime
         private Tensor? _sum;           // running sum of the stored values, SumDtype (CriticalSum.Running only)
         private int _changesSinceResync;
         private Tensor?[]? _slotViews;  // values[i] views, created on first use; released whenever _values is replaced
-        private nint[]? _entryAddresses; // fused path, recomputed sums: the entries' addresses in list order
+        private nint[]? _entryAddresses; // the entries' addresses in list order (EntryAddresses)
         private Decision? _planned;      // an offer planned for a fused kernel, completed by CompleteOffer
         private List<Entry>? _spareList; // Decide's scratch: the next list, the used slots and the decision, reused every offer
         private bool[]? _usedSlots;
@@ -102,7 +103,6 @@ namespace OptimDsl.Runtime
         /// </summary>
         public override Tensor AggregateAndOffer(Tensor x, AggregationRule rule, double kappa, OfferPriority priority, double criticalTest, long step)
         {
-            RejectRandomReplacement(criticalTest);
             double p = Effective(priority.ToHost(), x);
             int n = _heap.Count;
             bool fusable = _sum is not null && n > 0 && rule == AggregationRule.Mean && kappa == 1.0 && x.dtype == SumDtype && ValueDtype == SumDtype
@@ -138,7 +138,6 @@ namespace OptimDsl.Runtime
 
         public override void Offer(Tensor x, OfferPriority priority, double criticalTest, long step)
         {
-            RejectRandomReplacement(criticalTest);
             OfferChecked(x, Effective(priority.ToHost(), x), step);
         }
 
@@ -153,18 +152,11 @@ namespace OptimDsl.Runtime
 
         public override void PlanOffer(double priority, double criticalTest, long step, ref CriticalKernelOperands operands)
         {
-            RejectRandomReplacement(criticalTest);
             operands.Count = _heap.Count;
             operands.Sum = _sum is null ? 0 : _sumMemory.Address(_sum);
             if (_sum is null && _heap.Count > 0)
             {
-                _entryAddresses ??= new nint[Capacity];
-                for (int i = 0; i < _heap.Count; i++)
-                {
-                    _entryAddresses[i] = SlotAddress(_heap[i].Slot);
-                }
-
-                operands.Entries = _entryAddresses;
+                operands.Entries = EntryAddresses();
             }
 
             _planned = Decide(priority, step);
@@ -191,14 +183,6 @@ namespace OptimDsl.Runtime
             }
 
             CountChanges(d.Changes, d.ResyncNow);
-        }
-
-        private static void RejectRandomReplacement(double criticalTest)
-        {
-            if (criticalTest > 0.0)
-            {
-                throw new NotSupportedException("Random replacement (critical_test) is only defined for the Slots buffer structure.");
-            }
         }
 
         /// <summary>
@@ -376,6 +360,21 @@ namespace OptimDsl.Runtime
             return _slotViews[slot] ??= _values.select(0, slot).DetachFromDisposeScope();
         }
 
+        /// <summary>
+        /// The addresses of the stored entries in list order, the first <c>_heap.Count</c> of the returned array (host memory
+        /// only; one array, rewritten by each call).
+        /// </summary>
+        private nint[] EntryAddresses()
+        {
+            _entryAddresses ??= new nint[Capacity];
+            for (int i = 0; i < _heap.Count; i++)
+            {
+                _entryAddresses[i] = SlotAddress(_heap[i].Slot);
+            }
+
+            return _entryAddresses;
+        }
+
         /// <summary>The address of <c>values[slot]</c> (host memory only).</summary>
         private nint SlotAddress(int slot) => _valuesMemory.ElementAddress(_values, slot * EntryElements());
 
@@ -457,13 +456,7 @@ namespace OptimDsl.Runtime
             }
             else if (OnHostMemory)
             {
-                var terms = new nint[_heap.Count];
-                for (int i = 0; i < terms.Length; i++)
-                {
-                    terms[i] = SlotAddress(_heap[i].Slot);
-                }
-
-                HostKernels.SumInOrder(SumDtype, _sumMemory.Address(_sum), terms, terms.Length, EntryElements());
+                HostKernels.SumInOrder(SumDtype, _sumMemory.Address(_sum), EntryAddresses(), _heap.Count, EntryElements());
             }
             else
             {

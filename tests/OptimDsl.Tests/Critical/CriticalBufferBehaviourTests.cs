@@ -194,6 +194,10 @@ namespace OptimDsl.Tests.Critical
         {
             using var buf = new CriticalBuffer(T(0), 2, CriticalBufferStructure.Heap);
             Assert.Throws<NotSupportedException>(() => buf.Offer(T(1), tensor(1.0), 0.5));
+            Assert.Throws<NotSupportedException>(() => buf.AggregateAndOffer(T(1), AggregationRule.Mean, 1.0, tensor(1.0), 0.5));
+            var operands = default(CriticalKernelOperands);
+            Assert.Throws<NotSupportedException>(() => buf.PlanOffer(1.0, 0.5, valuesFinite: true, ref operands));
+            Assert.Equal(0, buf.StepsSeen);
             buf.Offer(T(1), tensor(1.0)); // a device priority is read on the host for the heap
             Assert.Equal(new[] { 1.0 }, buf.StoredPriorities());
         }
