@@ -9,7 +9,7 @@ namespace OptimDsl.Generator.Emission
     /// </summary>
     internal static class SkipNonFiniteEmitter
     {
-        /// <summary>The guard, inside <c>StepGroup</c> (parameters, grads, tensorPath, single, dual and the options in scope).</summary>
+        /// <summary>The guard, inside <c>StepGroup</c> (inputs, parameters, grads, tensorPath, single, dual and the options in scope).</summary>
         public static void EmitGuard(CodeWriter w, SkipLowering skip)
         {
             using (w.Block("if (" + skip.Condition + " && !GradientsFinite(__grads, __tensorPath, __single, __dual))"))
@@ -18,7 +18,7 @@ namespace OptimDsl.Generator.Emission
                 w.Line("// nothing changes but the counts of skipped steps.");
                 using (w.Block("for (int __index = 0; __index < __parameters.Length; __index++)"))
                 {
-                    w.Line("if (__grads[__index] is not null) ((State)_state[__parameters[__index].Handle])." + skip.Counter + " += 1;");
+                    w.Line("if (__grads[__index] is not null) ((State)__inputs.States[__index]!)." + skip.Counter + " += 1;");
                 }
 
                 w.Line("return;");

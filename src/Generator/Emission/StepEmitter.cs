@@ -66,8 +66,9 @@ namespace OptimDsl.Generator.Emission
                         w.Line(Names.Parameter + " __param = __group.Parameters[__index];");
                         w.Line(Names.Tensor + "? __grad = __group.Grads[__index] = __param.grad;");
                         w.Line("if (__grad is null) continue;");
+                        w.Line("__group.States[__index] = _state[__param.Handle];");
                         w.Line("if (__grad.is_sparse) throw new global::System.NotSupportedException(\"" + plan.Type.Name + " does not support sparse gradients (parameter \" + __index + \" of group \" + __g + \" has one).\");");
-                        w.Line("__group.Fused[__index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), \"" + plan.Type.Name + "\", __g, __index, __param);");
+                        w.Line("__group.Fused[__index] = _fused != false && " + FusedNames.Dispatch + ".Choose(_fused, WhyNotFused(__param, __grad, (State)__group.States[__index]!, out __group.Memory[__index]), \"" + plan.Type.Name + "\", __g, __index, __param);");
                     }
 
                     w.Line("__inputs[__g] = __group;");
@@ -90,7 +91,7 @@ namespace OptimDsl.Generator.Emission
                     w.Line(Names.Parameter + " __param = __parameters[__index];");
                     w.Line(Names.Tensor + "? __grad = __grads[__index];");
                     w.Line("if (__grad is null) continue;");
-                    w.Line("var __state = (State)_state[__param.Handle];");
+                    w.Line("var __state = (State)__inputs.States[__index]!;");
                     using (w.Block("if (!__inputs.Fused[__index])"))
                     {
                         w.Line("__tensorPath.Add(__index);");
@@ -166,7 +167,7 @@ namespace OptimDsl.Generator.Emission
             {
                 w.Line(Names.Parameter + " __param = __parameters[__index];");
                 w.Line(Names.Tensor + " __grad = __grads[__index]!;");
-                w.Line("var __state = (State)_state[__param.Handle];");
+                w.Line("var __state = (State)__inputs.States[__index]!;");
                 w.Line("__state.step += 1;");
                 new TensorStepEmitter(w, step).EmitParameterStep();
             }

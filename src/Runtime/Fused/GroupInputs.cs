@@ -5,7 +5,7 @@ namespace OptimDsl.Runtime
 {
     /// <summary>
     /// What one parameter group brings to a step, gathered before anything changes: its parameters, their gradients (null
-    /// where a parameter has none) and the path each takes (true: the fused CPU kernels). A generated step gathers every
+    /// where a parameter has none), their states and the path each takes (true: the fused CPU kernels). A generated step gathers every
     /// group first, so a sparse gradient, or a parameter that <c>fused: true</c> cannot take the fused path, fails the step
     /// before any parameter or state changes; and each tensor's metadata is read once per step.
     /// </summary>
@@ -17,6 +17,7 @@ namespace OptimDsl.Runtime
         {
             Parameters = parameters;
             Grads = new Tensor?[parameters.Length];
+            States = new OptimizerState?[parameters.Length];
             Fused = new bool[parameters.Length];
             Memory = new FusedParameterMemory[parameters.Length];
         }
@@ -26,6 +27,9 @@ namespace OptimDsl.Runtime
 
         /// <summary>Each parameter's gradient this step (null: none, the parameter is skipped).</summary>
         public Tensor?[] Grads { get; }
+
+        /// <summary>Each parameter's state, looked up once per step (null: no gradient, the parameter is skipped).</summary>
+        public OptimizerState?[] States { get; }
 
         /// <summary>Whether each parameter takes the fused CPU kernels (false: tensor operations, or no gradient).</summary>
         public bool[] Fused { get; }

@@ -202,8 +202,9 @@ namespace OptimDsl.Optimizers
                     global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
+                    __group.States[__index] = _state[__param.Handle];
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("AdamW_C does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "AdamW_C", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)__group.States[__index]!, out __group.Memory[__index]), "AdamW_C", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -237,7 +238,7 @@ namespace OptimDsl.Optimizers
                 global::TorchSharp.Modules.Parameter __param = __parameters[__index];
                 global::TorchSharp.torch.Tensor? __grad = __grads[__index];
                 if (__grad is null) continue;
-                var __state = (State)_state[__param.Handle];
+                var __state = (State)__inputs.States[__index]!;
                 if (!__inputs.Fused[__index])
                 {
                     __tensorPath.Add(__index);
@@ -306,7 +307,7 @@ namespace OptimDsl.Optimizers
             {
                 global::TorchSharp.Modules.Parameter __param = __parameters[__index];
                 global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
-                var __state = (State)_state[__param.Handle];
+                var __state = (State)__inputs.States[__index]!;
                 __state.step += 1;
                 using global::TorchSharp.Scalar __secondMomentCorrection = global::System.Math.Sqrt(1 - global::System.Math.Pow(beta2, __state.step));
                 using global::TorchSharp.Scalar __negativeStepSize = -(lr / (1 - global::System.Math.Pow(beta1, __state.step)));

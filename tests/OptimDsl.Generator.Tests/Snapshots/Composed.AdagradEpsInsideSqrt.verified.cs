@@ -162,8 +162,9 @@ namespace MyApp.Optimizers
                     global::TorchSharp.Modules.Parameter __param = __group.Parameters[__index];
                     global::TorchSharp.torch.Tensor? __grad = __group.Grads[__index] = __param.grad;
                     if (__grad is null) continue;
+                    __group.States[__index] = _state[__param.Handle];
                     if (__grad.is_sparse) throw new global::System.NotSupportedException("AdagradInside does not support sparse gradients (parameter " + __index + " of group " + __g + " has one).");
-                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)_state[__param.Handle], out __group.Memory[__index]), "AdagradInside", __g, __index, __param);
+                    __group.Fused[__index] = _fused != false && global::OptimDsl.Runtime.FusedDispatch.Choose(_fused, WhyNotFused(__param, __grad, (State)__group.States[__index]!, out __group.Memory[__index]), "AdagradInside", __g, __index, __param);
                 }
                 __inputs[__g] = __group;
             }
@@ -190,7 +191,7 @@ namespace MyApp.Optimizers
                 global::TorchSharp.Modules.Parameter __param = __parameters[__index];
                 global::TorchSharp.torch.Tensor? __grad = __grads[__index];
                 if (__grad is null) continue;
-                var __state = (State)_state[__param.Handle];
+                var __state = (State)__inputs.States[__index]!;
                 if (!__inputs.Fused[__index])
                 {
                     __tensorPath.Add(__index);
@@ -241,7 +242,7 @@ namespace MyApp.Optimizers
             {
                 global::TorchSharp.Modules.Parameter __param = __parameters[__index];
                 global::TorchSharp.torch.Tensor __grad = __grads[__index]!;
-                var __state = (State)_state[__param.Handle];
+                var __state = (State)__inputs.States[__index]!;
                 __state.step += 1;
                 using global::TorchSharp.Scalar __negativeStepSize = -(lr / (1 + (__state.step - 1) * lr_decay));
                 global::TorchSharp.torch.Tensor __d = __grad;
