@@ -41,8 +41,7 @@ namespace OptimDsl.Tests.Fused
                 CheckpointHarness.Train(source, sourceParameters, seed: 9, steps: 4);
                 CheckpointHarness.Train(live, liveParameters, seed: 9, steps: 4);
 
-                AssertSameParameters(sourceParameters, liveParameters, optimizer);
-                Assert.True(CheckpointHarness.Snapshot(source).AsSpan().SequenceEqual(CheckpointHarness.Snapshot(live)), optimizer + ": the state after the load differs from the source's");
+                AssertSameRun(source, sourceParameters, live, liveParameters, optimizer + ": the state after the load differs from the source's");
             }
         }
 
@@ -76,8 +75,7 @@ namespace OptimDsl.Tests.Fused
                 CheckpointHarness.Train(reference, referenceParameters, seed: 11, steps: 3);
                 CheckpointHarness.Train(assigned, assignedParameters, seed: 11, steps: 3);
 
-                AssertSameParameters(referenceParameters, assignedParameters, optimizer);
-                Assert.True(CheckpointHarness.Snapshot(reference).AsSpan().SequenceEqual(CheckpointHarness.Snapshot(assigned)), optimizer + ": a step kept updating a replaced state tensor");
+                AssertSameRun(reference, referenceParameters, assigned, assignedParameters, optimizer + ": a step kept updating a replaced state tensor");
                 foreach (Tensor old in replaced)
                 {
                     old.Dispose();
@@ -193,12 +191,15 @@ namespace OptimDsl.Tests.Fused
             }
         }
 
-        private static void AssertSameParameters(Parameter[] expected, Parameter[] actual, string optimizer)
+        // Parameters and everything the optimizers hold, bit for bit.
+        private static void AssertSameRun(OptimizerHelper expected, Parameter[] expectedParameters, OptimizerHelper actual, Parameter[] actualParameters, string message)
         {
-            for (int i = 0; i < expected.Length; i++)
+            for (int i = 0; i < expectedParameters.Length; i++)
             {
-                Assert.True(FusedDispatchTests.BitEqual(expected[i], actual[i]), optimizer + ": parameter " + i + " differs");
+                Assert.True(FusedDispatchTests.BitEqual(expectedParameters[i], actualParameters[i]), message + " (parameter " + i + " differs)");
             }
+
+            Assert.True(CheckpointHarness.Snapshot(expected).AsSpan().SequenceEqual(CheckpointHarness.Snapshot(actual)), message);
         }
     }
 }
